@@ -1,0 +1,66 @@
+// Benchmark settings from the command line (npm run bench -- --quick) or the environment, checked once.
+import type { DataSize } from './planLoad/planData.js';
+
+export interface BenchOptions {
+  quick: boolean;
+  size: DataSize;
+  seed: number;
+  databases: ('sqlite' | 'postgres')[];
+  postgresAdminUrl: string;
+  connections: number;
+  warmUpSeconds: number;
+  seconds: number;
+  /** Whether to rewrite the figures in docs/performance.md; quick runs leave the recorded figures alone. */
+  writeDocs: boolean;
+  /** The command as typed, for the record. */
+  command: string;
+}
+
+const usage = `Usage: npm run bench -- [--quick] [--only=sqlite|postgres] [--seconds=N] [--connections=N] [--docs|--no-docs]
+Environment: HEADWAY_BENCH_QUICK=1, HEADWAY_BENCH_ONLY, HEADWAY_BENCH_SECONDS, HEADWAY_BENCH_CONNECTIONS,
+             HEADWAY_BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test)`;
+
+export class OptionsError extends Error {
+  override name = 'OptionsError';
+}
+
+const fullSize: DataSize = { plans: 10, actions: 5000, updates: 20000, measuredPlanActions: 500 };
+const quickSize: DataSize = { plans: 2, actions: 500, updates: 2000, measuredPlanActions: 250 };
+
+export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
+  const flags = new Map<string, string>();
+  for (const arg of argv) {
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!match) throw new OptionsError(`Unknown argument "${arg}"\n${usage}`);
+    flags.set(match[1]!, match[2] ?? 'true');
+  }
+  const known = ['quick', 'only', 'seconds', 'connections', 'docs', 'no-docs', 'help'];
+  for (const name of flags.keys())
+    if (!known.includes(name)) throw new OptionsError(`Unknown option "--${name}"\n${usage}`);
+  if (flags.has('help')) throw new OptionsError(usage);
+
+  const quick = flags.has('quick') || env.HEADWAY_BENCH_QUICK === '1';
+  const only = flags.get('only') ?? env.HEADWAY_BENCH_ONLY ?? '';
+  if (only !== '' && only !== 'sqlite' && only !== 'postgres')
+    throw new OptionsError(`--only must be sqlite or postgres, not "${only}"`);
+  return {
+    quick,
+    size: quick ? quickSize : fullSize,
+    seed: 20240331,
+    databases: only === '' ? ['sqlite', 'postgres'] : [only],
+    postgresAdminUrl: env.HEADWAY_BENCH_POSTGRES_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/test',
+    connections: wholeNumber('connections', flags.get('connections') ?? env.HEADWAY_BENCH_CONNECTIONS, 10),
+    warmUpSeconds: quick ? 1 : 2,
+    seconds: wholeNumber('seconds', flags.get('seconds') ?? env.HEADWAY_BENCH_SECONDS, quick ? 3 : 10),
+    writeDocs: flags.has('docs') || (!quick && !flags.has('no-docs')),
+    command: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
+  };
+}
+
+function wholeNumber(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 600)
+    throw new OptionsError(`--${name} must be a whole number from 1 to 600, not "${value}"`);
+  return n;
+}

@@ -1,0 +1,288 @@
+// Creating, changing and deleting actions (deliverables); each writes history in the caller's transaction.
+import { nowIso } from '../db/migrations.js';
+import type { ActionRow, Rag, Status } from '../db/schema.js';
+import { parseTargetDate } from '../dates/targetDate.js';
+import { todayIso } from '../dates/ukDate.js';
+import { ConflictError, NotFoundError } from '../errors.js';
+import { recordChange, type Actor, type Trx } from '../history/recordChange.js';
+import { newId } from '../ids.js';
+import { findOrCreateOwner } from '../owners/ownerCommands.js';
+import { nextPosition } from '../plans/planCommands.js';
+import { rags, statuses } from '../plans/vocabulary.js';
+import { toRichText } from '../richtext/sanitise.js';
+import { FieldChecks } from '../validation.js';
+
+export interface ActionInput {
+  ref?: string;
+  title?: string;
+  description?: string;
+  /** Owner names, people or teams; new names are added to the owners directory. */
+  owners?: string[];
+  themeId?: string | null;
+  horizonId?: string | null;
+  status?: Status;
+  rag?: Rag | '' | null;
+  ragReason?: string;
+  progress?: string;
+  futureActions?: string;
+  targetDate?: string;
+  revisedTargetDate?: string;
+  revisedReason?: string;
+  completedOn?: string | null;
+}
+
+/** An action as stored, with its owners' names in order. */
+export type ActionWithOwners = ActionRow & { owners: string[] };
+
+async function checkParents(
+  trx: Trx,
+  checks: FieldChecks,
+  planId: string,
+  themeId: string | null,
+  horizonId: string | null,
+) {
+  if (themeId) {
+    const theme = await trx
+      .selectFrom('themes')
+      .select('id')
+      .where('id', '=', themeId)
+      .where('plan_id', '=', planId)
+      .executeTakeFirst();
+    if (!theme) checks.fail('themeId', 'Choose a theme of this plan');
+  }
+  if (horizonId) {
+    const horizon = await trx
+      .selectFrom('horizons')
+      .select('id')
+      .where('id', '=', horizonId)
+      .where('plan_id', '=', planId)
+      .executeTakeFirst();
+    if (!horizon) checks.fail('horizonId', 'Choose a horizon of this plan');
+  }
+}
+
+async function actionValues(trx: Trx, planId: string, input: ActionInput, existing?: ActionRow) {
+  const checks = new FieldChecks();
+  const themeId = input.themeId === undefined ? (existing?.theme_id ?? null) : input.themeId || null;
+  const horizonId = input.horizonId === undefined ? (existing?.horizon_id ?? null) : input.horizonId || null;
+  await checkParents(trx, checks, planId, themeId, horizonId);
+  const status =
+    checks.choice('status', 'a status', input.status ?? existing?.status ?? 'not_started', statuses, {
+      required: true,
+    }) ?? 'not_started';
+  const targetText = checks.text('targetDate', 'the target date', input.targetDate ?? existing?.target_text, {
+    max: 500,
+  });
+  const revisedText = checks.text(
+    'revisedTargetDate',
+    'the revised target date',
+    input.revisedTargetDate ?? existing?.revised_target_text,
+    {
+      max: 500,
+    },
+  );
+  const revisedReason = checks.text(
+    'revisedReason',
+    'the reason the date moved',
+    input.revisedReason ?? existing?.revised_reason,
+    {
+      max: 5000,
+    },
+  );
+  if (revisedText !== '' && revisedReason === '')
+    checks.fail('revisedReason', 'Enter the reason the target date moved');
+  const owners = (input.owners ?? [])
+    .map((name) => name.trim().replace(/\s+/g, ' '))
+    .filter((name) => name !== '');
+  for (const name of owners)
+    if (name.length > 200) checks.fail('owners', 'Each owner must be 200 characters or fewer');
+  let completedOn =
+    input.completedOn === undefined
+      ? (existing?.completed_on ?? null)
+      : checks.isoDate('completedOn', 'the completion date', input.completedOn);
+  // Completion is dated the day it is recorded unless someone says otherwise; reopening clears it.
+  if (status === 'complete' && completedOn === null && input.completedOn === undefined)
+    completedOn = todayIso();
+  if (status !== 'complete' && input.completedOn === undefined) completedOn = null;
+  const target = parseTargetDate(targetText);
+  const revised = parseTargetDate(revisedText);
+  const values = {
+    theme_id: themeId,
+    horizon_id: horizonId,
+    ref: checks.text('ref', 'the reference', input.ref ?? existing?.ref, { max: 40 }),
+    title: checks.text('title', 'the action', input.title ?? existing?.title, { required: true, max: 2000 }),
+    description: toRichText(
+      checks.text('description', 'the description', input.description ?? existing?.description, {
+        max: 50000,
+      }),
+    ),
+    status,
+    rag:
+      input.rag === undefined
+        ? (existing?.rag ?? null)
+        : checks.choice('rag', 'a RAG status', input.rag, rags),
+    rag_reason: checks.text(
+      'ragReason',
+      'the reason for the RAG status',
+      input.ragReason ?? existing?.rag_reason,
+      { max: 5000 },
+    ),
+    progress: toRichText(
+      checks.text('progress', 'the progress', input.progress ?? existing?.progress, { max: 50000 }),
+    ),
+    future_actions: toRichText(
+      checks.text(
+        'futureActions',
+        'the future planned actions',
+        input.futureActions ?? existing?.future_actions,
+        { max: 50000 },
+      ),
+    ),
+    target_text: targetText,
+    target_kind: target.kind,
+    target_start: target.start,
+    target_end: target.end,
+    revised_target_text: revisedText,
+    revised_target_kind: revised.kind,
+    revised_target_start: revised.start,
+    revised_target_end: revised.end,
+    revised_reason: revisedReason,
+    completed_on: completedOn,
+  };
+  checks.done();
+  return { values, owners: input.owners === undefined ? undefined : owners };
+}
+
+async function setActionOwners(trx: Trx, actor: Actor, actionId: string, names: string[]): Promise<string[]> {
+  await trx.deleteFrom('action_owners').where('action_id', '=', actionId).execute();
+  const kept: string[] = [];
+  const seen = new Set<string>();
+  for (const name of names) {
+    const owner = await findOrCreateOwner(trx, actor, name);
+    if (seen.has(owner.id)) continue;
+    seen.add(owner.id);
+    await trx
+      .insertInto('action_owners')
+      .values({ action_id: actionId, owner_id: owner.id, position: kept.length })
+      .execute();
+    kept.push(owner.name);
+  }
+  return kept;
+}
+
+export async function ownerNamesOf(trx: Trx, actionId: string): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('action_owners')
+    .innerJoin('owners', 'owners.id', 'action_owners.owner_id')
+    .select('owners.name')
+    .where('action_owners.action_id', '=', actionId)
+    .orderBy('action_owners.position')
+    .execute();
+  return rows.map((row) => row.name);
+}
+
+export async function createAction(
+  trx: Trx,
+  actor: Actor,
+  planId: string,
+  input: ActionInput,
+): Promise<ActionWithOwners> {
+  const { values, owners } = await actionValues(trx, planId, input);
+  const now = nowIso();
+  const action: ActionRow = {
+    id: newId(),
+    plan_id: planId,
+    ...values,
+    position: await nextPosition(trx, 'actions', planId),
+    version: 1,
+    created_at: now,
+    updated_at: now,
+  };
+  await trx.insertInto('actions').values(action).execute();
+  const ownerNames = await setActionOwners(trx, actor, action.id, owners ?? []);
+  const after = { ...action, owners: ownerNames };
+  await recordChange(trx, actor, {
+    recordType: 'action',
+    recordId: action.id,
+    planId,
+    change: 'create',
+    after,
+  });
+  return after;
+}
+
+export async function findAction(trx: Trx, planId: string, actionId: string): Promise<ActionWithOwners> {
+  const action = await trx
+    .selectFrom('actions')
+    .selectAll()
+    .where('id', '=', actionId)
+    .where('plan_id', '=', planId)
+    .executeTakeFirst();
+  if (!action) throw new NotFoundError('Action');
+  return { ...action, owners: await ownerNamesOf(trx, actionId) };
+}
+
+export async function updateAction(
+  trx: Trx,
+  actor: Actor,
+  planId: string,
+  actionId: string,
+  expectedVersion: number,
+  input: ActionInput,
+): Promise<ActionWithOwners> {
+  const before = await findAction(trx, planId, actionId);
+  if (before.version !== expectedVersion) throw new ConflictError('This action', before.version, before);
+  const { values, owners } = await actionValues(trx, planId, input, before);
+  const version = before.version + 1;
+  const updatedAt = nowIso();
+  const result = await trx
+    .updateTable('actions')
+    .set({ ...values, version, updated_at: updatedAt })
+    .where('id', '=', actionId)
+    .where('version', '=', expectedVersion)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw new ConflictError('This action', version, before);
+  const ownerNames =
+    owners === undefined ? before.owners : await setActionOwners(trx, actor, actionId, owners);
+  const after: ActionWithOwners = {
+    ...before,
+    ...values,
+    owners: ownerNames,
+    version,
+    updated_at: updatedAt,
+  };
+  await recordChange(trx, actor, {
+    recordType: 'action',
+    recordId: actionId,
+    planId,
+    change: 'update',
+    before,
+    after,
+  });
+  return after;
+}
+
+/** Deletes an action with its updates; the history keeps both. */
+export async function deleteAction(trx: Trx, actor: Actor, planId: string, actionId: string): Promise<void> {
+  const before = await findAction(trx, planId, actionId);
+  const updates = await trx.selectFrom('updates').selectAll().where('action_id', '=', actionId).execute();
+  for (const update of updates) {
+    await recordChange(trx, actor, {
+      recordType: 'update',
+      recordId: update.id,
+      planId,
+      change: 'delete',
+      before: update,
+    });
+  }
+  await trx.deleteFrom('updates').where('action_id', '=', actionId).execute();
+  await trx.deleteFrom('action_owners').where('action_id', '=', actionId).execute();
+  await trx.deleteFrom('actions').where('id', '=', actionId).execute();
+  await recordChange(trx, actor, {
+    recordType: 'action',
+    recordId: actionId,
+    planId,
+    change: 'delete',
+    before,
+  });
+}

@@ -1,0 +1,300 @@
+// The pages for actions: the action with its timeline and quick update, and the forms to create, edit, move and delete.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database, PlanRow } from '../db/schema.js';
+import { inTransaction } from '../db/transaction.js';
+import { isOverdue } from '../dates/targetDate.js';
+import { todayIso } from '../dates/ukDate.js';
+import { ConflictError, InvalidInputError } from '../errors.js';
+import { findPlanBySlug } from '../plans/planCommands.js';
+import { conflictFields } from '../plans/planPages.js';
+import { effectiveTarget } from '../plans/presenters.js';
+import { rags, statuses } from '../plans/vocabulary.js';
+import { moveInList } from '../themes/themeCommands.js';
+import { updatesOn } from '../updates/updateCommands.js';
+import { postUpdateFromForm } from '../updates/updatePages.js';
+import { formText, formVersion, splitNames, type FormBody } from '../web/forms.js';
+import { noticeText, withNotice } from '../web/notices.js';
+import {
+  createAction,
+  deleteAction,
+  findAction,
+  updateAction,
+  type ActionInput,
+  type ActionWithOwners,
+} from './actionCommands.js';
+
+type ActionParams = { slug: string; actionId: string };
+
+function actionInputFrom(body: FormBody): ActionInput {
+  return {
+    ref: formText(body, 'ref'),
+    title: formText(body, 'title'),
+    description: formText(body, 'description'),
+    owners: splitNames(formText(body, 'owners')),
+    themeId: formText(body, 'themeId') ?? null,
+    horizonId: formText(body, 'horizonId') ?? null,
+    status: formText(body, 'status') as ActionInput['status'],
+    rag: (formText(body, 'rag') ?? '') as ActionInput['rag'],
+    ragReason: formText(body, 'ragReason'),
+    progress: formText(body, 'progress'),
+    futureActions: formText(body, 'futureActions'),
+    targetDate: formText(body, 'targetDate'),
+    revisedTargetDate: formText(body, 'revisedTargetDate'),
+    revisedReason: formText(body, 'revisedReason'),
+    completedOn: formText(body, 'completedOn') || null,
+  };
+}
+
+function actionForm(action: ActionWithOwners) {
+  return {
+    ref: action.ref,
+    title: action.title,
+    description: action.description,
+    owners: action.owners.join('\n'),
+    themeId: action.theme_id ?? '',
+    horizonId: action.horizon_id ?? '',
+    status: action.status,
+    rag: action.rag ?? '',
+    ragReason: action.rag_reason,
+    progress: action.progress,
+    futureActions: action.future_actions,
+    targetDate: action.target_text,
+    revisedTargetDate: action.revised_target_text,
+    revisedReason: action.revised_reason,
+    completedOn: action.completed_on ?? '',
+    version: String(action.version),
+  };
+}
+
+const actionLabels: Record<string, string> = {
+  ref: 'Reference',
+  title: 'Action',
+  description: 'Description',
+  owners: 'Owners',
+  themeId: 'Theme',
+  horizonId: 'Horizon',
+  status: 'Status',
+  rag: 'RAG',
+  ragReason: 'Reason for RAG',
+  progress: 'Progress',
+  futureActions: 'Future planned actions',
+  targetDate: 'Target date',
+  revisedTargetDate: 'Revised target date',
+  revisedReason: 'Why the date moved',
+  completedOn: 'Completed on',
+};
+
+async function planChoices(db: Kysely<Database>, planId: string) {
+  const [themes, horizons] = await Promise.all([
+    db
+      .selectFrom('themes')
+      .select(['id', 'title'])
+      .where('plan_id', '=', planId)
+      .orderBy('position')
+      .execute(),
+    db
+      .selectFrom('horizons')
+      .select(['id', 'name'])
+      .where('plan_id', '=', planId)
+      .orderBy('position')
+      .execute(),
+  ]);
+  return { themes, horizons };
+}
+
+export async function actionPages(app: FastifyInstance): Promise<void> {
+  const crumbs = (plan: PlanRow) => [
+    { text: 'Plans', href: '/plans' },
+    { text: plan.title, href: `/plans/${plan.slug}` },
+  ];
+
+  async function renderActionForm(reply: FastifyReply, plan: PlanRow, context: Record<string, unknown>) {
+    const choices = await planChoices(app.db.kysely, plan.id);
+    return reply.render('actions/views/actionForm.njk', {
+      plan,
+      marking: plan.marking,
+      statuses,
+      rags,
+      ...choices,
+      breadcrumbs: crumbs(plan),
+      ...context,
+    });
+  }
+
+  async function renderAction(
+    reply: FastifyReply,
+    plan: PlanRow,
+    actionId: string,
+    context: Record<string, unknown> = {},
+  ) {
+    const action = await findAction(app.db.kysely, plan.id, actionId);
+    const [updates, parents] = await Promise.all([
+      updatesOn(app.db.kysely, plan.id, { actionId }),
+      planChoices(app.db.kysely, plan.id),
+    ]);
+    return reply.render('actions/views/action.njk', {
+      title: action.title,
+      plan,
+      action,
+      updates,
+      theme: parents.themes.find((t) => t.id === action.theme_id),
+      horizon: parents.horizons.find((h) => h.id === action.horizon_id),
+      overdue: isOverdue(effectiveTarget(action), action.status, todayIso()),
+      marking: plan.marking,
+      statuses,
+      today: todayIso(),
+      updateForm: {},
+      breadcrumbs: crumbs(plan),
+      ...context,
+    });
+  }
+
+  app.get<{ Params: { slug: string }; Querystring: { themeId?: string } }>(
+    '/plans/:slug/actions/new',
+    async (request, reply) => {
+      const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+      return renderActionForm(reply, plan, {
+        title: 'Add an action',
+        form: { status: 'not_started', themeId: request.query.themeId ?? '' },
+        action: `/plans/${plan.slug}/actions`,
+      });
+    },
+  );
+
+  app.post<{ Params: { slug: string }; Body: FormBody }>('/plans/:slug/actions', async (request, reply) => {
+    const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+    try {
+      const action = await inTransaction(app.db, (trx) =>
+        createAction(trx, request.actor, plan.id, actionInputFrom(request.body)),
+      );
+      return reply.redirect(withNotice(`/plans/${plan.slug}/actions/${action.id}`, 'action-saved'), 303);
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) throw error;
+      return renderActionForm(reply.status(400), plan, {
+        title: 'Add an action',
+        form: request.body,
+        errors: error.fieldErrors,
+        action: `/plans/${plan.slug}/actions`,
+      });
+    }
+  });
+
+  app.get<{ Params: ActionParams; Querystring: { notice?: string } }>(
+    '/plans/:slug/actions/:actionId',
+    async (request, reply) => {
+      const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+      return renderAction(reply, plan, request.params.actionId, { notice: noticeText(request.query.notice) });
+    },
+  );
+
+  app.post<{ Params: ActionParams; Body: FormBody }>(
+    '/plans/:slug/actions/:actionId/updates',
+    async (request, reply) => {
+      const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+      const result = await postUpdateFromForm(app, request, plan.id, { actionId: request.params.actionId });
+      if (result.ok)
+        return reply.redirect(
+          withNotice(`/plans/${plan.slug}/actions/${request.params.actionId}`, 'update-posted'),
+          303,
+        );
+      return renderAction(reply.status(400), plan, request.params.actionId, {
+        updateForm: request.body,
+        errors: result.errors,
+      });
+    },
+  );
+
+  app.get<{ Params: ActionParams }>('/plans/:slug/actions/:actionId/edit', async (request, reply) => {
+    const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+    const action = await findAction(app.db.kysely, plan.id, request.params.actionId);
+    return renderActionForm(reply, plan, {
+      title: 'Edit action',
+      form: actionForm(action),
+      action: `/plans/${plan.slug}/actions/${action.id}/edit`,
+      cancel: `/plans/${plan.slug}/actions/${action.id}`,
+    });
+  });
+
+  app.post<{ Params: ActionParams; Body: FormBody }>(
+    '/plans/:slug/actions/:actionId/edit',
+    async (request, reply) => {
+      const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+      const { actionId } = request.params;
+      const context = {
+        title: 'Edit action',
+        action: `/plans/${plan.slug}/actions/${actionId}/edit`,
+        cancel: `/plans/${plan.slug}/actions/${actionId}`,
+      };
+      try {
+        await inTransaction(app.db, (trx) =>
+          updateAction(
+            trx,
+            request.actor,
+            plan.id,
+            actionId,
+            formVersion(request.body),
+            actionInputFrom(request.body),
+          ),
+        );
+        return reply.redirect(withNotice(`/plans/${plan.slug}/actions/${actionId}`, 'action-saved'), 303);
+      } catch (error) {
+        if (error instanceof InvalidInputError) {
+          return renderActionForm(reply.status(400), plan, {
+            ...context,
+            form: request.body,
+            errors: error.fieldErrors,
+          });
+        }
+        if (error instanceof ConflictError) {
+          const saved = actionForm(await findAction(app.db.kysely, plan.id, actionId));
+          return renderActionForm(reply.status(409), plan, {
+            ...context,
+            form: { ...request.body, version: saved.version },
+            conflict: { saved, fields: conflictFields(saved, request.body, actionLabels) },
+          });
+        }
+        throw error;
+      }
+    },
+  );
+
+  app.get<{ Params: ActionParams }>('/plans/:slug/actions/:actionId/delete', async (request, reply) => {
+    const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+    const action = await findAction(app.db.kysely, plan.id, request.params.actionId);
+    return reply.render('actions/views/actionDelete.njk', {
+      title: 'Delete action',
+      plan,
+      action,
+      marking: plan.marking,
+      breadcrumbs: crumbs(plan),
+    });
+  });
+
+  app.post<{ Params: ActionParams; Body: FormBody }>(
+    '/plans/:slug/actions/:actionId/delete',
+    async (request, reply) => {
+      const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+      const action = await findAction(app.db.kysely, plan.id, request.params.actionId);
+      if (formText(request.body, 'confirm') !== 'yes')
+        return reply.redirect(`/plans/${plan.slug}/actions/${action.id}`, 303);
+      await inTransaction(app.db, (trx) => deleteAction(trx, request.actor, plan.id, action.id));
+      return reply.redirect(withNotice(`/plans/${plan.slug}`, 'action-deleted'), 303);
+    },
+  );
+
+  app.post<{ Params: ActionParams; Body: FormBody }>(
+    '/plans/:slug/actions/:actionId/move',
+    async (request, reply) => {
+      const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+      const direction = formText(request.body, 'direction') === 'down' ? 'down' : 'up';
+      await inTransaction(app.db, (trx) =>
+        moveInList(trx, request.actor, 'actions', plan.id, request.params.actionId, direction),
+      );
+      return reply.redirect(
+        withNotice(`/plans/${plan.slug}/actions/${request.params.actionId}`, 'moved'),
+        303,
+      );
+    },
+  );
+}

@@ -1,0 +1,170 @@
+// /api/v1/plans/{slug}/actions: a plan's actions, filtered and paged as on the plan page, with their updates.
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { createAction, deleteAction, findAction, updateAction } from '../actions/actionCommands.js';
+import { inTransaction } from '../db/transaction.js';
+import { findPlanBySlug } from '../plans/planCommands.js';
+import { loadPlanContents } from '../plans/planContents.js';
+import { filterActions, readPlanFilters } from '../plans/planView.js';
+import { presentAction, presentUpdate } from '../plans/presenters.js';
+import { MoveBody } from './themeRoutes.js';
+import { moveInList } from '../themes/themeCommands.js';
+import { updatesOn } from '../updates/updateCommands.js';
+import { paginate, presentingConflict, responses, typed } from './routeHelpers.js';
+import {
+  ActionCreateBody,
+  ActionDetailSchema,
+  ActionParams,
+  ActionPatchBody,
+  ActionSchema,
+  PageQuery,
+  RagSchema,
+  SlugParams,
+  StatusSchema,
+  page,
+} from './schemas.js';
+
+const ActionQuery = Type.Object({
+  status: Type.Optional(StatusSchema),
+  owner: Type.Optional(Type.String({ maxLength: 200, description: 'Owner name, exactly (any case)' })),
+  rag: Type.Optional(Type.Union([RagSchema, Type.Literal('none')])),
+  overdue: Type.Optional(Type.Boolean()),
+  q: Type.Optional(Type.String({ maxLength: 200, description: 'Words that must all appear' })),
+  themeId: Type.Optional(Type.String({ maxLength: 64 })),
+  ...PageQuery,
+});
+
+export async function actionRoutes(plain: FastifyInstance): Promise<void> {
+  const app = typed(plain);
+  const db = app.db;
+
+  async function actionDetail(planId: string, actionId: string) {
+    const action = await findAction(db.kysely, planId, actionId);
+    const updates = await updatesOn(db.kysely, planId, { actionId });
+    return { ...presentAction(action), updates: updates.map(presentUpdate) };
+  }
+
+  app.get(
+    '/plans/:slug/actions',
+    {
+      schema: {
+        tags: ['actions'],
+        summary: "List a plan's actions in plan order, filtered as on the plan page",
+        params: SlugParams,
+        querystring: ActionQuery,
+        response: responses(page(ActionSchema)),
+      },
+    },
+    async (request) => {
+      const { overdue, themeId, limit, offset, ...rest } = request.query;
+      const contents = await loadPlanContents(db.kysely, request.params.slug, { updates: 'themes' });
+      const filters = { ...readPlanFilters(rest), overdue: overdue === true };
+      const { shown } = filterActions(contents.actions, filters);
+      const matching = themeId ? shown.filter((action) => action.theme_id === themeId) : shown;
+      return paginate(
+        matching.map((action) => presentAction(action)),
+        { limit, offset },
+      );
+    },
+  );
+
+  app.post(
+    '/plans/:slug/actions',
+    {
+      schema: {
+        tags: ['actions'],
+        summary: 'Add an action at the end of the plan',
+        params: SlugParams,
+        body: ActionCreateBody,
+        response: responses(ActionDetailSchema, 201),
+      },
+    },
+    async (request, reply) => {
+      const plan = await findPlanBySlug(db.kysely, request.params.slug);
+      const action = await inTransaction(db, (trx) =>
+        createAction(trx, request.actor, plan.id, request.body),
+      );
+      return reply
+        .status(201)
+        .header('location', `/api/v1/plans/${plan.slug}/actions/${action.id}`)
+        .send(await actionDetail(plan.id, action.id));
+    },
+  );
+
+  app.get(
+    '/plans/:slug/actions/:actionId',
+    {
+      schema: {
+        tags: ['actions'],
+        summary: 'Read an action with its updates, newest first',
+        params: ActionParams,
+        response: responses(ActionDetailSchema),
+      },
+    },
+    async (request) => {
+      const plan = await findPlanBySlug(db.kysely, request.params.slug);
+      return actionDetail(plan.id, request.params.actionId);
+    },
+  );
+
+  app.patch(
+    '/plans/:slug/actions/:actionId',
+    {
+      schema: {
+        tags: ['actions'],
+        summary: 'Change an action; send the version you started from',
+        params: ActionParams,
+        body: ActionPatchBody,
+        response: responses(ActionDetailSchema),
+      },
+    },
+    async (request) => {
+      const plan = await findPlanBySlug(db.kysely, request.params.slug);
+      const { version, ...input } = request.body;
+      const { actionId } = request.params;
+      await presentingConflict(
+        () => inTransaction(db, (trx) => updateAction(trx, request.actor, plan.id, actionId, version, input)),
+        () => actionDetail(plan.id, actionId),
+        (current) => current,
+      );
+      return actionDetail(plan.id, actionId);
+    },
+  );
+
+  app.post(
+    '/plans/:slug/actions/:actionId/move',
+    {
+      schema: {
+        tags: ['actions'],
+        summary: 'Move an action one place up or down within its theme',
+        params: ActionParams,
+        body: MoveBody,
+        response: responses(ActionDetailSchema),
+      },
+    },
+    async (request) => {
+      const plan = await findPlanBySlug(db.kysely, request.params.slug);
+      await inTransaction(db, (trx) =>
+        moveInList(trx, request.actor, 'actions', plan.id, request.params.actionId, request.body.direction),
+      );
+      return actionDetail(plan.id, request.params.actionId);
+    },
+  );
+
+  app.delete(
+    '/plans/:slug/actions/:actionId',
+    {
+      schema: {
+        tags: ['actions'],
+        summary: 'Delete an action and its updates (the history keeps both)',
+        params: ActionParams,
+        response: responses(null, 204),
+      },
+    },
+    async (request, reply) => {
+      const plan = await findPlanBySlug(db.kysely, request.params.slug);
+      await inTransaction(db, (trx) => deleteAction(trx, request.actor, plan.id, request.params.actionId));
+      return reply.status(204).send();
+    },
+  );
+}

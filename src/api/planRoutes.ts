@@ -1,0 +1,147 @@
+// /api/v1/plans: list, read, create, change and delete plans, and the whole plan as export.json.
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { inTransaction } from '../db/transaction.js';
+import { createPlan, deletePlan, findPlanBySlug, updatePlan } from '../plans/planCommands.js';
+import { loadPlanContents } from '../plans/planContents.js';
+import { listPlans } from '../plans/planList.js';
+import { countByStatus } from '../plans/planView.js';
+import { presentHorizon, presentPlan, presentPlanExport } from '../plans/presenters.js';
+import { paginate, presentingConflict, responses, typed } from './routeHelpers.js';
+import {
+  PageQuery,
+  PlanCreateBody,
+  PlanDetailSchema,
+  PlanExportSchema,
+  PlanPatchBody,
+  PlanSummarySchema,
+  SlugParams,
+  page,
+} from './schemas.js';
+
+export async function planRoutes(plain: FastifyInstance): Promise<void> {
+  const app = typed(plain);
+  const db = app.db;
+
+  async function planDetail(slug: string) {
+    const contents = await loadPlanContents(db.kysely, slug, { updates: 'themes' });
+    const counts = countByStatus(contents.actions);
+    return {
+      ...presentPlan(contents.plan),
+      horizons: contents.horizons.map(presentHorizon),
+      counts,
+      total: contents.actions.length,
+    };
+  }
+
+  app.get(
+    '/plans',
+    {
+      schema: {
+        tags: ['plans'],
+        summary: 'List plans with their actions counted by status',
+        querystring: Type.Object({ q: Type.Optional(Type.String({ maxLength: 200 })), ...PageQuery }),
+        response: responses(page(PlanSummarySchema)),
+      },
+    },
+    async (request) => {
+      const plans = await listPlans(db.kysely, request.query.q?.trim() || undefined);
+      return paginate(
+        plans.map((plan) => ({ ...presentPlan(plan), counts: plan.counts, total: plan.total })),
+        request.query,
+      );
+    },
+  );
+
+  app.post(
+    '/plans',
+    {
+      schema: {
+        tags: ['plans'],
+        summary: 'Create a plan',
+        body: PlanCreateBody,
+        response: responses(PlanDetailSchema, 201),
+      },
+    },
+    async (request, reply) => {
+      const plan = await inTransaction(db, (trx) => createPlan(trx, request.actor, request.body));
+      return reply
+        .status(201)
+        .header('location', `/api/v1/plans/${plan.slug}`)
+        .send(await planDetail(plan.slug));
+    },
+  );
+
+  app.get(
+    '/plans/:slug',
+    {
+      schema: {
+        tags: ['plans'],
+        summary: 'Read a plan with its horizons and counts',
+        params: SlugParams,
+        response: responses(PlanDetailSchema),
+      },
+    },
+    async (request) => planDetail(request.params.slug),
+  );
+
+  app.patch(
+    '/plans/:slug',
+    {
+      schema: {
+        tags: ['plans'],
+        summary: 'Change a plan; send the version you started from',
+        params: SlugParams,
+        body: PlanPatchBody,
+        response: responses(PlanDetailSchema),
+      },
+    },
+    async (request) => {
+      const { version, ...input } = request.body;
+      const plan = await findPlanBySlug(db.kysely, request.params.slug);
+      const saved = await presentingConflict(
+        () => inTransaction(db, (trx) => updatePlan(trx, request.actor, plan.id, version, input)),
+        () => findPlanBySlug(db.kysely, request.params.slug),
+        presentPlan,
+      );
+      return planDetail(saved.slug);
+    },
+  );
+
+  app.delete(
+    '/plans/:slug',
+    {
+      schema: {
+        tags: ['plans'],
+        summary: 'Delete a plan and everything in it (the history keeps a copy)',
+        params: SlugParams,
+        response: responses(null, 204),
+      },
+    },
+    async (request, reply) => {
+      const contents = await loadPlanContents(db.kysely, request.params.slug, { updates: 'all' });
+      await inTransaction(db, (trx) =>
+        deletePlan(trx, request.actor, contents.plan.id, presentPlanExport(contents)),
+      );
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/plans/:slug/export.json',
+    {
+      schema: {
+        tags: ['plans'],
+        summary: 'The whole plan: themes, actions, updates and owners, in the headway.plan interchange shape',
+        params: SlugParams,
+        response: responses(PlanExportSchema),
+      },
+    },
+    async (request, reply) => {
+      const contents = await loadPlanContents(db.kysely, request.params.slug, { updates: 'all' });
+      return reply
+        .header('content-disposition', `attachment; filename="${contents.plan.slug}.json"`)
+        .send(presentPlanExport(contents));
+    },
+  );
+}

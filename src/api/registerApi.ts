@@ -1,0 +1,48 @@
+// The JSON API: OpenAPI at /api/openapi.json, a browsable page at /api/docs, and the routes under /api/v1.
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import { actionRoutes } from './actionRoutes.js';
+import { ownerRoutes } from './ownerRoutes.js';
+import { planRoutes } from './planRoutes.js';
+import { themeRoutes } from './themeRoutes.js';
+import { updateRoutes } from './updateRoutes.js';
+
+export async function registerApi(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Headway API',
+        version: '1',
+        description:
+          'Action plans, their themes, actions, dated updates and owners. Every edit carries the `version` it ' +
+          'started from; a stale edit is refused with 409. Errors are `application/problem+json` (RFC 9457).',
+      },
+      tags: [
+        { name: 'plans', description: 'Plans and their whole-plan export' },
+        { name: 'themes', description: 'Themes or focus areas of a plan' },
+        { name: 'actions', description: 'Actions (deliverables) of a plan' },
+        { name: 'updates', description: 'Dated updates on actions and themes' },
+        { name: 'owners', description: 'The directory of people and teams who own actions' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: true,
+    uiConfig: { deepLinking: false, defaultModelsExpandDepth: 0 },
+  });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(
+    async (v1) => {
+      await v1.register(planRoutes);
+      await v1.register(themeRoutes);
+      await v1.register(actionRoutes);
+      await v1.register(updateRoutes);
+      await v1.register(ownerRoutes);
+    },
+    { prefix: '/api/v1' },
+  );
+}

@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+// The `headway` command: serve, start (migrate, load the sample plans, serve), migrate and demo.
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ConfigError, readConfig, type Config } from './config.js';
+import { openDatabase } from './db/connection.js';
+import { migrateToLatest } from './db/migrations.js';
+import { loadDemo } from './demo/loadDemo.js';
+import { startServer } from './server.js';
+
+const usage = `Usage: headway <command> [options]
+
+Commands:
+  serve [--port N] [--host H]   serve Headway (PORT, HOST; default 127.0.0.1:3000)
+  start [--port N] [--host H]   bring the database up to date, load the sample plans if missing, and serve
+  migrate                       bring the database up to date
+  demo                          load the two sample plans (skips those already there)
+
+The database is DATABASE_URL: a file path for SQLite (default ./data/headway.db) or a postgres:// URL.`;
+
+function serveOptions(args: string[], env: NodeJS.ProcessEnv): Config {
+  const { values } = parseArgs({
+    args,
+    options: { port: { type: 'string' }, host: { type: 'string' } },
+    strict: true,
+  });
+  const config = readConfig(env);
+  return readConfig({ ...env, PORT: values.port ?? env.PORT, HOST: values.host ?? config.host });
+}
+
+async function migrate(config: Config): Promise<void> {
+  const db = openDatabase(config.databaseUrl);
+  try {
+    const applied = await migrateToLatest(db);
+    console.log(
+      applied.length
+        ? `Applied ${applied.length} migration(s): ${applied.join(', ')}`
+        : 'The database is up to date.',
+    );
+  } finally {
+    await db.close();
+  }
+}
+
+async function demo(config: Config): Promise<void> {
+  const db = openDatabase(config.databaseUrl);
+  try {
+    await migrateToLatest(db);
+    const { created, skipped } = await loadDemo(db, { name: 'Headway demo' });
+    for (const slug of created) console.log(`Loaded sample plan ${slug}`);
+    for (const slug of skipped) console.log(`Sample plan ${slug} is already there; left as it is`);
+  } finally {
+    await db.close();
+  }
+}
+
+async function serve(config: Config, withDemo: boolean): Promise<void> {
+  if (withDemo) await demo(config);
+  const server = await startServer(config);
+  console.log(`\nHeadway is running at ${server.url}/`);
+  console.log(
+    'No sign-in is needed yet: open the address in a browser. Changes are recorded as',
+    JSON.stringify(config.actorName),
+  );
+  console.log('Press Ctrl+C to stop.\n');
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        await serve(serveOptions(rest, env), false);
+        return 0;
+      case 'start':
+        await serve(serveOptions(rest, env), true);
+        return 0;
+      case 'migrate':
+        await migrate(readConfig(env));
+        return 0;
+      case 'demo':
+        await demo(readConfig(env));
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(usage);
+        return command === undefined ? 1 : 0;
+      default:
+        console.error(`headway: unknown command "${command}"\n\n${usage}`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof ConfigError || (error instanceof TypeError && 'code' in error)) {
+      console.error(`headway: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+// Run only when this file is the program, not when a test imports main().
+const entry = process.argv[1] ? realpathSync(process.argv[1]) : '';
+if (entry === fileURLToPath(import.meta.url)) {
+  const code = await main(process.argv.slice(2));
+  if (code !== 0) process.exitCode = code;
+}

@@ -1,0 +1,61 @@
+// Dates as UK readers expect them: "7 August 2021", "September 2021", "1 April – 30 June 2024".
+import type { TargetDate } from './targetDate.js';
+
+const monthNames = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+function parts(isoDate: string): [number, number, number] {
+  const [year, month, day] = isoDate.slice(0, 10).split('-').map(Number);
+  return [year ?? 0, month ?? 1, day ?? 1];
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+export function formatUkDate(isoDate: string | null | undefined): string {
+  if (!isoDate) return '';
+  const [year, month, day] = parts(isoDate);
+  return `${day} ${monthNames[month - 1]} ${year}`;
+}
+
+export function formatUkDateRange(start: string | null, end: string | null): string {
+  if (!start || !end) return formatUkDate(start ?? end);
+  if (start === end) return formatUkDate(start);
+  const [sy, sm, sd] = parts(start);
+  const [ey, em, ed] = parts(end);
+  if (sy === ey && sm === em && sd === 1 && ed === daysInMonth(ey, em)) return `${monthNames[sm - 1]} ${sy}`;
+  if (sy === ey) return `${sd} ${monthNames[sm - 1]} – ${formatUkDate(end)}`;
+  return `${formatUkDate(start)} – ${formatUkDate(end)}`;
+}
+
+/** Today in the server's local time zone, as an ISO date. */
+export function todayIso(now: Date = new Date()): string {
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+}
+
+const kindDescriptions: Record<string, string> = {
+  ongoing: 'Ongoing',
+  not_applicable: 'Not applicable',
+  complete: 'Complete',
+  to_be_confirmed: 'To be confirmed',
+  unparsed: 'Not recognised',
+  none: 'No date',
+};
+
+export function describeTargetDate(target: Pick<TargetDate, 'kind' | 'start' | 'end'>): string {
+  if (target.kind === 'date') return formatUkDateRange(target.start, target.end);
+  return kindDescriptions[target.kind] ?? 'No date';
+}

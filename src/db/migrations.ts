@@ -1,0 +1,197 @@
+// The schema's history, one migration per step; the same steps run on SQLite and PostgreSQL.
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Db, DialectName } from './connection.js';
+
+function migrations(dialect: DialectName): Record<string, Migration> {
+  return {
+    '001-plans-themes-actions': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('plans')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('slug', 'text', (c) => c.notNull().unique())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('source', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('sponsor', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('marking', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('rag', 'text')
+          .addColumn('rag_note', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('summary', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('horizons')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('plan_id', 'text', (c) => c.notNull().references('plans.id').onDelete('cascade'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('horizons_plan')
+          .on('horizons')
+          .columns(['plan_id', 'position'])
+          .execute();
+
+        await db.schema
+          .createTable('owners')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('name_key', 'text', (c) => c.notNull().unique())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('email', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('themes')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('plan_id', 'text', (c) => c.notNull().references('plans.id').onDelete('cascade'))
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('lead_owner_id', 'text', (c) => c.references('owners.id').onDelete('set null'))
+          .addColumn('status', 'text')
+          .addColumn('rag', 'text')
+          .addColumn('progress', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('future_actions', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('themes_plan').on('themes').columns(['plan_id', 'position']).execute();
+        await db.schema.createIndex('themes_lead').on('themes').column('lead_owner_id').execute();
+
+        await db.schema
+          .createTable('actions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('plan_id', 'text', (c) => c.notNull().references('plans.id').onDelete('cascade'))
+          .addColumn('theme_id', 'text', (c) => c.references('themes.id').onDelete('set null'))
+          .addColumn('horizon_id', 'text', (c) => c.references('horizons.id').onDelete('set null'))
+          .addColumn('ref', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('rag', 'text')
+          .addColumn('rag_reason', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('progress', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('future_actions', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('target_text', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('target_kind', 'text', (c) => c.notNull().defaultTo('none'))
+          .addColumn('target_start', 'text')
+          .addColumn('target_end', 'text')
+          .addColumn('revised_target_text', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('revised_target_kind', 'text', (c) => c.notNull().defaultTo('none'))
+          .addColumn('revised_target_start', 'text')
+          .addColumn('revised_target_end', 'text')
+          .addColumn('revised_reason', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('completed_on', 'text')
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('actions_plan').on('actions').columns(['plan_id', 'position']).execute();
+        await db.schema.createIndex('actions_theme').on('actions').column('theme_id').execute();
+        await db.schema.createIndex('actions_horizon').on('actions').column('horizon_id').execute();
+        await db.schema.createIndex('actions_status').on('actions').columns(['plan_id', 'status']).execute();
+
+        await db.schema
+          .createTable('action_owners')
+          .addColumn('action_id', 'text', (c) => c.notNull().references('actions.id').onDelete('cascade'))
+          .addColumn('owner_id', 'text', (c) => c.notNull().references('owners.id').onDelete('cascade'))
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('action_owners_pk', ['action_id', 'owner_id'])
+          .execute();
+        await db.schema.createIndex('action_owners_owner').on('action_owners').column('owner_id').execute();
+
+        await db.schema
+          .createTable('updates')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('plan_id', 'text', (c) => c.notNull().references('plans.id').onDelete('cascade'))
+          .addColumn('action_id', 'text', (c) => c.references('actions.id').onDelete('cascade'))
+          .addColumn('theme_id', 'text', (c) => c.references('themes.id').onDelete('cascade'))
+          .addColumn('effective_on', 'text', (c) => c.notNull())
+          .addColumn('author', 'text', (c) => c.notNull())
+          .addColumn('body', 'text', (c) => c.notNull())
+          .addColumn('status_change', 'text')
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('updates_plan')
+          .on('updates')
+          .columns(['plan_id', 'effective_on'])
+          .execute();
+        await db.schema
+          .createIndex('updates_action')
+          .on('updates')
+          .columns(['action_id', 'effective_on'])
+          .execute();
+        await db.schema
+          .createIndex('updates_theme')
+          .on('updates')
+          .columns(['theme_id', 'effective_on'])
+          .execute();
+
+        await db.schema
+          .createTable('history')
+          .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
+            dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          )
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('record_type', 'text', (c) => c.notNull())
+          .addColumn('record_id', 'text', (c) => c.notNull())
+          .addColumn('plan_id', 'text')
+          .addColumn('change', 'text', (c) => c.notNull())
+          .addColumn('before_json', 'text')
+          .addColumn('after_json', 'text')
+          .execute();
+        await db.schema
+          .createIndex('history_record')
+          .on('history')
+          .columns(['record_type', 'record_id'])
+          .execute();
+        await db.schema.createIndex('history_plan').on('history').columns(['plan_id', 'at']).execute();
+      },
+      async down(db: Kysely<unknown>) {
+        for (const table of [
+          'history',
+          'updates',
+          'action_owners',
+          'actions',
+          'themes',
+          'owners',
+          'horizons',
+          'plans',
+        ]) {
+          await db.schema.dropTable(table).ifExists().execute();
+        }
+      },
+    },
+  };
+}
+
+/** Brings the database up to the latest schema; throws with the failing migration's name. */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(db.dialect) };
+  const migrator = new Migrator({ db: db.kysely, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error) {
+    const name = failed ? ` (${failed.migrationName})` : '';
+    throw new Error(
+      `Database migration failed${name}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** The current time as stored: ISO 8601 in UTC, so both databases sort it as text. */
+export function nowIso(): string {
+  return new Date().toISOString();
+}
+
+export { sql };

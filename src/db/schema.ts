@@ -1,0 +1,135 @@
+// The tables as Kysely sees them: one interface per table, shared by SQLite and PostgreSQL.
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export type Status = 'not_started' | 'in_progress' | 'ongoing' | 'complete' | 'cancelled';
+export type Rag = 'red' | 'amber' | 'green';
+export type OwnerKind = 'person' | 'team';
+export type TargetDateKindColumn =
+  'date' | 'ongoing' | 'not_applicable' | 'complete' | 'to_be_confirmed' | 'unparsed' | 'none';
+
+export interface PlanTable {
+  id: string;
+  slug: string;
+  title: string;
+  source: string;
+  sponsor: string;
+  marking: string;
+  rag: Rag | null;
+  rag_note: string;
+  summary: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface HorizonTable {
+  id: string;
+  plan_id: string;
+  name: string;
+  position: number;
+}
+
+export interface ThemeTable {
+  id: string;
+  plan_id: string;
+  title: string;
+  lead_owner_id: string | null;
+  status: Status | null;
+  rag: Rag | null;
+  progress: string;
+  future_actions: string;
+  position: number;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ActionTable {
+  id: string;
+  plan_id: string;
+  theme_id: string | null;
+  horizon_id: string | null;
+  ref: string;
+  title: string;
+  description: string;
+  status: Status;
+  rag: Rag | null;
+  rag_reason: string;
+  progress: string;
+  future_actions: string;
+  target_text: string;
+  target_kind: TargetDateKindColumn;
+  target_start: string | null;
+  target_end: string | null;
+  revised_target_text: string;
+  revised_target_kind: TargetDateKindColumn;
+  revised_target_start: string | null;
+  revised_target_end: string | null;
+  revised_reason: string;
+  completed_on: string | null;
+  position: number;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface OwnerTable {
+  id: string;
+  name: string;
+  name_key: string;
+  kind: OwnerKind;
+  email: string;
+  created_at: string;
+}
+
+export interface ActionOwnerTable {
+  action_id: string;
+  owner_id: string;
+  position: number;
+}
+
+export interface UpdateTable {
+  id: string;
+  plan_id: string;
+  action_id: string | null;
+  theme_id: string | null;
+  effective_on: string;
+  author: string;
+  body: string;
+  status_change: Status | null;
+  version: number;
+  created_at: string;
+}
+
+export interface HistoryTable {
+  id: Generated<number>;
+  at: string;
+  actor: string;
+  record_type: 'plan' | 'horizon' | 'theme' | 'action' | 'update' | 'owner';
+  record_id: string;
+  plan_id: string | null;
+  change: 'create' | 'update' | 'delete';
+  before_json: string | null;
+  after_json: string | null;
+}
+
+export interface Database {
+  plans: PlanTable;
+  horizons: HorizonTable;
+  themes: ThemeTable;
+  actions: ActionTable;
+  owners: OwnerTable;
+  action_owners: ActionOwnerTable;
+  updates: UpdateTable;
+  history: HistoryTable;
+}
+
+export type PlanRow = Selectable<PlanTable>;
+export type HorizonRow = Selectable<HorizonTable>;
+export type ThemeRow = Selectable<ThemeTable>;
+export type ActionRow = Selectable<ActionTable>;
+export type OwnerRow = Selectable<OwnerTable>;
+export type UpdateRow = Selectable<UpdateTable>;
+export type HistoryRow = Selectable<HistoryTable>;
+export type NewAction = Insertable<ActionTable>;
+export type ActionPatch = Updateable<ActionTable>;

@@ -1,0 +1,197 @@
+import { expect, it } from 'vitest';
+import type { Db } from '../db/connection.js';
+import { loadPlanContents } from '../plans/planContents.js';
+import { richTextToPlain } from '../richtext/sanitise.js';
+import { describeEachDatabase } from '../testing/databases.js';
+import { loadDemo } from './loadDemo.js';
+
+const actor = { name: 'Headway demo' };
+
+async function rowCounts(db: Db) {
+  const tables = [
+    'plans',
+    'horizons',
+    'themes',
+    'actions',
+    'action_owners',
+    'owners',
+    'updates',
+    'history',
+  ] as const;
+  const counts: Record<string, number> = {};
+  for (const table of tables) {
+    const row = await db.kysely
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    counts[table] = Number(row.n);
+  }
+  return counts;
+}
+
+function countBy<T>(items: T[], key: (item: T) => string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
+  return counts;
+}
+
+describeEachDatabase('loading the sample plans', (current) => {
+  // Every test reads the same load, made once on this block's fresh database.
+  let firstLoad: ReturnType<typeof loadDemo> | undefined;
+  const loaded = () => (firstLoad ??= loadDemo(current(), actor));
+
+  it('creates both sample plans on an empty database', async () => {
+    expect(await loaded()).toEqual({ created: ['staff-survey-2021', 'culture-action-plan'], skipped: [] });
+  });
+
+  it('loads the 14 staff-survey actions in document order, 7 complete and 7 ongoing, each with one owner', async () => {
+    await loaded();
+    const { plan, actions, themes } = await loadPlanContents(current().kysely, 'staff-survey-2021', {
+      updates: 'all',
+    });
+    expect(plan.title).toBe('Staff Survey - Action Plan');
+    expect(actions).toHaveLength(14);
+    expect(actions[0]!.title).toBe('Arrange date for Durham University to brief COT on the survey results');
+    expect(actions[0]!.progress).toContain('Prodedural justice');
+    expect(actions[13]!.title).toBe('Schedule comms piece on "You said, we did" for progress so far');
+    expect(countBy(actions, (a) => a.status)).toEqual({ complete: 7, ongoing: 7 });
+    expect(actions.every((a) => a.owners.length === 1)).toBe(true);
+    expect(new Set(actions.flatMap((a) => a.owners))).toEqual(
+      new Set(['Luke Baldock', 'Corp Comms', 'Commissioner Dyson']),
+    );
+    expect(actions.every((a) => a.theme_id === null)).toBe(true);
+    expect(themes.some((t) => t.title === 'Rolling updates for each focus area below:')).toBe(false);
+  });
+
+  it('keeps the staff survey marking and the target dates in the force’s own words', async () => {
+    await loaded();
+    const { plan, actions } = await loadPlanContents(current().kysely, 'staff-survey-2021', {
+      updates: 'all',
+    });
+    expect(plan.marking).toBe('NOT PROTECTIVELY MARKED');
+    expect(plan.sponsor).toBe('Commissioner Dyson');
+    const underRepresented = actions.find((a) => a.title.startsWith('Hold dedicated Focus Group'));
+    expect(underRepresented?.target_text).toBe('end of sept 21');
+    expect(actions.map((a) => a.target_text)).toContain('Sep-21');
+    expect(actions.map((a) => a.target_text)).toContain('end of sept - 21');
+  });
+
+  it('gives the staff survey its four focus areas, with their leads and dated updates', async () => {
+    await loaded();
+    const { themes, updates } = await loadPlanContents(current().kysely, 'staff-survey-2021', {
+      updates: 'all',
+    });
+    expect(themes.map((t) => [t.title, t.lead, t.status])).toEqual([
+      ['Return to Work Plan', 'All directorate leads', 'ongoing'],
+      ['Transform - Silo Culture and Communication of changes', 'Ch Supt Oliver Shaw', 'ongoing'],
+      ['Vision Clarity', 'Stuart Phoenix', 'ongoing'],
+      ['Work/Home Balance', 'Ch Supt Steve Heatley', 'ongoing'],
+    ]);
+    const onTheme = (title: string) => {
+      const theme = themes.find((t) => t.title === title)!;
+      return updates.filter((u) => u.theme_id === theme.id).map((u) => [u.effective_on, u.author]);
+    };
+    expect(onTheme('Return to Work Plan')).toEqual([['2021-08-07', 'All directorate leads']]);
+    expect(onTheme('Transform - Silo Culture and Communication of changes')).toEqual([
+      ['2021-08-12', 'Ch Supt Oliver Shaw'],
+    ]);
+    expect(onTheme('Vision Clarity')).toEqual([['2021-08-07', 'Stuart Phoenix']]);
+    expect(onTheme('Work/Home Balance')).toEqual([['2021-08-07', 'Ch Supt Steve Heatley']]);
+
+    const transform = themes[1]!;
+    const transformUpdate = updates.find((u) => u.theme_id === transform.id)!;
+    expect(transformUpdate.body.match(/<li>/g)).toHaveLength(4);
+    expect(richTextToPlain(transform.future_actions)).not.toContain('Update 12.8.21');
+    expect(richTextToPlain(themes[2]!.future_actions)).not.toContain('Vision was articulated');
+  });
+
+  it('posts the staff survey’s dated entries of 7/8/21 as updates on their actions, keeping the cells as written', async () => {
+    await loaded();
+    const { actions, updates } = await loadPlanContents(current().kysely, 'staff-survey-2021', {
+      updates: 'all',
+    });
+    const onActions = updates.filter((u) => u.action_id !== null);
+    const titles = onActions.map((u) => actions.find((a) => a.id === u.action_id)!.title);
+    expect(titles.sort()).toEqual([
+      'Formulate key focus areas from the Focus Groups and share with key stakeholders',
+      'Hold dedicated Focus Group for under-represented staff after consultation with E&I and staff networks',
+      'Hold focus groups with Directorates to expand on the findings',
+    ]);
+    expect(onActions.every((u) => u.effective_on === '2021-08-07' && u.author === 'Luke Baldock')).toBe(true);
+    const formulate = actions.find((a) => a.title.startsWith('Formulate key focus areas'))!;
+    expect(richTextToPlain(formulate.future_actions)).toContain('Update 7/8/21 communications have gone out');
+  });
+
+  it('files the 18 culture deliverables under their five themes: 11 complete, 5 in progress, 2 not started', async () => {
+    await loaded();
+    const { plan, horizons, themes, actions } = await loadPlanContents(
+      current().kysely,
+      'culture-action-plan',
+      {
+        updates: 'all',
+      },
+    );
+    expect(horizons.map((h) => h.name)).toEqual(['Short term (by April 2024)', 'Medium term']);
+    expect(themes.map((t) => t.title)).toEqual([
+      'Building trust and confidence',
+      'Strengthening support, welfare and facilities',
+      'Clear cultural expectations',
+      'Strengthening leadership and engagement',
+      'Governance',
+    ]);
+    const shortTerm = actions.filter((a) => a.horizon_id === horizons[0]!.id);
+    expect(shortTerm).toHaveLength(18);
+    expect(shortTerm.map((a) => a.ref)).toEqual(Array.from({ length: 18 }, (_, i) => `ST${i + 1}`));
+    expect(countBy(shortTerm, (a) => a.status)).toEqual({ complete: 11, in_progress: 5, not_started: 2 });
+    expect(shortTerm.every((a) => a.owners.length === 0 && a.theme_id !== null)).toBe(true);
+
+    const themeOf = (start: string) =>
+      themes.find((t) => t.id === actions.find((a) => a.title.startsWith(start))!.theme_id)!.title;
+    expect(themeOf('Introduce structural changes within Learning and Development and HR')).toBe(
+      'Strengthening leadership and engagement',
+    );
+    expect(themeOf('Increase the resources in HR')).toBe('Strengthening leadership and engagement');
+    expect(themeOf('Establish the Culture Development Committee')).toBe('Governance');
+    expect(countBy(shortTerm, (a) => themes.find((t) => t.id === a.theme_id)!.title)).toEqual({
+      'Building trust and confidence': 3,
+      'Strengthening support, welfare and facilities': 5,
+      'Clear cultural expectations': 4,
+      'Strengthening leadership and engagement': 5,
+      Governance: 1,
+    });
+    expect(plan.marking).toBe('');
+  });
+
+  it('lists the six culture medium-term priorities in progress, without a theme', async () => {
+    await loaded();
+    const { horizons, actions } = await loadPlanContents(current().kysely, 'culture-action-plan', {
+      updates: 'all',
+    });
+    const mediumTerm = actions.filter((a) => a.horizon_id === horizons[1]!.id);
+    expect(mediumTerm.map((a) => [a.ref, a.status, a.theme_id])).toEqual(
+      Array.from({ length: 6 }, (_, i) => [`MT${i + 1}`, 'in_progress', null]),
+    );
+    expect(mediumTerm[0]!.title).toBe("Continuing the delivery of 'Not on my Watch' awareness training");
+  });
+
+  it('keeps the culture plan’s sponsor, overall status and summary', async () => {
+    await loaded();
+    const { plan } = await loadPlanContents(current().kysely, 'culture-action-plan', { updates: 'all' });
+    expect(plan.title).toBe('Culture Action Plan Strategic Highlight Report');
+    expect(plan.sponsor).toBe('DCFO Derek James');
+    expect(plan.rag).toBe('green');
+    expect(richTextToPlain(plan.rag_note)).toBe('On Track');
+    expect(plan.summary.match(/<p>/g)).toHaveLength(2);
+    expect(plan.summary).toContain('Good progress is being made against the action plan');
+  });
+
+  it('changes nothing when run a second time, skipping both plans', async () => {
+    await loaded();
+    const before = await rowCounts(current());
+    expect(await loadDemo(current(), actor)).toEqual({
+      created: [],
+      skipped: ['staff-survey-2021', 'culture-action-plan'],
+    });
+    expect(await rowCounts(current())).toEqual(before);
+  });
+});

@@ -1,0 +1,36 @@
+// Writes one row of history in the caller's transaction, so a change and its record stand or fall together.
+import type { Kysely } from 'kysely';
+import { nowIso } from '../db/migrations.js';
+import type { Database, HistoryTable } from '../db/schema.js';
+
+/** Who is making a change: a signed-in person, the importer, the CLI. Decided in one place (src/web/currentActor.ts). */
+export interface Actor {
+  name: string;
+}
+
+export type Trx = Kysely<Database>;
+
+export interface Change {
+  recordType: HistoryTable['record_type'];
+  recordId: string;
+  planId: string | null;
+  change: HistoryTable['change'];
+  before?: unknown;
+  after?: unknown;
+}
+
+export async function recordChange(trx: Trx, actor: Actor, change: Change): Promise<void> {
+  await trx
+    .insertInto('history')
+    .values({
+      at: nowIso(),
+      actor: actor.name,
+      record_type: change.recordType,
+      record_id: change.recordId,
+      plan_id: change.planId,
+      change: change.change,
+      before_json: change.before === undefined ? null : JSON.stringify(change.before),
+      after_json: change.after === undefined ? null : JSON.stringify(change.after),
+    })
+    .execute();
+}

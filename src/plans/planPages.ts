@@ -1,0 +1,227 @@
+// The pages for plans: the list, a plan grouped by theme or horizon, and the forms to create, edit and delete.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { PlanRow } from '../db/schema.js';
+import { inTransaction } from '../db/transaction.js';
+import { ConflictError, InvalidInputError } from '../errors.js';
+import { formText, formVersion, type FormBody } from '../web/forms.js';
+import { noticeText, withNotice } from '../web/notices.js';
+import { createPlan, deletePlan, findPlanBySlug, updatePlan, type PlanInput } from './planCommands.js';
+import { loadPlanContents } from './planContents.js';
+import { listPlans } from './planList.js';
+import { buildPlanView, readPlanFilters } from './planView.js';
+import { presentPlanExport } from './presenters.js';
+import { rags, statuses } from './vocabulary.js';
+
+type SlugParams = { slug: string };
+
+function planInputFrom(body: FormBody): PlanInput {
+  return {
+    title: formText(body, 'title'),
+    slug: formText(body, 'slug'),
+    source: formText(body, 'source'),
+    sponsor: formText(body, 'sponsor'),
+    marking: formText(body, 'marking'),
+    rag: (formText(body, 'rag') ?? '') as PlanInput['rag'],
+    ragNote: formText(body, 'ragNote'),
+    summary: formText(body, 'summary'),
+    horizons: (formText(body, 'horizons') ?? '').split(/\r?\n/),
+  };
+}
+
+/** The form's fields from a stored plan, for the edit page. */
+function planForm(plan: PlanRow, horizons: string[]) {
+  return {
+    title: plan.title,
+    slug: plan.slug,
+    source: plan.source,
+    sponsor: plan.sponsor,
+    marking: plan.marking,
+    rag: plan.rag ?? '',
+    ragNote: plan.rag_note,
+    summary: plan.summary,
+    horizons: horizons.join('\n'),
+    version: String(plan.version),
+  };
+}
+
+function renderPlanForm(reply: FastifyReply, context: Record<string, unknown>) {
+  return reply.render('plans/views/planForm.njk', { rags, ...context });
+}
+
+export async function planPages(app: FastifyInstance): Promise<void> {
+  app.get('/', async (_request, reply) => reply.redirect('/plans'));
+
+  app.get<{ Querystring: { q?: string; sort?: string; notice?: string } }>(
+    '/plans',
+    async (request, reply) => {
+      const q = request.query.q?.trim() ?? '';
+      const sort = ['title', 'updated', 'actions'].includes(request.query.sort ?? '')
+        ? request.query.sort!
+        : 'title';
+      const plans = await listPlans(app.db.kysely, q || undefined);
+      if (sort === 'updated') plans.sort((a, b) => b.updated_at.localeCompare(a.updated_at));
+      if (sort === 'actions') plans.sort((a, b) => b.total - a.total);
+      return reply.render('plans/views/planList.njk', {
+        title: 'Plans',
+        plans,
+        q,
+        sort,
+        statuses,
+        notice: noticeText(request.query.notice),
+      });
+    },
+  );
+
+  app.get('/plans/new', async (_request, reply) =>
+    renderPlanForm(reply, { title: 'Create a plan', form: { horizons: '' }, action: '/plans' }),
+  );
+
+  app.post<{ Body: FormBody }>('/plans', async (request, reply) => {
+    const input = planInputFrom(request.body);
+    try {
+      const plan = await inTransaction(app.db, (trx) => createPlan(trx, request.actor, input));
+      return reply.redirect(`/plans/${plan.slug}`, 303);
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) throw error;
+      return renderPlanForm(reply.status(400), {
+        title: 'Create a plan',
+        form: request.body,
+        errors: error.fieldErrors,
+        action: '/plans',
+      });
+    }
+  });
+
+  app.get<{ Params: SlugParams; Querystring: Record<string, string | undefined> }>(
+    '/plans/:slug',
+    async (request, reply) => {
+      const contents = await loadPlanContents(app.db.kysely, request.params.slug, { updates: 'themes' });
+      const filters = readPlanFilters(request.query);
+      const view = buildPlanView(contents, filters);
+      return reply.render('plans/views/plan.njk', {
+        title: contents.plan.title,
+        plan: contents.plan,
+        marking: contents.plan.marking,
+        horizons: contents.horizons,
+        themes: contents.themes,
+        view,
+        filters,
+        statuses,
+        rags,
+        query: request.query,
+        notice: noticeText(request.query.notice),
+        breadcrumbs: [{ text: 'Plans', href: '/plans' }],
+      });
+    },
+  );
+
+  app.get<{ Params: SlugParams }>('/plans/:slug/edit', async (request, reply) => {
+    const contents = await loadPlanContents(app.db.kysely, request.params.slug, { updates: 'themes' });
+    return renderPlanForm(reply, {
+      title: `Edit ${contents.plan.title}`,
+      plan: contents.plan,
+      marking: contents.plan.marking,
+      form: planForm(
+        contents.plan,
+        contents.horizons.map((h) => h.name),
+      ),
+      action: `/plans/${contents.plan.slug}/edit`,
+      breadcrumbs: [
+        { text: 'Plans', href: '/plans' },
+        { text: contents.plan.title, href: `/plans/${contents.plan.slug}` },
+      ],
+    });
+  });
+
+  app.post<{ Params: SlugParams; Body: FormBody }>('/plans/:slug/edit', async (request, reply) => {
+    const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+    const input = planInputFrom(request.body);
+    const context = {
+      plan,
+      marking: plan.marking,
+      action: `/plans/${plan.slug}/edit`,
+      breadcrumbs: [
+        { text: 'Plans', href: '/plans' },
+        { text: plan.title, href: `/plans/${plan.slug}` },
+      ],
+    };
+    try {
+      const saved = await inTransaction(app.db, (trx) =>
+        updatePlan(trx, request.actor, plan.id, formVersion(request.body), input),
+      );
+      return reply.redirect(withNotice(`/plans/${saved.slug}`, 'plan-saved'), 303);
+    } catch (error) {
+      if (error instanceof InvalidInputError) {
+        return renderPlanForm(reply.status(400), {
+          ...context,
+          title: `Edit ${plan.title}`,
+          form: request.body,
+          errors: error.fieldErrors,
+        });
+      }
+      if (error instanceof ConflictError) {
+        const contents = await loadPlanContents(app.db.kysely, plan.slug, { updates: 'themes' });
+        const saved = planForm(
+          contents.plan,
+          contents.horizons.map((h) => h.name),
+        );
+        return renderPlanForm(reply.status(409), {
+          ...context,
+          title: `Edit ${plan.title}`,
+          // The user's text stays in the form; the version moves on so that saving again is a deliberate overwrite.
+          form: { ...request.body, version: saved.version },
+          conflict: { saved, fields: conflictFields(saved, request.body) },
+        });
+      }
+      throw error;
+    }
+  });
+
+  app.get<{ Params: SlugParams }>('/plans/:slug/delete', async (request, reply) => {
+    const contents = await loadPlanContents(app.db.kysely, request.params.slug, { updates: 'themes' });
+    return reply.render('plans/views/planDelete.njk', {
+      title: `Delete ${contents.plan.title}`,
+      plan: contents.plan,
+      marking: contents.plan.marking,
+      actionCount: contents.actions.length,
+      themeCount: contents.themes.length,
+      breadcrumbs: [
+        { text: 'Plans', href: '/plans' },
+        { text: contents.plan.title, href: `/plans/${contents.plan.slug}` },
+      ],
+    });
+  });
+
+  app.post<{ Params: SlugParams; Body: FormBody }>('/plans/:slug/delete', async (request, reply) => {
+    const contents = await loadPlanContents(app.db.kysely, request.params.slug, { updates: 'all' });
+    if (formText(request.body, 'confirm') !== 'yes')
+      return reply.redirect(`/plans/${contents.plan.slug}`, 303);
+    await inTransaction(app.db, (trx) =>
+      deletePlan(trx, request.actor, contents.plan.id, presentPlanExport(contents)),
+    );
+    return reply.redirect(withNotice('/plans', 'plan-deleted'), 303);
+  });
+}
+
+/** Lists the fields where the saved version and the user's differ, for the side-by-side conflict view. */
+export function conflictFields(
+  saved: Record<string, string>,
+  mine: FormBody,
+  labels: Record<string, string> = planLabels,
+) {
+  return Object.entries(labels)
+    .map(([field, label]) => ({ field, label, saved: saved[field] ?? '', mine: formText(mine, field) ?? '' }))
+    .filter((row) => row.saved.trim() !== row.mine.trim());
+}
+
+const planLabels: Record<string, string> = {
+  title: 'Title',
+  slug: 'Web address',
+  source: 'Source',
+  sponsor: 'Sponsor',
+  marking: 'Protective marking',
+  rag: 'Overall RAG',
+  ragNote: 'RAG note',
+  summary: 'Summary',
+  horizons: 'Horizons',
+};

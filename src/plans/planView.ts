@@ -1,0 +1,147 @@
+// Turns a loaded plan into what the plan page shows: filtered, counted and grouped by theme or horizon.
+import type { Status } from '../db/schema.js';
+import { isOverdue } from '../dates/targetDate.js';
+import { todayIso } from '../dates/ukDate.js';
+import { richTextToPlain } from '../richtext/sanitise.js';
+import type { ActionWithOwnerNames, PlanContents } from './planContents.js';
+import { effectiveTarget } from './presenters.js';
+import { isRag, isStatus, statuses } from './vocabulary.js';
+
+export interface PlanFilters {
+  status?: Status;
+  owner?: string;
+  rag?: string;
+  overdue?: boolean;
+  q?: string;
+  group: 'theme' | 'horizon';
+}
+
+export function readPlanFilters(query: Record<string, string | undefined>): PlanFilters {
+  return {
+    status: isStatus(query.status) ? query.status : undefined,
+    owner: query.owner?.trim() || undefined,
+    rag: isRag(query.rag) || query.rag === 'none' ? query.rag : undefined,
+    overdue: query.overdue === 'true' || query.overdue === 'on',
+    q: query.q?.trim() || undefined,
+    group: query.group === 'horizon' ? 'horizon' : 'theme',
+  };
+}
+
+export type ActionOnPage = ActionWithOwnerNames & { overdue: boolean };
+
+function searchableText(action: ActionWithOwnerNames): string {
+  return [
+    action.ref,
+    action.title,
+    action.owners.join(' '),
+    richTextToPlain(action.progress),
+    richTextToPlain(action.future_actions),
+    action.target_text,
+  ]
+    .join(' ')
+    .toLowerCase();
+}
+
+export function actionMatches(action: ActionOnPage, filters: PlanFilters): boolean {
+  if (filters.status && action.status !== filters.status) return false;
+  if (filters.owner && !action.owners.some((name) => name.toLowerCase() === filters.owner!.toLowerCase()))
+    return false;
+  if (filters.rag && (filters.rag === 'none' ? action.rag !== null : action.rag !== filters.rag))
+    return false;
+  if (filters.overdue && !action.overdue) return false;
+  if (filters.q) {
+    const text = searchableText(action);
+    if (
+      !filters.q
+        .toLowerCase()
+        .split(/\s+/)
+        .every((word) => text.includes(word))
+    )
+      return false;
+  }
+  return true;
+}
+
+export interface ActionGroup {
+  key: string;
+  title: string;
+  subtitle: string | null;
+  actions: ActionOnPage[];
+}
+
+export function countByStatus(actions: { status: Status }[]): Record<Status, number> {
+  const counts = Object.fromEntries(statuses.map((s) => [s, 0])) as Record<Status, number>;
+  for (const action of actions) counts[action.status] += 1;
+  return counts;
+}
+
+/** The plan's actions with whether each is overdue today, and those of them that the filters let through. */
+export function filterActions(actions: ActionWithOwnerNames[], filters: PlanFilters, today = todayIso()) {
+  const all: ActionOnPage[] = actions.map((action) => ({
+    ...action,
+    overdue: isOverdue(effectiveTarget(action), action.status, today),
+  }));
+  return { all, shown: all.filter((action) => actionMatches(action, filters)) };
+}
+
+export function buildPlanView(contents: PlanContents, filters: PlanFilters, today = todayIso()) {
+  const { all, shown } = filterActions(contents.actions, filters, today);
+  const groups: ActionGroup[] =
+    filters.group === 'horizon'
+      ? [
+          ...contents.horizons.map((h) => ({
+            key: h.id,
+            title: h.name,
+            subtitle: null,
+            actions: shown.filter((a) => a.horizon_id === h.id),
+          })),
+          {
+            key: 'none',
+            title: 'No horizon',
+            subtitle: null,
+            actions: shown.filter((a) => a.horizon_id === null),
+          },
+        ]
+      : [
+          ...contents.themes.map((t) => ({
+            key: t.id,
+            title: t.title,
+            subtitle: t.lead ? `Lead: ${t.lead}` : null,
+            actions: shown.filter((a) => a.theme_id === t.id),
+          })),
+          {
+            key: 'none',
+            title: 'No theme',
+            subtitle: null,
+            actions: shown.filter((a) => a.theme_id === null),
+          },
+        ];
+  const ownerNames = [...new Set(contents.actions.flatMap((a) => a.owners))].sort((a, b) =>
+    a.localeCompare(b),
+  );
+  const updatesByTheme = new Map<string, typeof contents.updates>();
+  for (const update of contents.updates) {
+    if (!update.theme_id) continue;
+    const list = updatesByTheme.get(update.theme_id) ?? [];
+    list.push(update);
+    updatesByTheme.set(update.theme_id, list);
+  }
+  return {
+    total: all.length,
+    shownCount: shown.length,
+    counts: countByStatus(all),
+    overdueCount: all.filter((a) => a.overdue).length,
+    groups: groups.filter((g) => g.actions.length > 0 || (g.key !== 'none' && !isFiltered(filters))),
+    ownerNames,
+    focusAreas: contents.themes
+      .filter(
+        (t) => t.progress !== '' || t.future_actions !== '' || t.status !== null || updatesByTheme.has(t.id),
+      )
+      .map((t) => ({ ...t, updates: updatesByTheme.get(t.id) ?? [] })),
+    filtered: isFiltered(filters),
+  };
+}
+
+export function isFiltered(filters: PlanFilters): boolean {
+  return Boolean(filters.status || filters.owner || filters.rag || filters.overdue || filters.q);
+}

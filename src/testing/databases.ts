@@ -1,0 +1,100 @@
+// Runs a block of tests once on SQLite and once on PostgreSQL, each on a fresh database of its own.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { openDatabase, type Db, type DialectName } from '../db/connection.js';
+import { migrateToLatest } from '../db/migrations.js';
+
+export const postgresAdminUrl =
+  process.env.HEADWAY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** In CI PostgreSQL must be there: a missing server fails the run instead of skipping its tests. */
+export const postgresRequired = process.env.CI === 'true' || process.env.HEADWAY_REQUIRE_POSTGRES === '1';
+
+let reachable: Promise<boolean> | undefined;
+export function postgresReachable(): Promise<boolean> {
+  reachable ??= (async () => {
+    const client = new pg.Client({ connectionString: postgresAdminUrl, connectionTimeoutMillis: 2000 });
+    try {
+      await client.connect();
+      await client.end();
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  return reachable;
+}
+
+export interface TestDatabase {
+  db: Db;
+  url: string;
+  close(): Promise<void>;
+}
+
+function withDatabase(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+/** A new, migrated, empty database: in memory for SQLite, a database of its own for PostgreSQL. */
+export async function openTestDatabase(
+  dialect: DialectName,
+  options: { onQuery?: (sql: string) => void } = {},
+): Promise<TestDatabase> {
+  if (dialect === 'sqlite') {
+    const db = openDatabase(':memory:', options);
+    await migrateToLatest(db);
+    return { db, url: ':memory:', close: () => db.close() };
+  }
+  const name = `headway_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: postgresAdminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = withDatabase(postgresAdminUrl, name);
+  const db = openDatabase(url, options);
+  await migrateToLatest(db);
+  return {
+    db,
+    url,
+    async close() {
+      await db.close();
+      const dropper = new pg.Client({ connectionString: postgresAdminUrl });
+      await dropper.connect();
+      await dropper.query(`drop database if exists ${name} with (force)`);
+      await dropper.end();
+    },
+  };
+}
+
+const postgresAvailable = await postgresReachable();
+if (postgresRequired && !postgresAvailable) {
+  throw new Error(
+    `PostgreSQL is required (CI or HEADWAY_REQUIRE_POSTGRES=1) but ${postgresAdminUrl} cannot be reached`,
+  );
+}
+
+/**
+ * Declares the same tests for each database. `current()` gives the database of the block being run.
+ * Without a reachable PostgreSQL (and outside CI) the PostgreSQL block is skipped, visibly.
+ */
+export function describeEachDatabase(name: string, body: (current: () => Db) => void): void {
+  for (const dialect of ['sqlite', 'postgres'] as const) {
+    const run = dialect === 'postgres' && !postgresAvailable ? describe.skip : describe;
+    run(`${name} [${dialect}]`, () => {
+      let test: TestDatabase | undefined;
+      beforeAll(async () => {
+        test = await openTestDatabase(dialect);
+      });
+      afterAll(async () => {
+        await test?.close();
+      });
+      body(() => {
+        if (!test) throw new Error('The test database is not open yet');
+        return test.db;
+      });
+    });
+  }
+}

@@ -1,0 +1,122 @@
+import { expect, it } from 'vitest';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
+import { describeEachDatabase } from '../testing/databases.js';
+import { makeAction, makePlan, makeTheme, makeUpdate, testActor } from '../testing/factories.js';
+import { deleteUpdate, editUpdate, postUpdate } from './updateCommands.js';
+
+describeEachDatabase('update commands', (current) => {
+  it('posts a dated update that changes the action status, recording both changes', async () => {
+    const db = current();
+    const plan = await makePlan(db);
+    const action = await makeAction(db, plan.id, { status: 'ongoing' });
+    const update = await makeUpdate(
+      db,
+      plan.id,
+      { actionId: action.id },
+      { effectiveOn: '2021-08-07', body: 'Comms went out', statusChange: 'complete' },
+    );
+    expect(update).toMatchObject({
+      effective_on: '2021-08-07',
+      author: testActor.name,
+      body: '<p>Comms went out</p>',
+      status_change: 'complete',
+    });
+    const stored = await db.kysely
+      .selectFrom('actions')
+      .selectAll()
+      .where('id', '=', action.id)
+      .executeTakeFirstOrThrow();
+    expect(stored).toMatchObject({ status: 'complete', completed_on: '2021-08-07', version: 2 });
+    const history = await db.kysely
+      .selectFrom('history')
+      .select(['record_type', 'change'])
+      .where('plan_id', '=', plan.id)
+      .orderBy('id')
+      .execute();
+    expect(history.slice(-2)).toEqual([
+      { record_type: 'update', change: 'create' },
+      { record_type: 'action', change: 'update' },
+    ]);
+  });
+
+  it('posts an update on a theme (focus area) and moves its status', async () => {
+    const db = current();
+    const plan = await makePlan(db);
+    const theme = await makeTheme(db, plan.id, { lead: 'Stuart Phoenix' });
+    await makeUpdate(
+      db,
+      plan.id,
+      { themeId: theme.id },
+      { effectiveOn: '2021-08-12', statusChange: 'ongoing' },
+    );
+    const stored = await db.kysely
+      .selectFrom('themes')
+      .selectAll()
+      .where('id', '=', theme.id)
+      .executeTakeFirstOrThrow();
+    expect(stored.status).toBe('ongoing');
+  });
+
+  it('refuses an empty update or an impossible date, naming the fields', async () => {
+    const db = current();
+    const plan = await makePlan(db);
+    const action = await makeAction(db, plan.id);
+    const error = await db.kysely
+      .transaction()
+      .execute((trx) =>
+        postUpdate(
+          trx,
+          testActor,
+          plan.id,
+          { actionId: action.id },
+          { body: '  ', effectiveOn: '2021-02-30' },
+        ),
+      )
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(Object.keys((error as InvalidInputError).fieldErrors).sort()).toEqual(['body', 'effectiveOn']);
+  });
+
+  it('refuses an update on an action of another plan', async () => {
+    const db = current();
+    const plan = await makePlan(db);
+    const other = await makePlan(db);
+    const action = await makeAction(db, other.id);
+    await expect(
+      db.kysely
+        .transaction()
+        .execute((trx) => postUpdate(trx, testActor, plan.id, { actionId: action.id }, { body: 'x' })),
+    ).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('corrects an update only from its current version', async () => {
+    const db = current();
+    const plan = await makePlan(db);
+    const action = await makeAction(db, plan.id);
+    const update = await makeUpdate(db, plan.id, { actionId: action.id }, { body: 'Frist draft' });
+    const fixed = await db.kysely
+      .transaction()
+      .execute((trx) => editUpdate(trx, testActor, plan.id, update.id, 1, { body: 'First draft' }));
+    expect(fixed).toMatchObject({ body: '<p>First draft</p>', version: 2 });
+    await expect(
+      db.kysely
+        .transaction()
+        .execute((trx) => editUpdate(trx, testActor, plan.id, update.id, 1, { body: 'Again' })),
+    ).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('deletes an update and records it', async () => {
+    const db = current();
+    const plan = await makePlan(db);
+    const action = await makeAction(db, plan.id);
+    const update = await makeUpdate(db, plan.id, { actionId: action.id });
+    await db.kysely.transaction().execute((trx) => deleteUpdate(trx, testActor, plan.id, update.id));
+    const history = await db.kysely
+      .selectFrom('history')
+      .select('change')
+      .where('record_id', '=', update.id)
+      .orderBy('id')
+      .execute();
+    expect(history.map((h) => h.change)).toEqual(['create', 'delete']);
+  });
+});

@@ -1,0 +1,138 @@
+// Posting, correcting and deleting dated updates from the action and theme pages.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { inTransaction } from '../db/transaction.js';
+import { ConflictError, InvalidInputError, type FieldErrors } from '../errors.js';
+import { findPlanBySlug } from '../plans/planCommands.js';
+import { statuses } from '../plans/vocabulary.js';
+import { formText, formVersion, type FormBody } from '../web/forms.js';
+import { withNotice } from '../web/notices.js';
+import {
+  deleteUpdate,
+  editUpdate,
+  findUpdate,
+  postUpdate,
+  type UpdateInput,
+  type UpdateSubject,
+} from './updateCommands.js';
+
+function updateInputFrom(body: FormBody): UpdateInput {
+  return {
+    effectiveOn: formText(body, 'effectiveOn') || undefined,
+    author: formText(body, 'author') || undefined,
+    body: formText(body, 'body'),
+    statusChange: (formText(body, 'statusChange') ?? '') as UpdateInput['statusChange'],
+  };
+}
+
+/** Posts an update from a form, or gives back the field errors so the page can show them with the user's text. */
+export async function postUpdateFromForm(
+  app: FastifyInstance,
+  request: FastifyRequest<{ Body: FormBody }>,
+  planId: string,
+  subject: UpdateSubject,
+): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
+  try {
+    await inTransaction(app.db, (trx) =>
+      postUpdate(trx, request.actor, planId, subject, updateInputFrom(request.body)),
+    );
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof InvalidInputError) return { ok: false, errors: error.fieldErrors };
+    throw error;
+  }
+}
+
+type UpdateParams = { slug: string; updateId: string };
+
+function subjectPath(slug: string, update: { action_id: string | null; theme_id: string | null }): string {
+  return update.action_id
+    ? `/plans/${slug}/actions/${update.action_id}`
+    : `/plans/${slug}/themes/${update.theme_id}`;
+}
+
+export async function updatePages(app: FastifyInstance): Promise<void> {
+  app.get<{ Params: UpdateParams }>('/plans/:slug/updates/:updateId/edit', async (request, reply) => {
+    const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+    const update = await findUpdate(app.db.kysely, plan.id, request.params.updateId);
+    return reply.render('updates/views/updateForm.njk', {
+      title: 'Edit update',
+      plan,
+      update,
+      marking: plan.marking,
+      statuses,
+      backPath: subjectPath(plan.slug, update),
+      form: {
+        effectiveOn: update.effective_on,
+        author: update.author,
+        body: update.body,
+        version: String(update.version),
+      },
+    });
+  });
+
+  app.post<{ Params: UpdateParams; Body: FormBody }>(
+    '/plans/:slug/updates/:updateId/edit',
+    async (request, reply) => {
+      const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+      const update = await findUpdate(app.db.kysely, plan.id, request.params.updateId);
+      const backPath = subjectPath(plan.slug, update);
+      const input = { ...updateInputFrom(request.body), statusChange: undefined };
+      try {
+        await inTransaction(app.db, (trx) =>
+          editUpdate(trx, request.actor, plan.id, update.id, formVersion(request.body), input),
+        );
+        return reply.redirect(withNotice(backPath, 'update-saved'), 303);
+      } catch (error) {
+        const context = { title: 'Edit update', plan, update, marking: plan.marking, backPath, statuses };
+        if (error instanceof InvalidInputError) {
+          return reply.status(400).render('updates/views/updateForm.njk', {
+            ...context,
+            form: request.body,
+            errors: error.fieldErrors,
+          });
+        }
+        if (error instanceof ConflictError) {
+          const current = await findUpdate(app.db.kysely, plan.id, update.id);
+          const saved = { effectiveOn: current.effective_on, author: current.author, body: current.body };
+          const mine = request.body;
+          return reply.status(409).render('updates/views/updateForm.njk', {
+            ...context,
+            form: { ...request.body, version: String(current.version) },
+            conflict: {
+              fields: [
+                { label: 'Date', saved: saved.effectiveOn, mine: formText(mine, 'effectiveOn') ?? '' },
+                { label: 'From', saved: saved.author, mine: formText(mine, 'author') ?? '' },
+                { label: 'Update', saved: saved.body, mine: formText(mine, 'body') ?? '' },
+              ].filter((row) => row.saved !== row.mine),
+            },
+          });
+        }
+        throw error;
+      }
+    },
+  );
+
+  app.get<{ Params: UpdateParams }>('/plans/:slug/updates/:updateId/delete', async (request, reply) => {
+    const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+    const update = await findUpdate(app.db.kysely, plan.id, request.params.updateId);
+    return reply.render('updates/views/updateDelete.njk', {
+      title: 'Delete update',
+      plan,
+      update,
+      marking: plan.marking,
+      backPath: subjectPath(plan.slug, update),
+    });
+  });
+
+  app.post<{ Params: UpdateParams; Body: FormBody }>(
+    '/plans/:slug/updates/:updateId/delete',
+    async (request, reply) => {
+      const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+      const update = await findUpdate(app.db.kysely, plan.id, request.params.updateId);
+      const backPath = subjectPath(plan.slug, update);
+      if (formText(request.body, 'confirm') !== 'yes') return reply.redirect(backPath, 303);
+      await inTransaction(app.db, (trx) => deleteUpdate(trx, request.actor, plan.id, update.id));
+      return reply.redirect(withNotice(backPath, 'update-deleted'), 303);
+    },
+  );
+}

@@ -1,0 +1,42 @@
+// Everything pages need: the view engine as reply.render, GOV.UK Frontend's assets and Headway's own.
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import fp from 'fastify-plugin';
+import { join } from 'node:path';
+import { projectRoot } from './projectRoot.js';
+import { createViews } from './views.js';
+
+declare module 'fastify' {
+  interface FastifyReply {
+    render(template: string, context?: Record<string, unknown>): FastifyReply;
+  }
+}
+
+export const setUpPages = fp(async (app: FastifyInstance) => {
+  const views = createViews();
+  app.decorateReply(
+    'render',
+    function render(this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
+      const nonces = (this as FastifyReply & { cspNonce?: { script: string } }).cspNonce;
+      const html = views.render(template, {
+        ...context,
+        cspNonce: nonces?.script,
+        currentPath: this.request.url.split('?')[0],
+        actor: this.request.actor,
+      });
+      return this.type('text/html; charset=utf-8').send(html);
+    },
+  );
+  await app.register(fastifyStatic, {
+    root: join(projectRoot, 'node_modules/govuk-frontend/dist/govuk/assets'),
+    prefix: '/assets/',
+    maxAge: '1d',
+  });
+  await app.register(fastifyStatic, {
+    root: [join(projectRoot, 'node_modules/govuk-frontend/dist/govuk'), join(projectRoot, 'src/web/public')],
+    prefix: '/static/',
+    decorateReply: false,
+    allowedPath: (path) => /\.(css|js|mjs|map|svg|png|ico)$/.test(path) && !path.includes('/assets/'),
+    maxAge: '1h',
+  });
+});
