@@ -10,6 +10,11 @@ import { updateRoutes } from './updateRoutes.js';
 
 export async function registerApi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
+    // The document describes the API only; the pages are for people.
+    transform: ({ schema, url }) => ({
+      schema: url.startsWith('/api/v1/') ? schema : { ...schema, hide: true },
+      url,
+    }),
     openapi: {
       openapi: '3.1.0',
       info: {

@@ -34,6 +34,8 @@ export function openDatabase(url: string, options: DbOptions = {}): Db {
     : undefined;
   if (isPostgresUrl(url)) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
+    // An idle connection dropped by the server (a restart, a failover) must not stop Headway; the pool reconnects.
+    pool.on('error', (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
     return { kysely, dialect: 'postgres', close: () => kysely.destroy() };
   }

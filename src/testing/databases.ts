@@ -63,6 +63,15 @@ export async function openTestDatabase(
       await db.close();
       const dropper = new pg.Client({ connectionString: postgresAdminUrl });
       await dropper.connect();
+      // Connections the pool is still closing are left to finish, so none is killed mid-goodbye.
+      for (let wait = 0; wait < 50; wait++) {
+        const { rows } = await dropper.query(
+          'select count(*)::int as n from pg_stat_activity where datname = $1',
+          [name],
+        );
+        if (rows[0].n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       await dropper.query(`drop database if exists ${name} with (force)`);
       await dropper.end();
     },
