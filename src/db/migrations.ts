@@ -171,6 +171,55 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         }
       },
     },
+    '002-reports-imports-history-source': {
+      async up(db: Kysely<unknown>) {
+        // Where a change came from besides the person: an import names its file here.
+        await db.schema
+          .alterTable('history')
+          .addColumn('source', 'text', (c) => c.notNull().defaultTo(''))
+          .execute();
+
+        await db.schema
+          .createTable('reports')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('plan_id', 'text', (c) => c.notNull().references('plans.id').onDelete('cascade'))
+          .addColumn('status', 'text', (c) => c.notNull().defaultTo('draft'))
+          .addColumn('period_text', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('period_start', 'text')
+          .addColumn('period_end', 'text')
+          .addColumn('overall_status', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('rag', 'text')
+          .addColumn('sections_json', 'text', (c) => c.notNull().defaultTo('{}'))
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addColumn('published_at', 'text')
+          .execute();
+        await db.schema
+          .createIndex('reports_plan')
+          .on('reports')
+          .columns(['plan_id', 'period_end'])
+          .execute();
+
+        // A file waiting in the import review: kept until it is saved or abandoned, never parsed into tables early.
+        await db.schema
+          .createTable('pending_imports')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('file_name', 'text', (c) => c.notNull())
+          .addColumn('content_base64', 'text', (c) => c.notNull())
+          .addColumn('byte_size', 'integer', (c) => c.notNull())
+          .addColumn('sheet', 'text')
+          .addColumn('columns_json', 'text', (c) => c.notNull().defaultTo('{}'))
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('pending_imports').ifExists().execute();
+        await db.schema.dropTable('reports').ifExists().execute();
+        await db.schema.alterTable('history').dropColumn('source').execute();
+      },
+    },
   };
 }
 

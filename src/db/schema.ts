@@ -105,12 +105,45 @@ export interface HistoryTable {
   id: Generated<number>;
   at: string;
   actor: string;
-  record_type: 'plan' | 'horizon' | 'theme' | 'action' | 'update' | 'owner';
+  record_type: 'plan' | 'horizon' | 'theme' | 'action' | 'update' | 'owner' | 'report';
   record_id: string;
   plan_id: string | null;
   change: 'create' | 'update' | 'delete';
   before_json: string | null;
   after_json: string | null;
+  /** Where the change came from besides the person, e.g. "import: staff-survey.docx"; '' for the pages and API. */
+  source: Generated<string>;
+}
+
+export type ReportStatus = 'draft' | 'published';
+
+export interface ReportTable {
+  id: string;
+  plan_id: string;
+  status: ReportStatus;
+  period_text: string;
+  period_start: string | null;
+  period_end: string | null;
+  overall_status: string;
+  rag: Rag | null;
+  /** The narrative sections as JSON: { summary, progress, governance, communication, issues, risks, nextSteps } of HTML. */
+  sections_json: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  published_at: string | null;
+}
+
+export interface PendingImportTable {
+  id: string;
+  file_name: string;
+  content_base64: string;
+  byte_size: number;
+  sheet: string | null;
+  /** Column mappings chosen by hand, by normalised header text. */
+  columns_json: string;
+  actor: string;
+  created_at: string;
 }
 
 export interface Database {
@@ -122,6 +155,8 @@ export interface Database {
   action_owners: ActionOwnerTable;
   updates: UpdateTable;
   history: HistoryTable;
+  reports: ReportTable;
+  pending_imports: PendingImportTable;
 }
 
 export type PlanRow = Selectable<PlanTable>;
@@ -131,5 +166,7 @@ export type ActionRow = Selectable<ActionTable>;
 export type OwnerRow = Selectable<OwnerTable>;
 export type UpdateRow = Selectable<UpdateTable>;
 export type HistoryRow = Selectable<HistoryTable>;
+export type ReportRow = Selectable<ReportTable>;
+export type PendingImportRow = Selectable<PendingImportTable>;
 export type NewAction = Insertable<ActionTable>;
 export type ActionPatch = Updateable<ActionTable>;

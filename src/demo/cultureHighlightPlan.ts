@@ -1,6 +1,6 @@
 // The fire authority's culture action plan as its highlight report states it (samples/culture-highlight-report.*).
 import type { Status } from '../db/schema.js';
-import type { DemoAction, DemoPlan } from './demoPlan.js';
+import type { DraftAction as DemoAction, PlanDraft as DemoPlan } from '../import/planDraft.js';
 
 const shortTerm = 'Short term (by April 2024)';
 const mediumTerm = 'Medium term';

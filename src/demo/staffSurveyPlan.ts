@@ -1,5 +1,5 @@
 // The police force's staff-survey action plan (samples/staff-survey-action-plan.*), entered as written, typos and all.
-import type { DemoAction, DemoPlan, DemoUpdate } from './demoPlan.js';
+import type { DraftAction as DemoAction, PlanDraft as DemoPlan, DraftUpdate as DemoUpdate } from '../import/planDraft.js';
 
 const lead = 'Luke Baldock';
 

@@ -6,6 +6,8 @@ import type { Database, HistoryTable } from '../db/schema.js';
 /** Who is making a change: a signed-in person, the importer, the CLI. Decided in one place (src/web/currentActor.ts). */
 export interface Actor {
   name: string;
+  /** Where the change comes from besides the person, e.g. "import: staff-survey.docx". */
+  source?: string;
 }
 
 export type Trx = Kysely<Database>;
@@ -31,6 +33,7 @@ export async function recordChange(trx: Trx, actor: Actor, change: Change): Prom
       change: change.change,
       before_json: change.before === undefined ? null : JSON.stringify(change.before),
       after_json: change.after === undefined ? null : JSON.stringify(change.after),
+      source: actor.source ?? '',
     })
     .execute();
 }

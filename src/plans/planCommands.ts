@@ -146,6 +146,7 @@ export async function deletePlan(trx: Trx, actor: Actor, planId: string, snapsho
   await trx.deleteFrom('actions').where('plan_id', '=', planId).execute();
   await trx.deleteFrom('themes').where('plan_id', '=', planId).execute();
   await trx.deleteFrom('horizons').where('plan_id', '=', planId).execute();
+  await trx.deleteFrom('reports').where('plan_id', '=', planId).execute();
   await trx.deleteFrom('plans').where('id', '=', planId).execute();
   await recordChange(trx, actor, {
     recordType: 'plan',

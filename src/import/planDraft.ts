@@ -1,0 +1,51 @@
+// A plan as a document states it, before it is saved: what the importer understands and the sample plans are written in.
+import type { ActionInput } from '../actions/actionCommands.js';
+import type { PlanInput } from '../plans/planCommands.js';
+import type { ThemeInput } from '../themes/themeCommands.js';
+import type { UpdateInput } from '../updates/updateCommands.js';
+
+/** A dated entry as the document gives it: the day it speaks for, who wrote it and what it says. */
+export type DraftUpdate = Required<Pick<UpdateInput, 'effectiveOn' | 'author' | 'body'>>;
+
+export interface DraftTheme extends ThemeInput {
+  title: string;
+  updates: DraftUpdate[];
+}
+
+export interface DraftAction extends Omit<ActionInput, 'themeId' | 'horizonId'> {
+  title: string;
+  /** The title of the theme the action sits under, or null for none. */
+  theme: string | null;
+  /** The name of one of the plan's horizons, or null for none. */
+  horizon: string | null;
+  updates: DraftUpdate[];
+}
+
+export const reportSectionKeys = [
+  'summary',
+  'progress',
+  'governance',
+  'communication',
+  'issues',
+  'risks',
+  'nextSteps',
+] as const;
+export type ReportSectionKey = (typeof reportSectionKeys)[number];
+
+/** A highlight report as written for one period: its overall status and its narrative sections, as HTML. */
+export interface DraftReport {
+  periodText: string;
+  periodStart: string | null;
+  periodEnd: string | null;
+  overallStatus: string;
+  sections: Partial<Record<ReportSectionKey, string>>;
+}
+
+export interface PlanDraft {
+  plan: PlanInput & { title: string; horizons: string[] };
+  /** In the document's order. */
+  themes: DraftTheme[];
+  /** In the document's order. */
+  actions: DraftAction[];
+  report?: DraftReport | null;
+}

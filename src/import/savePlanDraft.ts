@@ -1,0 +1,236 @@
+// Saves a plan draft, as a new plan or merged into an existing one, through the same commands people use.
+// Merging matches themes by title, actions by reference (else by title) and updates by date and words, so
+// saving the same document twice changes nothing the second time.
+import { createAction, updateAction, type ActionInput } from '../actions/actionCommands.js';
+import type { ActionRow, PlanRow, ThemeRow } from '../db/schema.js';
+import type { Actor, Trx } from '../history/recordChange.js';
+import { createPlan, setHorizons, updatePlan, type PlanInput } from '../plans/planCommands.js';
+import { keepDraftReport } from '../reports/reportCommands.js';
+import { richTextToPlain, toRichText } from '../richtext/sanitise.js';
+import { createTheme, updateTheme, type ThemeInput } from '../themes/themeCommands.js';
+import { postUpdate, type UpdateSubject } from '../updates/updateCommands.js';
+import type { DraftAction, DraftTheme, DraftUpdate, PlanDraft } from './planDraft.js';
+
+export interface SaveCounts {
+  themesAdded: number;
+  themesChanged: number;
+  actionsAdded: number;
+  actionsChanged: number;
+  updatesAdded: number;
+  report: 'created' | 'changed' | 'unchanged' | 'none';
+}
+
+export interface SaveResult {
+  plan: PlanRow;
+  created: boolean;
+  counts: SaveCounts;
+}
+
+const key = (text: string | null | undefined) => (text ?? '').replace(/\s+/g, ' ').trim().toLowerCase();
+const rich = (html: string | undefined) => toRichText(html ?? '');
+
+/** Saves the draft as a new plan, or into `into` when given. The caller owns the transaction. */
+export async function savePlanDraft(
+  trx: Trx,
+  actor: Actor,
+  draft: PlanDraft,
+  into: PlanRow | null = null,
+): Promise<SaveResult> {
+  const counts: SaveCounts = {
+    themesAdded: 0,
+    themesChanged: 0,
+    actionsAdded: 0,
+    actionsChanged: 0,
+    updatesAdded: 0,
+    report: 'none',
+  };
+  const plan = into
+    ? await mergePlanDetails(trx, actor, into, draft)
+    : await createPlan(trx, actor, draft.plan);
+
+  const horizons = await trx
+    .selectFrom('horizons')
+    .selectAll()
+    .where('plan_id', '=', plan.id)
+    .orderBy('position')
+    .execute();
+  const horizonNames = horizons.map((h) => h.name);
+  const missing = draft.plan.horizons.filter((name) => !horizonNames.some((h) => key(h) === key(name)));
+  const allHorizons =
+    missing.length > 0 ? await setHorizons(trx, actor, plan.id, [...horizonNames, ...missing]) : horizons;
+  const horizonId = (name: string | null) =>
+    name ? (allHorizons.find((h) => key(h.name) === key(name))?.id ?? null) : null;
+
+  const themes = await trx.selectFrom('themes').selectAll().where('plan_id', '=', plan.id).execute();
+  const themeIds = new Map(themes.map((t) => [key(t.title), t.id]));
+  for (const draftTheme of draft.themes) {
+    const found = themes.find((t) => key(t.title) === key(draftTheme.title));
+    let themeId: string;
+    if (found) themeId = await keepTheme(trx, actor, plan.id, found, draftTheme, counts);
+    else {
+      themeId = (await createTheme(trx, actor, plan.id, themeInput(draftTheme))).id;
+      counts.themesAdded++;
+    }
+    themeIds.set(key(draftTheme.title), themeId);
+    await addUpdates(trx, actor, plan.id, { themeId }, draftTheme.updates, counts);
+  }
+
+  const actions = await trx
+    .selectFrom('actions')
+    .selectAll()
+    .where('plan_id', '=', plan.id)
+    .orderBy('position')
+    .execute();
+  const owners = await ownersByAction(trx, plan.id);
+  const claimed = new Set<string>();
+  for (const draftAction of draft.actions) {
+    const input: ActionInput = {
+      ...actionInput(draftAction),
+      themeId: draftAction.theme ? (themeIds.get(key(draftAction.theme)) ?? null) : null,
+      horizonId: horizonId(draftAction.horizon),
+    };
+    const found = matchAction(actions, draftAction, claimed);
+    let actionId: string;
+    if (found) {
+      claimed.add(found.id);
+      actionId = found.id;
+      if (actionDiffers(found, owners.get(found.id) ?? [], input)) {
+        await updateAction(trx, actor, plan.id, found.id, found.version, input);
+        counts.actionsChanged++;
+      }
+    } else {
+      actionId = (await createAction(trx, actor, plan.id, input)).id;
+      counts.actionsAdded++;
+    }
+    await addUpdates(trx, actor, plan.id, { actionId }, draftAction.updates, counts);
+  }
+
+  if (draft.report)
+    counts.report = await keepDraftReport(trx, actor, plan.id, draft.report, draft.plan.rag || null);
+  return { plan, created: into === null, counts };
+}
+
+async function mergePlanDetails(trx: Trx, actor: Actor, plan: PlanRow, draft: PlanDraft): Promise<PlanRow> {
+  // Only what the document states is taken; the plan's own title, address and source stay.
+  const input: PlanInput = {};
+  const stated = draft.plan;
+  if (stated.sponsor && stated.sponsor !== plan.sponsor) input.sponsor = stated.sponsor;
+  if (stated.marking && stated.marking !== plan.marking) input.marking = stated.marking;
+  if (stated.rag && stated.rag !== plan.rag) input.rag = stated.rag;
+  if (stated.ragNote && rich(stated.ragNote) !== plan.rag_note) input.ragNote = stated.ragNote;
+  if (stated.summary && rich(stated.summary) !== plan.summary) input.summary = stated.summary;
+  if (Object.keys(input).length === 0) return plan;
+  return updatePlan(trx, actor, plan.id, plan.version, input);
+}
+
+function themeInput(theme: DraftTheme): ThemeInput {
+  const { updates: _updates, ...input } = theme;
+  return input;
+}
+
+async function keepTheme(
+  trx: Trx,
+  actor: Actor,
+  planId: string,
+  found: ThemeRow,
+  draft: DraftTheme,
+  counts: SaveCounts,
+): Promise<string> {
+  const lead = draft.lead
+    ? await trx
+        .selectFrom('owners')
+        .select('name')
+        .where('id', '=', found.lead_owner_id ?? '')
+        .executeTakeFirst()
+    : undefined;
+  const differs =
+    (draft.lead !== undefined && key(draft.lead) !== key(lead?.name)) ||
+    (draft.status !== undefined && (draft.status || null) !== found.status) ||
+    (draft.progress !== undefined && rich(draft.progress) !== found.progress) ||
+    (draft.futureActions !== undefined && rich(draft.futureActions) !== found.future_actions);
+  if (differs) {
+    await updateTheme(trx, actor, planId, found.id, found.version, themeInput(draft));
+    counts.themesChanged++;
+  }
+  return found.id;
+}
+
+function actionInput(action: DraftAction): ActionInput {
+  const { updates: _updates, theme: _theme, horizon: _horizon, ...input } = action;
+  return input;
+}
+
+function matchAction(actions: ActionRow[], draft: DraftAction, claimed: Set<string>): ActionRow | undefined {
+  const open = actions.filter((a) => !claimed.has(a.id));
+  if (draft.ref) {
+    const byRef = open.find((a) => key(a.ref) === key(draft.ref));
+    if (byRef) return byRef;
+  }
+  return open.find((a) => key(a.title) === key(draft.title));
+}
+
+function actionDiffers(found: ActionRow, owners: string[], input: ActionInput): boolean {
+  const text = (value: string | undefined, stored: string) => value !== undefined && value.trim() !== stored;
+  const html = (value: string | undefined, stored: string) => value !== undefined && rich(value) !== stored;
+  return (
+    text(input.ref, found.ref) ||
+    text(input.title, found.title) ||
+    html(input.description, found.description) ||
+    (input.owners !== undefined && input.owners.map(key).join('|') !== owners.map(key).join('|')) ||
+    (input.themeId !== undefined && input.themeId !== found.theme_id) ||
+    (input.horizonId !== undefined && input.horizonId !== found.horizon_id) ||
+    (input.status !== undefined && input.status !== found.status) ||
+    (input.rag !== undefined && (input.rag || null) !== found.rag) ||
+    html(input.progress, found.progress) ||
+    html(input.futureActions, found.future_actions) ||
+    text(input.targetDate, found.target_text) ||
+    text(input.revisedTargetDate, found.revised_target_text) ||
+    (input.completedOn !== undefined &&
+      input.completedOn !== null &&
+      input.completedOn !== found.completed_on)
+  );
+}
+
+async function ownersByAction(trx: Trx, planId: string): Promise<Map<string, string[]>> {
+  const rows = await trx
+    .selectFrom('action_owners')
+    .innerJoin('actions', 'actions.id', 'action_owners.action_id')
+    .innerJoin('owners', 'owners.id', 'action_owners.owner_id')
+    .select(['action_owners.action_id', 'owners.name'])
+    .where('actions.plan_id', '=', planId)
+    .orderBy('action_owners.action_id')
+    .orderBy('action_owners.position')
+    .execute();
+  const byAction = new Map<string, string[]>();
+  for (const row of rows) byAction.set(row.action_id, [...(byAction.get(row.action_id) ?? []), row.name]);
+  return byAction;
+}
+
+/** Posts the draft's updates that the action or theme does not have yet (same day, same words). */
+async function addUpdates(
+  trx: Trx,
+  actor: Actor,
+  planId: string,
+  subject: UpdateSubject,
+  updates: DraftUpdate[],
+  counts: SaveCounts,
+): Promise<void> {
+  if (updates.length === 0) return;
+  const existing = await trx
+    .selectFrom('updates')
+    .select(['effective_on', 'body'])
+    .where(
+      'actionId' in subject ? 'action_id' : 'theme_id',
+      '=',
+      'actionId' in subject ? subject.actionId : subject.themeId,
+    )
+    .execute();
+  const seen = new Set(existing.map((u) => `${u.effective_on}|${key(richTextToPlain(u.body))}`));
+  for (const update of updates) {
+    const id = `${update.effectiveOn}|${key(richTextToPlain(rich(update.body)))}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    await postUpdate(trx, actor, planId, subject, update);
+    counts.updatesAdded++;
+  }
+}
