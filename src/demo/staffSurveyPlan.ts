@@ -1,5 +1,9 @@
 // The police force's staff-survey action plan (samples/staff-survey-action-plan.*), entered as written, typos and all.
-import type { DraftAction as DemoAction, PlanDraft as DemoPlan, DraftUpdate as DemoUpdate } from '../import/planDraft.js';
+import type {
+  DraftAction as DemoAction,
+  PlanDraft as DemoPlan,
+  DraftUpdate as DemoUpdate,
+} from '../import/planDraft.js';
 
 const lead = 'Luke Baldock';
 
