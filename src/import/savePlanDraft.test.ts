@@ -1,14 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../testing/databases.js';
+import { readSample, type SampleName } from '../testing/samples.js';
 import { readPastedText } from './paste/readPastedText.js';
 import { savePlanDraft } from './savePlanDraft.js';
 import { understandDocument } from './understand/understandDocument.js';
 
-const samples = new URL('../../../shared/samples/', import.meta.url);
-
-async function sampleDraft(name: string) {
-  const text = await readFile(new URL(name, samples), 'utf8');
+async function sampleDraft(name: SampleName) {
+  const text = (await readSample(name)).toString('utf8');
   return understandDocument(readPastedText(name, text)).draft;
 }
 

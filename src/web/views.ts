@@ -5,6 +5,27 @@ import { describeTargetDate, formatUkDate } from '../dates/ukDate.js';
 import { ragLabels, statusLabels } from '../plans/vocabulary.js';
 import { projectRoot } from './projectRoot.js';
 
+const statusTagClasses: Record<string, string> = {
+  not_started: 'govuk-tag--grey',
+  in_progress: 'govuk-tag--blue',
+  ongoing: 'govuk-tag--light-blue',
+  complete: 'govuk-tag--green',
+  cancelled: 'govuk-tag--orange',
+};
+const ragTagClasses: Record<string, string> = {
+  red: 'govuk-tag--red',
+  amber: 'govuk-tag--yellow',
+  green: 'govuk-tag--green',
+};
+
+/** The markup of GOV.UK's tag component. */
+function tag(text: string, modifier: string | undefined): nunjucks.runtime.SafeString {
+  const escaped = nunjucks.lib.escape(text);
+  return new nunjucks.runtime.SafeString(
+    `<strong class="govuk-tag${modifier ? ` ${modifier}` : ''}">${escaped}</strong>`,
+  );
+}
+
 export function createViews(): nunjucks.Environment {
   const env = new nunjucks.Environment(
     new nunjucks.FileSystemLoader(
@@ -23,6 +44,14 @@ export function createViews(): nunjucks.Environment {
     rag ? ((ragLabels as Record<string, string>)[rag] ?? rag) : '',
   );
   env.addFilter('targetDescription', describeTargetDate);
+  // Tags are drawn by filters rather than GOV.UK's macro: a plan page draws hundreds, and macros are slow per call.
+  env.addFilter('statusTag', (status: string | null) =>
+    status ? tag((statusLabels as Record<string, string>)[status] ?? status, statusTagClasses[status]) : '',
+  );
+  env.addFilter('ragTag', (rag: string | null) =>
+    rag ? tag((ragLabels as Record<string, string>)[rag] ?? rag, ragTagClasses[rag]) : '',
+  );
+  env.addFilter('overdueTag', () => tag('Overdue', 'govuk-tag--red'));
   // Rich text is sanitised to a small allow-list on the way in (src/richtext/sanitise.ts), so it may be shown as HTML.
   env.addFilter('richText', (html: string | null | undefined) => new nunjucks.runtime.SafeString(html ?? ''));
   env.addFilter(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readSample } from '../../testing/samples.js';
 import { readPastedText } from '../paste/readPastedText.js';
 import { cell, type SourceDocument } from '../source.js';
 import { recogniseHeader } from './columns.js';
@@ -178,12 +179,9 @@ describe('understandDocument', () => {
   });
 });
 
-const samples = new URL('../../../../shared/samples/', import.meta.url);
-
 describe('the samples, pasted as text', () => {
   it('reads the staff-survey action plan', async () => {
-    const { readFile } = await import('node:fs/promises');
-    const text = await readFile(new URL('staff-survey-action-plan.txt', samples), 'utf8');
+    const text = (await readSample('staff-survey-action-plan.txt')).toString('utf8');
     const { draft } = understandDocument(readPastedText('staff-survey-action-plan.txt', text));
     expect(draft.plan.title).toBe('Staff Survey - Action Plan');
     expect(draft.plan.marking).toBe('NOT PROTECTIVELY MARKED');
@@ -204,8 +202,7 @@ describe('the samples, pasted as text', () => {
   });
 
   it('reads the culture highlight report', async () => {
-    const { readFile } = await import('node:fs/promises');
-    const text = await readFile(new URL('culture-highlight-report.txt', samples), 'utf8');
+    const text = (await readSample('culture-highlight-report.txt')).toString('utf8');
     const { draft } = understandDocument(readPastedText('culture-highlight-report.txt', text));
     expect(draft.plan).toMatchObject({ sponsor: 'DCFO Derek James', rag: 'green', ragNote: 'On Track' });
     expect(draft.report).toMatchObject({
