@@ -20,7 +20,11 @@ const ragTagClasses: Record<string, string> = {
 
 /** The markup of GOV.UK's tag component. */
 function tag(text: string, modifier: string | undefined): nunjucks.runtime.SafeString {
-  const escaped = nunjucks.lib.escape(text);
+  const escaped = text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
   return new nunjucks.runtime.SafeString(
     `<strong class="govuk-tag${modifier ? ` ${modifier}` : ''}">${escaped}</strong>`,
   );
