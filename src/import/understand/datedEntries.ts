@@ -28,6 +28,7 @@ function isoFrom(day: string, month: string, year: string): string | null {
 /** A piece of a cell as rich text of its own (tags cut by the split are closed or dropped), or '' if it has no words. */
 function tidy(html: string): string {
   const cleaned = toRichText(html)
+    .replace(/<p>(\s|<br\s*\/?>)+/g, '<p>')
     .replace(/<p>\s*<\/p>/g, '')
     .trim();
   if (richTextToPlain(cleaned) === '') return '';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { richTextToPlain } from '../../richtext/sanitise.js';
 import { readSample } from '../../testing/samples.js';
-import { readPastedText } from '../paste/readPastedText.js';
+import { readSource } from '../read/readSource.js';
 import { cell, type SourceDocument } from '../source.js';
 import { recogniseHeader } from './columns.js';
 import { splitDatedEntries } from './datedEntries.js';
@@ -179,40 +180,86 @@ describe('understandDocument', () => {
   });
 });
 
-describe('the samples, pasted as text', () => {
-  it('reads the staff-survey action plan', async () => {
-    const text = (await readSample('staff-survey-action-plan.txt')).toString('utf8');
-    const { draft } = understandDocument(readPastedText('staff-survey-action-plan.txt', text));
+describe.each(['txt', 'docx', 'xlsx'] as const)('the staff-survey action plan (.%s)', (form) => {
+  it('imports exactly', async () => {
+    const name = `staff-survey-action-plan.${form}` as const;
+    const { draft } = understandDocument(await readSource(name, await readSample(name)));
     expect(draft.plan.title).toBe('Staff Survey - Action Plan');
     expect(draft.plan.marking).toBe('NOT PROTECTIVELY MARKED');
     expect(draft.actions).toHaveLength(14);
     expect(draft.actions.filter((a) => a.status === 'complete')).toHaveLength(7);
     expect(draft.actions.filter((a) => a.status === 'ongoing')).toHaveLength(7);
-    expect(draft.actions.every((a) => a.owners?.length === 1)).toBe(true);
-    const comms = draft.actions.find((a) => a.title.startsWith('Update July PAB'))!;
-    expect(comms.owners).toEqual(['Commissioner Dyson']);
-    expect(comms.targetDate).toBe('Sep-21');
-    expect(comms.futureActions).toBe('<p>Papers will be submitted to Hayley Williams to ensure delivery</p>');
+    expect(draft.actions.map((a) => a.owners)).toEqual([
+      ...Array(2).fill(['Luke Baldock']),
+      ['Corp Comms'],
+      ...Array(2).fill(['Luke Baldock']),
+      ['Corp Comms'],
+      ...Array(6).fill(['Luke Baldock']),
+      ['Commissioner Dyson'],
+      ['Luke Baldock'],
+    ]);
+    expect(draft.actions.map((a) => a.targetDate)).toEqual([
+      'N/A',
+      'N/A',
+      'N/A',
+      'N/A',
+      'N/A',
+      'End of April 2021',
+      'ongoing',
+      'end of sept 21',
+      'Ongoing comms from key areas will continue as work progresses',
+      'End of June 2021',
+      'Complete',
+      'End of June 2021',
+      'Sep-21',
+      'end of sept - 21',
+    ]);
+    const pab = draft.actions[12]!;
+    expect(pab.title).toBe('Update July PAB with progress and Action Plan updates');
+    expect(richTextToPlain(pab.progress!)).toBe(
+      'A summary report has been produced with the Action Plan now ready to update PAB at Sept meeting',
+    );
+    expect(richTextToPlain(pab.futureActions!)).toBe(
+      'Papers will be submitted to Hayley Williams to ensure delivery',
+    );
     expect(draft.themes.map((t) => [t.title, t.lead, t.updates.map((u) => u.effectiveOn)])).toEqual([
       ['Return to Work Plan', 'All directorate leads', ['2021-08-07']],
       ['Transform - Silo Culture and Communication of changes', 'Ch Supt Oliver Shaw', ['2021-08-12']],
       ['Vision Clarity', 'Stuart Phoenix', ['2021-08-07']],
       ['Work/Home Balance', 'Ch Supt Steve Heatley', ['2021-08-07']],
     ]);
+    for (const theme of draft.themes)
+      expect(richTextToPlain(theme.updates[0]!.body).length).toBeGreaterThan(40);
   });
+});
 
-  it('reads the culture highlight report', async () => {
-    const text = (await readSample('culture-highlight-report.txt')).toString('utf8');
-    const { draft } = understandDocument(readPastedText('culture-highlight-report.txt', text));
-    expect(draft.plan).toMatchObject({ sponsor: 'DCFO Derek James', rag: 'green', ragNote: 'On Track' });
+describe.each(['txt', 'docx'] as const)('the culture highlight report (.%s)', (form) => {
+  it('imports exactly', async () => {
+    const name = `culture-highlight-report.${form}` as const;
+    const { draft } = understandDocument(await readSource(name, await readSample(name)));
+    expect(draft.plan).toMatchObject({
+      title: 'Culture Action Plan Strategic Highlight Report',
+      sponsor: 'DCFO Derek James',
+      rag: 'green',
+      ragNote: 'On Track',
+    });
     expect(draft.report).toMatchObject({
       periodText: 'October 2023 – February 2024',
       periodStart: '2023-10-01',
       periodEnd: '2024-02-29',
       overallStatus: 'On Track',
     });
-    expect(Object.keys(draft.report!.sections)).toEqual(
-      expect.arrayContaining(['summary', 'governance', 'communication', 'issues', 'risks', 'nextSteps']),
+    expect(Object.keys(draft.report!.sections).sort()).toEqual([
+      'communication',
+      'governance',
+      'issues',
+      'nextSteps',
+      'progress',
+      'risks',
+      'summary',
+    ]);
+    expect(richTextToPlain(draft.report!.sections.nextSteps!)).toBe(
+      'Continue to deliver the prioritises programme for completion by April.',
     );
     expect(draft.themes.map((t) => t.title)).toEqual([
       'Building trust and confidence',
@@ -221,17 +268,27 @@ describe('the samples, pasted as text', () => {
       'Strengthening leadership and engagement',
       'Governance',
     ]);
+    expect(draft.plan.horizons).toEqual(['Short term (by April 2024)', 'Medium term']);
     const short = draft.actions.filter((a) => a.horizon === 'Short term (by April 2024)');
     expect(short).toHaveLength(18);
     const count = (status: string) => short.filter((a) => a.status === status).length;
     expect([count('complete'), count('in_progress'), count('not_started')]).toEqual([11, 5, 2]);
-    const afterBreak = short.filter((a) => /^(Introduce structural|Increase the resources)/.test(a.title));
-    expect(afterBreak.map((a) => a.theme)).toEqual([
-      'Strengthening leadership and engagement',
-      'Strengthening leadership and engagement',
+    expect(short.map((a) => a.theme)).toEqual([
+      ...Array(3).fill('Building trust and confidence'),
+      ...Array(5).fill('Strengthening support, welfare and facilities'),
+      ...Array(4).fill('Clear cultural expectations'),
+      ...Array(5).fill('Strengthening leadership and engagement'),
+      'Governance',
     ]);
+    expect(short[15]!.title).toMatch(/^Introduce structural changes within Learning and Development/);
     const medium = draft.actions.filter((a) => a.horizon === 'Medium term');
-    expect(medium.map((a) => a.title)).toHaveLength(6);
-    expect(medium[4]!.title).toBe('Further embedding the Code of Ethics');
+    expect(medium.map((a) => a.title)).toEqual([
+      "Continuing the delivery of 'Not on my Watch' awareness training",
+      'Developing clear role expectations (linked to role induction)',
+      'Reviewing performance management procedures',
+      "Introducing our 'Safe to' programme",
+      'Further embedding the Code of Ethics',
+      'Rolling out a DBS checking programme for existing staff (currently at procurement stage)',
+    ]);
   });
 });

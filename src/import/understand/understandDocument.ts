@@ -156,6 +156,18 @@ export function understandDocument(doc: SourceDocument, options: UnderstandOptio
     return false;
   };
 
+  /** A paragraph, or a row with one cell outside any table: a marking, a section label, a heading or the title. */
+  const readLoneText = (text: string, where: string) => {
+    if (text === '' || noteMarking(text)) return;
+    const label = text.length <= 40 ? highlightLabel(text) : null;
+    if (label) {
+      pendingLabel = label;
+      return;
+    }
+    if (readHeading(text, where)) return;
+    if (!seenTable && title === null) title = titleCase(text);
+  };
+
   const storeHighlight = (label: HighlightLabel, cells: SourceCell[]) => {
     const text = cells.map((c) => c.text.trim()).join('\n');
     const html = cells.map((c) => richTextOf(c)).join('');
@@ -187,6 +199,7 @@ export function understandDocument(doc: SourceDocument, options: UnderstandOptio
           where,
           `Column "${column.header}" was not recognised; its cells are kept in each action's description unless you map it`,
         );
+    seenTable = true;
     const table: RecognisedTable = { where, columns, rowCount: 0 };
     tables.push(table);
     active = {
@@ -384,18 +397,9 @@ export function understandDocument(doc: SourceDocument, options: UnderstandOptio
 
   for (const block of doc.blocks) {
     if (block.type === 'paragraph') {
-      const text = oneLine(block.text);
-      if (text === '' || noteMarking(text)) continue;
-      const label = text.length <= 40 ? highlightLabel(text) : null;
-      if (label) {
-        pendingLabel = label;
-        continue;
-      }
-      if (readHeading(text, 'Paragraph')) continue;
-      if (!seenTable && title === null) title = titleCase(text);
+      readLoneText(oneLine(block.text), 'Paragraph');
       continue;
     }
-    seenTable = true;
     tableNumber += 1;
     let unrecognised = false;
     for (const [rowIndex, row] of block.rows.entries()) {
@@ -414,7 +418,12 @@ export function understandDocument(doc: SourceDocument, options: UnderstandOptio
         readTableRow(active, grid, row, where);
         continue;
       }
-      if (grid.filled.length === 1 && readHeading(grid.texts[grid.filled[0]!]!, where)) continue;
+      if (grid.filled.length === 1) {
+        // A title or heading typed into a sheet's first rows, before its header row.
+        readLoneText(oneLine(grid.texts[grid.filled[0]!]!), where);
+        continue;
+      }
+      seenTable = true;
       if (!unrecognised && grid.texts.length >= 2) {
         unrecognised = true;
         tables.push({
