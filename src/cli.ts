@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `headway` command: serve, start (migrate, load the sample plans, serve), migrate and demo.
+// The `headway` command: serve, start (migrate, load the sample plans, serve), migrate, demo and import.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -7,6 +7,7 @@ import { ConfigError, readConfig, type Config } from './config.js';
 import { openDatabase } from './db/connection.js';
 import { migrateToLatest } from './db/migrations.js';
 import { loadDemo } from './demo/loadDemo.js';
+import { importCommand, importUsage } from './import/importCommand.js';
 import { startServer } from './server.js';
 
 const usage = `Usage: headway <command> [options]
@@ -16,6 +17,9 @@ Commands:
   start [--port N] [--host H]   bring the database up to date, load the sample plans if missing, and serve
   migrate                       bring the database up to date
   demo                          load the two sample plans (skips those already there)
+  ${importUsage}
+                                read a .docx, .xlsx, .csv or text file into a new plan, or merge it into
+                                plan SLUG; --dry-run saves nothing, --json prints a summary as JSON
 
 The database is DATABASE_URL: a file path for SQLite (default ./data/headway.db) or a postgres:// URL.`;
 
@@ -82,6 +86,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       case 'demo':
         await demo(readConfig(env));
         return 0;
+      case 'import':
+        return await importCommand(rest, readConfig(env));
       case undefined:
       case 'help':
       case '--help':

@@ -7,6 +7,8 @@ export interface Config {
   logLevel: string;
   /** The name changes are recorded under until sign-in arrives. */
   actorName: string;
+  /** The largest file the importer takes, in bytes (HEADWAY_IMPORT_MAX_MB, default 20). */
+  importMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -19,6 +21,16 @@ function port(value: string | undefined, name: string): number {
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new ConfigError(`${name} must be a port number from 0 to 65535, not "${value}"`);
   return n;
+}
+
+function importLimit(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 20 * 1024 * 1024;
+  const megabytes = Number(value);
+  if (!Number.isFinite(megabytes) || megabytes <= 0 || megabytes > 500)
+    throw new ConfigError(
+      `HEADWAY_IMPORT_MAX_MB must be a number of megabytes from 0.1 to 500, not "${value}"`,
+    );
+  return Math.round(megabytes * 1024 * 1024);
 }
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -39,6 +51,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databaseUrl,
     logLevel,
     actorName: env.HEADWAY_ACTOR?.trim() || 'Programme manager',
+    importMaxBytes: importLimit(env.HEADWAY_IMPORT_MAX_MB),
     ...overrides,
   };
 }

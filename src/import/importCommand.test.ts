@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../cli.js';
+import { openTestDatabase, postgresReachable, type TestDatabase } from '../testing/databases.js';
+import { samplePath } from '../testing/samples.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'headway-import-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+async function run(args: string[], env: NodeJS.ProcessEnv) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...parts) => void out.push(parts.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...parts) => void err.push(parts.join(' ')));
+  try {
+    const code = await main(['import', ...args], { ...env, LOG_LEVEL: 'silent' });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+const postgres = await postgresReachable();
+
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  describe.skipIf(dialect === 'postgres' && !postgres)(`headway import [${dialect}]`, () => {
+    let test: TestDatabase;
+    let env: NodeJS.ProcessEnv;
+    beforeAll(async () => {
+      if (dialect === 'sqlite') env = { DATABASE_URL: join(folder, `${Date.now()}.db`) };
+      else {
+        test = await openTestDatabase('postgres');
+        env = { DATABASE_URL: test.url };
+      }
+    });
+    afterAll(async () => {
+      await test?.close();
+    });
+
+    const plans = async () => {
+      const { openDatabase } = await import('../db/connection.js');
+      const { migrateToLatest } = await import('../db/migrations.js');
+      const db = openDatabase(env.DATABASE_URL!);
+      try {
+        await migrateToLatest(db);
+        return await db.kysely.selectFrom('plans').select(['slug', 'title']).execute();
+      } finally {
+        await db.close();
+      }
+    };
+
+    it('summarises a dry run as JSON and saves nothing', async () => {
+      const result = await run([samplePath('staff-survey-action-plan.txt'), '--dry-run', '--json'], env);
+      expect(result.code).toBe(0);
+      const summary = JSON.parse(result.out);
+      expect(summary).toMatchObject({
+        plan: { slug: null, title: 'Staff Survey - Action Plan' },
+        counts: { themes: 4, actions: 14, updates: 7 },
+        statuses: { complete: 7, ongoing: 7, not_started: 0, in_progress: 0, cancelled: 0 },
+        saved: false,
+        changes: null,
+      });
+      expect(await plans()).toEqual([]);
+    });
+
+    it('imports a Word file, then finds nothing to change when the same file comes again', async () => {
+      const first = await run([samplePath('staff-survey-action-plan.docx'), '--json'], env);
+      expect(first.code).toBe(0);
+      const saved = JSON.parse(first.out);
+      expect(saved.saved).toBe(true);
+      expect(saved.changes).toMatchObject({ actionsAdded: 14, themesAdded: 4 });
+      const slug = saved.plan.slug as string;
+      const again = await run([samplePath('staff-survey-action-plan.docx'), '--into', slug], env);
+      expect(again.code).toBe(0);
+      expect(again.out).toContain('Nothing changed: the plan already has everything in this file');
+      expect((await plans()).map((p) => p.slug)).toEqual([slug]);
+    });
+
+    it('refuses a damaged file or an unknown plan with a message and exit code 1', async () => {
+      const broken = join(folder, 'broken.docx');
+      writeFileSync(broken, Buffer.from('PK\u0003\u0004 not really a zip'));
+      const damaged = await run([broken], env);
+      expect(damaged.code).toBe(1);
+      expect(damaged.err).toMatch(/broken\.docx: The file is damaged/);
+      const unknown = await run([samplePath('culture-highlight-report.txt'), '--into', 'no-such-plan'], env);
+      expect(unknown.code).toBe(1);
+      expect(unknown.err).toContain('Plan "no-such-plan" to merge into was not found');
+      const missing = await run([join(folder, 'nowhere.docx')], env);
+      expect(missing.code).toBe(1);
+    });
+  });
+}

@@ -1,0 +1,88 @@
+// One import, from bytes to a saved plan: read, understand, then save in one transaction. Pages and CLI both use it.
+import type { Db } from '../db/connection.js';
+import type { PlanRow, Status } from '../db/schema.js';
+import { NotFoundError } from '../errors.js';
+import type { Actor } from '../history/recordChange.js';
+import { findPlanBySlug } from '../plans/planCommands.js';
+import { statuses } from '../plans/vocabulary.js';
+import type { PlanDraft } from './planDraft.js';
+import { readSource } from './read/readSource.js';
+import { savePlanDraft, type SaveCounts } from './savePlanDraft.js';
+import type { ReadOptions } from './source.js';
+import type { ColumnOverrides } from './understand/columns.js';
+import { understandDocument, type Understanding } from './understand/understandDocument.js';
+
+export interface ImportRequest {
+  fileName: string;
+  bytes: Buffer;
+  read?: Partial<ReadOptions>;
+  columns?: ColumnOverrides;
+}
+
+export async function understandFile(request: ImportRequest): Promise<Understanding> {
+  const doc = await readSource(request.fileName, request.bytes, request.read);
+  return understandDocument(doc, { columns: request.columns });
+}
+
+/** The counts people are shown: what the document holds, before anything is saved. */
+export function draftCounts(draft: PlanDraft) {
+  const byStatus = Object.fromEntries(statuses.map((s) => [s, 0])) as Record<Status, number>;
+  for (const action of draft.actions) byStatus[action.status ?? 'not_started'] += 1;
+  const updates =
+    draft.themes.reduce((n, t) => n + t.updates.length, 0) +
+    draft.actions.reduce((n, a) => n + a.updates.length, 0);
+  const owners = new Set(
+    [...draft.actions.flatMap((a) => a.owners ?? []), ...draft.themes.map((t) => t.lead ?? '')].filter(
+      Boolean,
+    ),
+  );
+  return {
+    counts: { themes: draft.themes.length, actions: draft.actions.length, updates, owners: owners.size },
+    statuses: byStatus,
+  };
+}
+
+/** The actor an import writes history as: the person, with the file named as the source. */
+export function importActor(actor: Actor, fileName: string): Actor {
+  return { name: actor.name, source: `import: ${fileName}` };
+}
+
+export async function saveImport(
+  db: Db,
+  actor: Actor,
+  understanding: Understanding,
+  fileName: string,
+  intoSlug: string | null,
+): Promise<{ plan: PlanRow; created: boolean; counts: SaveCounts }> {
+  return db.kysely.transaction().execute(async (trx) => {
+    let into: PlanRow | null = null;
+    if (intoSlug) {
+      try {
+        into = await findPlanBySlug(trx, intoSlug);
+      } catch (error) {
+        if (error instanceof NotFoundError) throw new NotFoundError(`Plan "${intoSlug}" to merge into`);
+        throw error;
+      }
+    }
+    return savePlanDraft(trx, importActor(actor, fileName), understanding.draft, into);
+  });
+}
+
+/** "14 actions added, 4 themes added, 5 updates added", or that nothing changed. */
+export function describeChanges(counts: SaveCounts): string {
+  const parts = [
+    [counts.actionsAdded, 'action', 'added'],
+    [counts.actionsChanged, 'action', 'changed'],
+    [counts.themesAdded, 'theme', 'added'],
+    [counts.themesChanged, 'theme', 'changed'],
+    [counts.updatesAdded, 'update', 'added'],
+  ] as const;
+  const said = parts
+    .filter(([n]) => n > 0)
+    .map(([n, what, how]) => `${n} ${what}${n === 1 ? '' : 's'} ${how}`);
+  if (counts.report === 'created') said.push('a draft report added');
+  if (counts.report === 'changed') said.push('the draft report changed');
+  return said.length === 0
+    ? 'Nothing changed: the plan already has everything in this file'
+    : `Imported: ${said.join(', ')}`;
+}
