@@ -6,6 +6,7 @@ import { registerApi } from './api/registerApi.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connection.js';
 import type { Actor } from './history/recordChange.js';
+import { importPages } from './import/importPages.js';
 import { ownerPages } from './owners/ownerPages.js';
 import { planPages } from './plans/planPages.js';
 import { themePages } from './themes/themePages.js';
@@ -59,5 +60,6 @@ export async function buildApp({ db, config, logger = false }: AppOptions): Prom
   await app.register(actionPages);
   await app.register(updatePages);
   await app.register(ownerPages);
+  await app.register(importPages);
   return app;
 }

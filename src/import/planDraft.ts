@@ -32,6 +32,16 @@ export const reportSectionKeys = [
 ] as const;
 export type ReportSectionKey = (typeof reportSectionKeys)[number];
 
+export const sectionLabels: Record<ReportSectionKey, string> = {
+  summary: 'Summary',
+  progress: 'Progress',
+  governance: 'Governance',
+  communication: 'Communication',
+  issues: 'Issues',
+  risks: 'Risks',
+  nextSteps: 'Next steps',
+};
+
 /** A highlight report as written for one period: its overall status and its narrative sections, as HTML. */
 export interface DraftReport {
   periodText: string;

@@ -12,6 +12,8 @@ const notices: Record<string, string> = {
   'owner-saved': 'Owner saved',
   'owner-deleted': 'Owner deleted',
   moved: 'Order changed',
+  imported: 'Import saved: the plan now holds what the file says',
+  'import-unchanged': 'Nothing changed: the plan already has everything in this file',
 };
 
 export function noticeText(key: unknown): string | undefined {
