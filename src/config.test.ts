@@ -31,8 +31,15 @@ describe('readConfig', () => {
     [{ PORT: '70000' }, 'PORT must be a port number'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must be a postgres:// URL or a file path'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
+    [{ HEADWAY_IMPORT_MAX_MB: 'lots' }, 'HEADWAY_IMPORT_MAX_MB must be a number of megabytes'],
+    [{ HEADWAY_IMPORT_MAX_MB: '0' }, 'HEADWAY_IMPORT_MAX_MB must be a number of megabytes'],
   ])('fails fast naming the bad setting: %o', (env, message) => {
     expect(() => readConfig(env)).toThrow(ConfigError);
     expect(() => readConfig(env)).toThrow(message);
+  });
+
+  it('takes the import size limit in megabytes, 20 by default', () => {
+    expect(readConfig({}).importMaxBytes).toBe(20 * 1024 * 1024);
+    expect(readConfig({ HEADWAY_IMPORT_MAX_MB: '2.5' }).importMaxBytes).toBe(2.5 * 1024 * 1024);
   });
 });
