@@ -9,6 +9,7 @@ import type { Actor } from './history/recordChange.js';
 import { importPages } from './import/importPages.js';
 import { ownerPages } from './owners/ownerPages.js';
 import { planPages } from './plans/planPages.js';
+import { reportPages } from './reports/reportPages.js';
 import { themePages } from './themes/themePages.js';
 import { updatePages } from './updates/updatePages.js';
 import { currentActor } from './web/currentActor.js';
@@ -61,5 +62,6 @@ export async function buildApp({ db, config, logger = false }: AppOptions): Prom
   await app.register(updatePages);
   await app.register(ownerPages);
   await app.register(importPages);
+  await app.register(reportPages);
   return app;
 }

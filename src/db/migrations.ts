@@ -220,6 +220,21 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.alterTable('history').dropColumn('source').execute();
       },
     },
+    '003-report-snapshots': {
+      async up(db: Kysely<unknown>) {
+        // A published report keeps the whole report as it stood; a correction is a new row that names the one it replaces.
+        await db.schema.alterTable('reports').addColumn('snapshot_json', 'text').execute();
+        await db.schema.alterTable('reports').addColumn('replaces_id', 'text').execute();
+        await db.schema
+          .alterTable('reports')
+          .addColumn('edition', 'integer', (c) => c.notNull().defaultTo(1))
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        for (const column of ['edition', 'replaces_id', 'snapshot_json'])
+          await db.schema.alterTable('reports').dropColumn(column).execute();
+      },
+    },
   };
 }
 

@@ -115,7 +115,7 @@ export interface HistoryTable {
   source: Generated<string>;
 }
 
-export type ReportStatus = 'draft' | 'published';
+export type ReportStatus = 'draft' | 'published' | 'superseded';
 
 export interface ReportTable {
   id: string;
@@ -132,6 +132,12 @@ export interface ReportTable {
   created_at: string;
   updated_at: string;
   published_at: string | null;
+  /** The report model as published (src/reports/reportModel.ts), frozen; null while a draft. */
+  snapshot_json: string | null;
+  /** The published report this one corrects. */
+  replaces_id: string | null;
+  /** 1 for a period's first report, 2 for its first correction, and so on. */
+  edition: number;
 }
 
 export interface PendingImportTable {

@@ -1,5 +1,10 @@
 // Highlight reports of a plan: a draft per period, written from an import or by hand; each change writes history.
 import { nowIso } from '../db/migrations.js';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
+import { FieldChecks } from '../validation.js';
+import { rags } from '../plans/vocabulary.js';
+import { reportSectionKeys, type ReportSectionKey } from '../import/planDraft.js';
+import { formatUkDateRange } from '../dates/ukDate.js';
 import type { Rag, ReportRow } from '../db/schema.js';
 import { recordChange, type Actor, type Trx } from '../history/recordChange.js';
 import { newId } from '../ids.js';
@@ -52,6 +57,9 @@ export async function keepDraftReport(
       created_at: now,
       updated_at: now,
       published_at: null,
+      snapshot_json: null,
+      replaces_id: null,
+      edition: 1,
     };
     await trx.insertInto('reports').values(created).execute();
     await recordChange(trx, actor, {
@@ -80,4 +88,247 @@ export async function keepDraftReport(
     after,
   });
   return 'changed';
+}
+
+export interface ReportInput {
+  periodStart?: string;
+  periodEnd?: string;
+  periodText?: string;
+  overallStatus?: string;
+  rag?: Rag | '' | null;
+  sections?: Partial<Record<ReportSectionKey, string>>;
+}
+
+function checkReport(input: ReportInput, existing?: ReportRow) {
+  const checks = new FieldChecks();
+  const start = checks.isoDate(
+    'periodStart',
+    'the first day of the period',
+    input.periodStart ?? existing?.period_start,
+    {
+      required: true,
+    },
+  );
+  const end = checks.isoDate(
+    'periodEnd',
+    'the last day of the period',
+    input.periodEnd ?? existing?.period_end,
+    {
+      required: true,
+    },
+  );
+  if (start && end && end < start)
+    checks.fail('periodEnd', 'The last day of the period must be on or after the first');
+  const periodText = checks.text(
+    'periodText',
+    'how the period is described',
+    input.periodText ?? existing?.period_text,
+    {
+      max: 200,
+    },
+  );
+  const overall = checks.text(
+    'overallStatus',
+    'the overall status',
+    input.overallStatus ?? existing?.overall_status,
+    {
+      max: 200,
+    },
+  );
+  const rag =
+    input.rag === undefined
+      ? (existing?.rag ?? null)
+      : checks.choice('rag', 'the overall RAG status', input.rag, rags);
+  const sections: Partial<Record<ReportSectionKey, string>> = existing
+    ? JSON.parse(existing.sections_json)
+    : {};
+  for (const key of reportSectionKeys) {
+    const given = input.sections?.[key];
+    if (given !== undefined) sections[key] = checks.text(key, 'the section', given, { max: 50000 });
+  }
+  checks.done();
+  return {
+    period_start: start,
+    period_end: end,
+    period_text: periodText || formatUkDateRange(start, end),
+    overall_status: overall,
+    rag,
+    sections_json: sectionsJson(sections),
+  };
+}
+
+export async function findReport(trx: Trx, planId: string, reportId: string): Promise<ReportRow> {
+  const report = await trx
+    .selectFrom('reports')
+    .selectAll()
+    .where('id', '=', reportId)
+    .where('plan_id', '=', planId)
+    .executeTakeFirst();
+  if (!report) throw new NotFoundError('Report');
+  return report;
+}
+
+/** Starts a draft highlight report for a period, carrying forward the narrative of the plan's latest report. */
+export async function createReport(
+  trx: Trx,
+  actor: Actor,
+  planId: string,
+  input: ReportInput,
+): Promise<ReportRow> {
+  const latest = await trx
+    .selectFrom('reports')
+    .selectAll()
+    .where('plan_id', '=', planId)
+    .orderBy('period_end', 'desc')
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+  const values = checkReport({ sections: latest ? JSON.parse(latest.sections_json) : {}, ...input });
+  const now = nowIso();
+  const report: ReportRow = {
+    id: newId(),
+    plan_id: planId,
+    status: 'draft',
+    ...values,
+    version: 1,
+    created_at: now,
+    updated_at: now,
+    published_at: null,
+    snapshot_json: null,
+    replaces_id: null,
+    edition: 1,
+  };
+  await trx.insertInto('reports').values(report).execute();
+  await recordChange(trx, actor, {
+    recordType: 'report',
+    recordId: report.id,
+    planId,
+    change: 'create',
+    after: report,
+  });
+  return report;
+}
+
+/** Changes a draft's period, overall status or narrative; a published report cannot be changed, only corrected. */
+export async function updateReport(
+  trx: Trx,
+  actor: Actor,
+  planId: string,
+  reportId: string,
+  expectedVersion: number,
+  input: ReportInput,
+): Promise<ReportRow> {
+  const before = await findReport(trx, planId, reportId);
+  if (before.status !== 'draft')
+    throw new InvalidInputError({
+      report: 'A published report cannot be changed; make a correction instead',
+    });
+  if (before.version !== expectedVersion) throw new ConflictError('This report', before.version, before);
+  const values = checkReport(input, before);
+  const after: ReportRow = { ...before, ...values, version: before.version + 1, updated_at: nowIso() };
+  const result = await trx
+    .updateTable('reports')
+    .set({ ...values, version: after.version, updated_at: after.updated_at })
+    .where('id', '=', reportId)
+    .where('version', '=', expectedVersion)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw new ConflictError('This report', after.version, before);
+  await recordChange(trx, actor, {
+    recordType: 'report',
+    recordId: reportId,
+    planId,
+    change: 'update',
+    before,
+    after,
+  });
+  return after;
+}
+
+/** Publishes a draft: the report as it now stands (narrative and data) is frozen in its snapshot. */
+export async function publishReport(
+  trx: Trx,
+  actor: Actor,
+  planId: string,
+  reportId: string,
+  expectedVersion: number,
+  snapshot: unknown,
+): Promise<ReportRow> {
+  const before = await findReport(trx, planId, reportId);
+  if (before.status !== 'draft') throw new InvalidInputError({ report: 'This report is already published' });
+  if (before.version !== expectedVersion) throw new ConflictError('This report', before.version, before);
+  const now = nowIso();
+  const after: ReportRow = {
+    ...before,
+    status: 'published',
+    snapshot_json: JSON.stringify(snapshot),
+    published_at: now,
+    version: before.version + 1,
+    updated_at: now,
+  };
+  await trx
+    .updateTable('reports')
+    .set({
+      status: 'published',
+      snapshot_json: after.snapshot_json,
+      published_at: now,
+      version: after.version,
+      updated_at: now,
+    })
+    .where('id', '=', reportId)
+    .execute();
+  if (before.replaces_id)
+    await trx
+      .updateTable('reports')
+      .set({ status: 'superseded', updated_at: now })
+      .where('id', '=', before.replaces_id)
+      .execute();
+  await recordChange(trx, actor, {
+    recordType: 'report',
+    recordId: reportId,
+    planId,
+    change: 'update',
+    before,
+    after: { ...after, snapshot_json: '(stored)' },
+  });
+  return after;
+}
+
+/** Starts a correction of a published report: a new draft edition with its narrative; the published one stays. */
+export async function correctReport(
+  trx: Trx,
+  actor: Actor,
+  planId: string,
+  reportId: string,
+): Promise<ReportRow> {
+  const original = await findReport(trx, planId, reportId);
+  if (original.status !== 'published')
+    throw new InvalidInputError({ report: 'Only a published report can be corrected' });
+  const open = await trx
+    .selectFrom('reports')
+    .select('id')
+    .where('replaces_id', '=', reportId)
+    .where('status', '=', 'draft')
+    .executeTakeFirst();
+  if (open) return findReport(trx, planId, open.id);
+  const now = nowIso();
+  const report: ReportRow = {
+    ...original,
+    id: newId(),
+    status: 'draft',
+    version: 1,
+    created_at: now,
+    updated_at: now,
+    published_at: null,
+    snapshot_json: null,
+    replaces_id: original.id,
+    edition: original.edition + 1,
+  };
+  await trx.insertInto('reports').values(report).execute();
+  await recordChange(trx, actor, {
+    recordType: 'report',
+    recordId: report.id,
+    planId,
+    change: 'create',
+    after: report,
+  });
+  return report;
 }

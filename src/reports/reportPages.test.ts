@@ -1,0 +1,192 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase } from '../testing/databases.js';
+import { makeAction, makePlan, makeTheme } from '../testing/factories.js';
+import { buildTestApp } from '../testing/testApp.js';
+
+function form(fields: Record<string, string>) {
+  return {
+    payload: new URLSearchParams(fields).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  };
+}
+
+describeEachDatabase('highlight reports', (current) => {
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    app = await buildTestApp(current());
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  async function setUp() {
+    const db = current();
+    const plan = await makePlan(db, {
+      title: 'Culture plan',
+      sponsor: 'DCFO Derek James',
+      marking: 'OFFICIAL',
+      horizons: ['Short term (by April 2024)'],
+    });
+    const horizonId = (
+      await db.kysely
+        .selectFrom('horizons')
+        .select('id')
+        .where('plan_id', '=', plan.id)
+        .executeTakeFirstOrThrow()
+    ).id;
+    const trust = await makeTheme(db, plan.id, { title: 'Building trust and confidence' });
+    const welfare = await makeTheme(db, plan.id, { title: 'Strengthening support' });
+    const dashboard = await makeAction(db, plan.id, {
+      title: 'Launch Culture Dashboard',
+      themeId: trust.id,
+      horizonId,
+      status: 'complete',
+      completedOn: '2023-12-01',
+    });
+    await makeAction(db, plan.id, {
+      title: 'Revise complaints',
+      themeId: trust.id,
+      horizonId,
+      status: 'in_progress',
+    });
+    const fireground = await makeAction(db, plan.id, {
+      title: 'Review fireground welfare',
+      themeId: welfare.id,
+      horizonId,
+      status: 'in_progress',
+      targetDate: 'End of January 2024',
+    });
+    await makeAction(db, plan.id, {
+      title: 'Leavers process',
+      themeId: welfare.id,
+      horizonId,
+      status: 'not_started',
+      targetDate: 'March 2024',
+    });
+    return { plan, dashboard, fireground };
+  }
+
+  const draft = async (slug: string, periodStart: string, periodEnd: string) => {
+    const res = await app.inject({
+      method: 'POST',
+      url: `/plans/${slug}/reports`,
+      ...form({ periodStart, periodEnd }),
+    });
+    expect(res.statusCode).toBe(303);
+    return res.headers.location as string;
+  };
+
+  it('drafts a report for a period from live data, grouped by theme, with the generated lists', async () => {
+    const { plan } = await setUp();
+    const url = await draft(plan.slug, '2023-10-01', '2024-02-29');
+    const page = await app.inject(url);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('DCFO Derek James');
+    expect(page.body).toContain('data-period>1 October 2023 – 29 February 2024<');
+    expect(page.body).toContain('Progress against short term (by april 2024)');
+    expect(page.body.match(/data-deliverable/g)).toHaveLength(4);
+    expect(page.body).toMatch(/rowspan="2"[^>]*>Building trust and confidence</);
+    const list = (key: string) => page.body.slice(page.body.indexOf(`data-list="${key}"`)).split('</ul>')[0]!;
+    expect(list('completed')).toContain('Launch Culture Dashboard');
+    expect(list('overdue')).toContain('Review fireground welfare');
+    expect(list('due')).toContain('Leavers process');
+    expect(page.body).toContain("This is the plan's first report");
+    expect(page.body.match(/data-marking>OFFICIAL</g)).toHaveLength(2);
+  });
+
+  it('edits the narrative, refuses a stale edit, publishes a frozen copy, and reports changes since it', async () => {
+    const { plan, fireground } = await setUp();
+    const url = await draft(plan.slug, '2023-10-01', '2024-02-29');
+    const edit = (fields: Record<string, string>) =>
+      app.inject({
+        method: 'POST',
+        url: `${url}/edit`,
+        ...form({ periodStart: '2023-10-01', periodEnd: '2024-02-29', ...fields }),
+      });
+    expect(
+      (
+        await edit({
+          version: '1',
+          overallStatus: 'On Track',
+          rag: 'green',
+          governance: 'A Culture Steering Group meets monthly.',
+        })
+      ).statusCode,
+    ).toBe(303);
+    const stale = await edit({ version: '1', governance: 'My words, kept.' });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.body).toContain('Someone else saved a change');
+    expect(stale.body).toContain('My words, kept.</textarea>');
+    const bad = await edit({ version: '2', periodEnd: '2023-01-01' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('The last day of the period must be on or after the first');
+
+    expect((await app.inject(`${url}/publish`)).body).toContain('Publishing freezes the report');
+    expect(
+      (await app.inject({ method: 'POST', url: `${url}/publish`, ...form({ version: '2' }) })).statusCode,
+    ).toBe(303);
+    const published = await app.inject(url);
+    expect(published.body).toContain('Published on');
+    expect(published.body).toContain('A Culture Steering Group meets monthly.');
+
+    // Later changes to the plan do not change the published report.
+    await app.inject({
+      method: 'POST',
+      url: `/plans/${plan.slug}/actions/${fireground.id}/updates`,
+      ...form({ body: 'Done', effectiveOn: '2024-03-10', statusChange: 'complete' }),
+    });
+    const article = (html: string) => html.slice(html.indexOf('<article'), html.indexOf('</article>'));
+    expect(article((await app.inject(url)).body)).toBe(article(published.body));
+    expect(article(published.body)).toContain('Review fireground welfare');
+    expect(
+      (await app.inject({ method: 'POST', url: `${url}/edit`, ...form({ version: '3' }) })).statusCode,
+    ).toBe(400);
+
+    const next = await app.inject(await draft(plan.slug, '2024-03-01', '2024-05-31'));
+    const changes = next.body.slice(next.body.indexOf('data-list="changes"')).split('</ul>')[0]!;
+    expect(changes).toContain('Review fireground welfare: In progress to Complete');
+    expect(next.body).toContain('A Culture Steering Group meets monthly.');
+  });
+
+  it('corrects a published report as a new edition and keeps the old one', async () => {
+    const { plan } = await setUp();
+    const url = await draft(plan.slug, '2023-10-01', '2024-02-29');
+    await app.inject({ method: 'POST', url: `${url}/publish`, ...form({ version: '1' }) });
+    const corrected = await app.inject({ method: 'POST', url: `${url}/correct` });
+    expect(corrected.statusCode).toBe(303);
+    const correctionUrl = (corrected.headers.location as string).replace(/\/edit$/, '');
+    expect(correctionUrl).not.toBe(url);
+    await app.inject({
+      method: 'POST',
+      url: `${correctionUrl}/edit`,
+      ...form({
+        version: '1',
+        periodStart: '2023-10-01',
+        periodEnd: '2024-02-29',
+        summary: 'Corrected summary.',
+      }),
+    });
+    await app.inject({ method: 'POST', url: `${correctionUrl}/publish`, ...form({ version: '2' }) });
+    const list = await app.inject(`/plans/${plan.slug}/reports`);
+    expect(list.body).toContain('data-report="superseded"');
+    expect(list.body).toContain('data-report="published"');
+    expect(list.body).toContain('(correction 1)');
+    expect((await app.inject(url)).body).toContain('This report was corrected');
+    expect((await app.inject(correctionUrl)).body).toContain('Corrected summary.');
+  });
+
+  it('answers unknown reports with 404 and refuses a period that ends before it starts', async () => {
+    const { plan } = await setUp();
+    expect(
+      (await app.inject(`/plans/${plan.slug}/reports/00000000-0000-0000-0000-000000000000`)).statusCode,
+    ).toBe(404);
+    const bad = await app.inject({
+      method: 'POST',
+      url: `/plans/${plan.slug}/reports`,
+      ...form({ periodStart: '2024-02-01', periodEnd: '2024-01-01' }),
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('The last day of the period must be on or after the first');
+  });
+});

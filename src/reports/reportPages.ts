@@ -1,0 +1,229 @@
+// The highlight-report pages: the plan's reports, drafting one for a period, editing, publishing and correcting.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { PlanRow, ReportRow } from '../db/schema.js';
+import { inTransaction } from '../db/transaction.js';
+import { todayIso } from '../dates/ukDate.js';
+import { ConflictError, InvalidInputError } from '../errors.js';
+import { reportSectionKeys, sectionLabels } from '../import/planDraft.js';
+import { findPlanBySlug } from '../plans/planCommands.js';
+import { conflictFields } from '../plans/planPages.js';
+import { rags } from '../plans/vocabulary.js';
+import { formText, formVersion, type FormBody } from '../web/forms.js';
+import {
+  correctReport,
+  createReport,
+  findReport,
+  publishReport,
+  updateReport,
+  type ReportInput,
+} from './reportCommands.js';
+import { parseSections } from './reportModel.js';
+import { listReports, loadReport } from './reportQueries.js';
+import { richTextToPlain } from '../richtext/sanitise.js';
+
+type Params = { slug: string; reportId: string };
+
+const stateLabels = { draft: 'Draft', published: 'Published', superseded: 'Corrected by a later edition' };
+const sections = reportSectionKeys.map((key) => ({ key, label: sectionLabels[key] }));
+const fieldLabels: Record<string, string> = {
+  periodStart: 'First day',
+  periodEnd: 'Last day',
+  periodText: 'Period as written',
+  rag: 'Overall RAG',
+  overallStatus: 'Overall status',
+  ...sectionLabels,
+};
+
+function reportForm(report: ReportRow): Record<string, string> {
+  const written = parseSections(report.sections_json);
+  return {
+    periodStart: report.period_start ?? '',
+    periodEnd: report.period_end ?? '',
+    periodText: report.period_text,
+    rag: report.rag ?? '',
+    overallStatus: report.overall_status,
+    version: String(report.version),
+    // Edited as plain text with blank lines between paragraphs; links and emphasis are kept only when typed as HTML.
+    ...Object.fromEntries(
+      reportSectionKeys.map((key) => [key, richTextToPlain(written[key] ?? '').replace(/\n/g, '\n\n')]),
+    ),
+  };
+}
+
+function reportInputFrom(body: FormBody): ReportInput {
+  return {
+    periodStart: formText(body, 'periodStart'),
+    periodEnd: formText(body, 'periodEnd'),
+    periodText: formText(body, 'periodText'),
+    rag: (formText(body, 'rag') ?? '') as ReportInput['rag'],
+    overallStatus: formText(body, 'overallStatus'),
+    sections: Object.fromEntries(reportSectionKeys.map((key) => [key, formText(body, key) ?? ''])),
+  };
+}
+
+/** Three months back to today, or the day after the latest report's period to today. */
+function suggestedPeriod(reports: ReportRow[], today: string) {
+  const latestEnd = reports
+    .map((r) => r.period_end)
+    .filter((d): d is string => Boolean(d))
+    .sort()
+    .at(-1);
+  const start = new Date(`${latestEnd ?? today}T00:00:00Z`);
+  if (latestEnd) start.setUTCDate(start.getUTCDate() + 1);
+  else start.setUTCMonth(start.getUTCMonth() - 3);
+  const periodStart = start.toISOString().slice(0, 10);
+  return { periodStart: periodStart <= today ? periodStart : today, periodEnd: today };
+}
+
+export async function reportPages(app: FastifyInstance): Promise<void> {
+  const crumbs = (plan: PlanRow) => [
+    { text: 'Plans', href: '/plans' },
+    { text: plan.title, href: `/plans/${plan.slug}` },
+    { text: 'Reports', href: `/plans/${plan.slug}/reports` },
+  ];
+
+  async function renderList(reply: FastifyReply, plan: PlanRow, context: Record<string, unknown> = {}) {
+    const reports = await listReports(app.db.kysely, plan.id);
+    return reply.render('reports/views/reportList.njk', {
+      title: 'Highlight reports',
+      plan,
+      marking: plan.marking,
+      reports,
+      stateLabels,
+      form: suggestedPeriod(reports, todayIso()),
+      breadcrumbs: crumbs(plan).slice(0, 2),
+      ...context,
+    });
+  }
+
+  function renderForm(
+    reply: FastifyReply,
+    plan: PlanRow,
+    report: ReportRow,
+    context: Record<string, unknown>,
+  ) {
+    return reply.render('reports/views/reportForm.njk', {
+      title: `Edit the report for ${report.period_text}`,
+      plan,
+      report,
+      marking: plan.marking,
+      rags,
+      sections,
+      breadcrumbs: crumbs(plan),
+      ...context,
+    });
+  }
+
+  app.get<{ Params: { slug: string } }>('/plans/:slug/reports', async (request, reply) =>
+    renderList(reply, await findPlanBySlug(app.db.kysely, request.params.slug)),
+  );
+
+  app.post<{ Params: { slug: string }; Body: FormBody }>('/plans/:slug/reports', async (request, reply) => {
+    const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+    try {
+      const report = await inTransaction(app.db, (trx) =>
+        createReport(trx, request.actor, plan.id, {
+          periodStart: formText(request.body, 'periodStart'),
+          periodEnd: formText(request.body, 'periodEnd'),
+        }),
+      );
+      return reply.redirect(`/plans/${plan.slug}/reports/${report.id}`, 303);
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) throw error;
+      return renderList(reply.status(400), plan, { form: request.body, errors: error.fieldErrors });
+    }
+  });
+
+  app.get<{ Params: Params }>('/plans/:slug/reports/:reportId', async (request, reply) => {
+    const { plan, report, model } = await loadReport(
+      app.db.kysely,
+      request.params.slug,
+      request.params.reportId,
+    );
+    return reply.render('reports/views/report.njk', {
+      title: `${plan.title}: highlight report for ${model.period.text}`,
+      plan,
+      report,
+      model,
+      marking: model.marking,
+      breadcrumbs: crumbs(plan),
+    });
+  });
+
+  app.get<{ Params: Params }>('/plans/:slug/reports/:reportId/edit', async (request, reply) => {
+    const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+    const report = await findReport(app.db.kysely, plan.id, request.params.reportId);
+    if (report.status !== 'draft') return reply.redirect(`/plans/${plan.slug}/reports/${report.id}`, 303);
+    return renderForm(reply, plan, report, { form: reportForm(report) });
+  });
+
+  app.post<{ Params: Params; Body: FormBody }>(
+    '/plans/:slug/reports/:reportId/edit',
+    async (request, reply) => {
+      const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+      const report = await findReport(app.db.kysely, plan.id, request.params.reportId);
+      try {
+        await inTransaction(app.db, (trx) =>
+          updateReport(
+            trx,
+            request.actor,
+            plan.id,
+            report.id,
+            formVersion(request.body),
+            reportInputFrom(request.body),
+          ),
+        );
+        return reply.redirect(`/plans/${plan.slug}/reports/${report.id}`, 303);
+      } catch (error) {
+        if (error instanceof InvalidInputError)
+          return renderForm(reply.status(400), plan, report, {
+            form: request.body,
+            errors: error.fieldErrors,
+          });
+        if (error instanceof ConflictError) {
+          const saved = reportForm(await findReport(app.db.kysely, plan.id, report.id));
+          return renderForm(reply.status(409), plan, report, {
+            form: { ...request.body, version: saved.version },
+            conflict: { saved, fields: conflictFields(saved, request.body, fieldLabels) },
+          });
+        }
+        throw error;
+      }
+    },
+  );
+
+  app.get<{ Params: Params }>('/plans/:slug/reports/:reportId/publish', async (request, reply) => {
+    const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+    const report = await findReport(app.db.kysely, plan.id, request.params.reportId);
+    return reply.render('reports/views/reportPublish.njk', {
+      title: `Publish the report for ${report.period_text}?`,
+      plan,
+      report,
+      marking: plan.marking,
+      breadcrumbs: crumbs(plan),
+    });
+  });
+
+  app.post<{ Params: Params; Body: FormBody }>(
+    '/plans/:slug/reports/:reportId/publish',
+    async (request, reply) => {
+      const { plan, report, model } = await loadReport(
+        app.db.kysely,
+        request.params.slug,
+        request.params.reportId,
+      );
+      await inTransaction(app.db, (trx) =>
+        publishReport(trx, request.actor, plan.id, report.id, formVersion(request.body), model),
+      );
+      return reply.redirect(`/plans/${plan.slug}/reports/${report.id}`, 303);
+    },
+  );
+
+  app.post<{ Params: Params }>('/plans/:slug/reports/:reportId/correct', async (request, reply) => {
+    const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+    const correction = await inTransaction(app.db, (trx) =>
+      correctReport(trx, request.actor, plan.id, request.params.reportId),
+    );
+    return reply.redirect(`/plans/${plan.slug}/reports/${correction.id}/edit`, 303);
+  });
+}

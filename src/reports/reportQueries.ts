@@ -1,0 +1,51 @@
+// Reads a plan's reports: the list with period and state, and one report as its model (live, or frozen if published).
+import type { Kysely } from 'kysely';
+import type { Database, PlanRow, ReportRow } from '../db/schema.js';
+import { todayIso } from '../dates/ukDate.js';
+import { NotFoundError } from '../errors.js';
+import { loadPlanContents } from '../plans/planContents.js';
+import { buildReportModel, type ReportModel } from './reportModel.js';
+
+export async function listReports(db: Kysely<Database>, planId: string): Promise<ReportRow[]> {
+  return db
+    .selectFrom('reports')
+    .selectAll()
+    .where('plan_id', '=', planId)
+    .orderBy('period_end', 'desc')
+    .orderBy('edition', 'desc')
+    .execute();
+}
+
+function frozen(report: ReportRow): ReportModel | null {
+  return report.snapshot_json ? (JSON.parse(report.snapshot_json) as ReportModel) : null;
+}
+
+/** The report as people see it: a draft from live data, a published report exactly as it was published. */
+export async function loadReport(
+  db: Kysely<Database>,
+  slug: string,
+  reportId: string,
+  today = todayIso(),
+): Promise<{ plan: PlanRow; report: ReportRow; model: ReportModel }> {
+  const contents = await loadPlanContents(db, slug, { updates: 'themes' });
+  const report = await db
+    .selectFrom('reports')
+    .selectAll()
+    .where('id', '=', reportId)
+    .where('plan_id', '=', contents.plan.id)
+    .executeTakeFirst();
+  if (!report) throw new NotFoundError('Report');
+  const published = frozen(report);
+  if (published) return { plan: contents.plan, report, model: published };
+  const previous = await db
+    .selectFrom('reports')
+    .selectAll()
+    .where('plan_id', '=', contents.plan.id)
+    .where('status', 'in', ['published', 'superseded'])
+    .where('period_end', '<', report.period_end ?? today)
+    .orderBy('period_end', 'desc')
+    .orderBy('edition', 'desc')
+    .executeTakeFirst();
+  const model = buildReportModel(contents, report, previous ? frozen(previous) : null, today);
+  return { plan: contents.plan, report, model };
+}
