@@ -150,9 +150,16 @@ prefixes.sort((a, b) => b[0].length - a[0].length);
 /** Column mappings chosen by hand in the review, by normalised header text; null means "do not import". */
 export type ColumnOverrides = Record<string, ColumnField | null>;
 
+/** Headers Headway writes itself and knows to pass over: the parsed range is read again from the date as written. */
+const passedOver = new Set(['parsed start', 'parsed end']);
+
+export function isPassedOver(text: string): boolean {
+  return passedOver.has(normaliseHeader(text));
+}
+
 export function recogniseHeader(text: string, overrides: ColumnOverrides = {}): ColumnField | null {
   const key = normaliseHeader(text);
-  if (key === '') return null;
+  if (key === '' || passedOver.has(key)) return null;
   if (key in overrides) return overrides[key] ?? null;
   const found = exact.get(key);
   if (found) return found;

@@ -8,6 +8,7 @@ import type { SourceCell, SourceDocument, SourceRow } from '../source.js';
 import {
   columnFieldLabels,
   normaliseHeader,
+  isPassedOver,
   recogniseHeader,
   type ColumnField,
   type ColumnOverrides,
@@ -194,7 +195,12 @@ export function understandDocument(doc: SourceDocument, options: UnderstandOptio
     const keys = columns.map((c) => c.key).join('|');
     if (active && active.table.columns.map((c) => c.key).join('|') === keys) return true; // a header repeated on a new page
     for (const column of columns)
-      if (column.field === null && column.header !== '' && !(column.key in overrides))
+      if (
+        column.field === null &&
+        column.header !== '' &&
+        !(column.key in overrides) &&
+        !isPassedOver(column.header)
+      )
         warn(
           where,
           `Column "${column.header}" was not recognised; its cells are kept in each action's description unless you map it`,
