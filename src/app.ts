@@ -6,6 +6,7 @@ import { registerApi } from './api/registerApi.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connection.js';
 import type { Actor } from './history/recordChange.js';
+import { exportPages } from './exports/exportPages.js';
 import { importPages } from './import/importPages.js';
 import { ownerPages } from './owners/ownerPages.js';
 import { planPages } from './plans/planPages.js';
@@ -63,5 +64,6 @@ export async function buildApp({ db, config, logger = false }: AppOptions): Prom
   await app.register(ownerPages);
   await app.register(importPages);
   await app.register(reportPages);
+  await app.register(exportPages);
   return app;
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `headway` command: serve, start (migrate, load the sample plans, serve), migrate, demo and import.
+// The `headway` command: serve, start (migrate, load the sample plans, serve), migrate, demo, import and export.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -7,6 +7,7 @@ import { ConfigError, readConfig, type Config } from './config.js';
 import { openDatabase } from './db/connection.js';
 import { migrateToLatest } from './db/migrations.js';
 import { loadDemo } from './demo/loadDemo.js';
+import { exportCommand, exportUsage } from './exports/exportCommand.js';
 import { importCommand, importUsage } from './import/importCommand.js';
 import { startServer } from './server.js';
 
@@ -20,6 +21,8 @@ Commands:
   ${importUsage}
                                 read a .docx, .xlsx, .csv or text file into a new plan, or merge it into
                                 plan SLUG; --dry-run saves nothing, --json prints a summary as JSON
+  ${exportUsage}
+                                write plan SLUG as the action-plan document (Word, Excel, CSV) or as JSON
 
 The database is DATABASE_URL: a file path for SQLite (default ./data/headway.db) or a postgres:// URL.`;
 
@@ -88,6 +91,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         return 0;
       case 'import':
         return await importCommand(rest, readConfig(env));
+      case 'export':
+        return await exportCommand(rest, readConfig(env));
       case undefined:
       case 'help':
       case '--help':

@@ -1,0 +1,67 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { main } from '../cli.js';
+import { loadDemo } from '../demo/loadDemo.js';
+import { describeEachDatabase } from '../testing/databases.js';
+import { buildTestApp } from '../testing/testApp.js';
+
+describeEachDatabase('plan downloads', (current) => {
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    await loadDemo(current(), { name: 'Test Manager' });
+    app = await buildTestApp(current());
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it.each([
+    ['docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'PK'],
+    ['xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'PK'],
+    ['csv', 'text/csv; charset=utf-8', '\uFEFFAction'],
+  ])('gives the action plan as .%s', async (format, type, start) => {
+    const res = await app.inject(`/plans/staff-survey-2021/export.${format}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe(type);
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="staff-survey-2021.${format}"`);
+    expect(res.rawPayload.toString('utf8', 0, start.length + 2)).toContain(start);
+    expect((await app.inject('/plans/staff-survey-2021')).body).toContain(
+      `/plans/staff-survey-2021/export.${format}`,
+    );
+  });
+
+  it('answers an unknown plan with 404', async () => {
+    expect((await app.inject('/plans/no-such-plan/export.docx')).statusCode).toBe(404);
+  });
+});
+
+it('writes a plan to a file from the command line, and refuses unknown plans and formats', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'headway-export-'));
+  const env = { DATABASE_URL: join(folder, 'h.db') };
+  const quiet = [
+    vi.spyOn(console, 'log').mockImplementation(() => {}),
+    vi.spyOn(console, 'error').mockImplementation(() => {}),
+  ];
+  try {
+    expect(await main(['demo'], env)).toBe(0);
+    const out = join(folder, 'plan.xlsx');
+    expect(await main(['export', 'staff-survey-2021', '--out', out], env)).toBe(0);
+    expect(readFileSync(out).subarray(0, 2).toString()).toBe('PK');
+    expect(
+      await main(['export', 'staff-survey-2021', '--format', 'json', '--out', join(folder, 'p.json')], env),
+    ).toBe(0);
+    expect(JSON.parse(readFileSync(join(folder, 'p.json'), 'utf8')).format).toBe('headway.plan');
+    expect(
+      await main(['export', 'no-such-plan', '--format', 'csv', '--out', join(folder, 'x.csv')], env),
+    ).toBe(1);
+    expect(
+      await main(['export', 'staff-survey-2021', '--format', 'pptx', '--out', join(folder, 'x.pptx')], env),
+    ).toBe(2);
+  } finally {
+    for (const spy of quiet) spy.mockRestore();
+    rmSync(folder, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,15 @@
+// Downloads of a plan: the action-plan document as Word, Excel or CSV.
+import type { FastifyInstance } from 'fastify';
+import { exportPlan, type PlanFormat } from './exportPlan.js';
+
+export async function exportPages(app: FastifyInstance): Promise<void> {
+  for (const format of ['docx', 'xlsx', 'csv'] as const satisfies PlanFormat[]) {
+    app.get<{ Params: { slug: string } }>(`/plans/:slug/export.${format}`, async (request, reply) => {
+      const file = await exportPlan(app.db, request.params.slug, format);
+      return reply
+        .type(file.contentType)
+        .header('content-disposition', `attachment; filename="${file.fileName}"`)
+        .send(file.bytes);
+    });
+  }
+}
