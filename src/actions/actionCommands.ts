@@ -1,12 +1,12 @@
 // Creating, changing and deleting actions (deliverables); each writes history in the caller's transaction.
 import { nowIso } from '../db/migrations.js';
-import type { ActionRow, Rag, Status } from '../db/schema.js';
+import type { ActionOwnerRow, ActionRow, Rag, Status } from '../db/schema.js';
 import { parseTargetDate } from '../dates/targetDate.js';
 import { todayIso } from '../dates/ukDate.js';
-import { ConflictError, NotFoundError } from '../errors.js';
-import { recordChange, type Actor, type Trx } from '../history/recordChange.js';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
+import { recordChange, recordChanges, type Actor, type Trx } from '../history/recordChange.js';
 import { newId } from '../ids.js';
-import { findOrCreateOwner } from '../owners/ownerCommands.js';
+import { findOrCreateOwner, ownerNameKey } from '../owners/ownerCommands.js';
 import { nextPosition } from '../plans/planCommands.js';
 import { rags, statuses } from '../plans/vocabulary.js';
 import { toRichText } from '../richtext/sanitise.js';
@@ -34,13 +34,26 @@ export interface ActionInput {
 /** An action as stored, with its owners' names in order. */
 export type ActionWithOwners = ActionRow & { owners: string[] };
 
+/** The plan's theme and horizon ids, when a batch has already looked them up. */
+interface KnownParents {
+  themes: Set<string>;
+  horizons: Set<string>;
+}
+
 async function checkParents(
   trx: Trx,
   checks: FieldChecks,
   planId: string,
   themeId: string | null,
   horizonId: string | null,
+  known?: KnownParents,
 ) {
+  if (known) {
+    if (themeId && !known.themes.has(themeId)) checks.fail('themeId', 'Choose a theme of this plan');
+    if (horizonId && !known.horizons.has(horizonId))
+      checks.fail('horizonId', 'Choose a horizon of this plan');
+    return;
+  }
   if (themeId) {
     const theme = await trx
       .selectFrom('themes')
@@ -61,11 +74,17 @@ async function checkParents(
   }
 }
 
-async function actionValues(trx: Trx, planId: string, input: ActionInput, existing?: ActionRow) {
+async function actionValues(
+  trx: Trx,
+  planId: string,
+  input: ActionInput,
+  existing?: ActionRow,
+  known?: KnownParents,
+) {
   const checks = new FieldChecks();
   const themeId = input.themeId === undefined ? (existing?.theme_id ?? null) : input.themeId || null;
   const horizonId = input.horizonId === undefined ? (existing?.horizon_id ?? null) : input.horizonId || null;
-  await checkParents(trx, checks, planId, themeId, horizonId);
+  await checkParents(trx, checks, planId, themeId, horizonId, known);
   const status =
     checks.choice('status', 'a status', input.status ?? existing?.status ?? 'not_started', statuses, {
       required: true,
@@ -209,6 +228,92 @@ export async function createAction(
     after,
   });
   return after;
+}
+
+/**
+ * Creates many actions at the end of the plan at once, each checked as createAction checks it: for imports, where
+ * one statement per row would make a large file slow. The first invalid action stops the batch, naming its row.
+ */
+export async function createActions(
+  trx: Trx,
+  actor: Actor,
+  planId: string,
+  inputs: ActionInput[],
+): Promise<ActionWithOwners[]> {
+  if (inputs.length === 0) return [];
+  const [themes, horizons] = await Promise.all([
+    trx.selectFrom('themes').select('id').where('plan_id', '=', planId).execute(),
+    trx.selectFrom('horizons').select('id').where('plan_id', '=', planId).execute(),
+  ]);
+  const known = { themes: new Set(themes.map((t) => t.id)), horizons: new Set(horizons.map((h) => h.id)) };
+  const owners = new Map<string, { id: string; name: string }>();
+  const ownerOf = async (name: string) => {
+    const key = ownerNameKey(name);
+    let owner = owners.get(key);
+    if (!owner) {
+      owner = await findOrCreateOwner(trx, actor, name);
+      owners.set(key, owner);
+    }
+    return owner;
+  };
+  let position = await nextPosition(trx, 'actions', planId);
+  const now = nowIso();
+  const created: ActionWithOwners[] = [];
+  const links: ActionOwnerRow[] = [];
+  for (const [index, input] of inputs.entries()) {
+    let checked: Awaited<ReturnType<typeof actionValues>>;
+    try {
+      checked = await actionValues(trx, planId, input, undefined, known);
+    } catch (error) {
+      if (error instanceof InvalidInputError)
+        throw new InvalidInputError(
+          error.fieldErrors,
+          `Action ${index + 1} (${input.title ?? 'untitled'}): ${Object.values(error.fieldErrors).join('; ')}`,
+        );
+      throw error;
+    }
+    const action: ActionRow = {
+      id: newId(),
+      plan_id: planId,
+      ...checked.values,
+      position: position++,
+      version: 1,
+      created_at: now,
+      updated_at: now,
+    };
+    const names: string[] = [];
+    const linked = new Set<string>();
+    for (const name of checked.owners ?? []) {
+      const owner = await ownerOf(name);
+      if (linked.has(owner.id)) continue;
+      linked.add(owner.id);
+      links.push({ action_id: action.id, owner_id: owner.id, position: names.length });
+      names.push(owner.name);
+    }
+    created.push({ ...action, owners: names });
+  }
+  for (let i = 0; i < created.length; i += 100)
+    await trx
+      .insertInto('actions')
+      .values(created.slice(i, i + 100).map(({ owners: _owners, ...row }) => row))
+      .execute();
+  for (let i = 0; i < links.length; i += 500)
+    await trx
+      .insertInto('action_owners')
+      .values(links.slice(i, i + 500))
+      .execute();
+  await recordChanges(
+    trx,
+    actor,
+    created.map((action) => ({
+      recordType: 'action',
+      recordId: action.id,
+      planId,
+      change: 'create',
+      after: action,
+    })),
+  );
+  return created;
 }
 
 export async function findAction(trx: Trx, planId: string, actionId: string): Promise<ActionWithOwners> {

@@ -26,6 +26,33 @@ export function isPostgresUrl(url: string): boolean {
 // PostgreSQL's COUNT(*) is a bigint, which pg returns as a string; our counts fit easily in a number.
 pg.types.setTypeParser(20, (value) => Number(value));
 
+/**
+ * better-sqlite3 compiles every statement it is given; Kysely asks for the same few hundred SQL texts again and again
+ * (an import of thousands of rows runs the same inserts each time), so compiled statements are kept and reused.
+ * Statements run synchronously, so one is never in use twice at once.
+ */
+function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  const prepare = sqlite.prepare.bind(sqlite);
+  return new Proxy(sqlite, {
+    get(target, property, receiver) {
+      if (property !== 'prepare') {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      }
+      return (sql: string) => {
+        let statement = cache.get(sql);
+        if (!statement) {
+          statement = prepare(sql);
+          if (cache.size >= 1000) cache.delete(cache.keys().next().value!);
+          cache.set(sql, statement);
+        }
+        return statement;
+      };
+    },
+  });
+}
+
 export function openDatabase(url: string, options: DbOptions = {}): Db {
   const log = options.onQuery
     ? (event: LogEvent) => {
@@ -46,6 +73,9 @@ export function openDatabase(url: string, options: DbOptions = {}): Db {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log });
+  const kysely = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    log,
+  });
   return { kysely, dialect: 'sqlite', close: () => kysely.destroy() };
 }

@@ -170,6 +170,7 @@ export type HorizonRow = Selectable<HorizonTable>;
 export type ThemeRow = Selectable<ThemeTable>;
 export type ActionRow = Selectable<ActionTable>;
 export type OwnerRow = Selectable<OwnerTable>;
+export type ActionOwnerRow = Selectable<ActionOwnerTable>;
 export type UpdateRow = Selectable<UpdateTable>;
 export type HistoryRow = Selectable<HistoryTable>;
 export type ReportRow = Selectable<ReportTable>;

@@ -21,19 +21,33 @@ export interface Change {
   after?: unknown;
 }
 
+function historyRow(actor: Actor, change: Change, at: string) {
+  return {
+    at,
+    actor: actor.name,
+    record_type: change.recordType,
+    record_id: change.recordId,
+    plan_id: change.planId,
+    change: change.change,
+    before_json: change.before === undefined ? null : JSON.stringify(change.before),
+    after_json: change.after === undefined ? null : JSON.stringify(change.after),
+    source: actor.source ?? '',
+  };
+}
+
 export async function recordChange(trx: Trx, actor: Actor, change: Change): Promise<void> {
   await trx
     .insertInto('history')
-    .values({
-      at: nowIso(),
-      actor: actor.name,
-      record_type: change.recordType,
-      record_id: change.recordId,
-      plan_id: change.planId,
-      change: change.change,
-      before_json: change.before === undefined ? null : JSON.stringify(change.before),
-      after_json: change.after === undefined ? null : JSON.stringify(change.after),
-      source: actor.source ?? '',
-    })
+    .values(historyRow(actor, change, nowIso()))
     .execute();
+}
+
+/** Many changes made together (an import), written in a few statements rather than one each. */
+export async function recordChanges(trx: Trx, actor: Actor, changes: Change[]): Promise<void> {
+  const at = nowIso();
+  for (let i = 0; i < changes.length; i += 500)
+    await trx
+      .insertInto('history')
+      .values(changes.slice(i, i + 500).map((change) => historyRow(actor, change, at)))
+      .execute();
 }

@@ -1,14 +1,14 @@
 // Saves a plan draft, as a new plan or merged into an existing one, through the same commands people use.
 // Merging matches themes by title, actions by reference (else by title) and updates by date and words, so
 // saving the same document twice changes nothing the second time.
-import { createAction, updateAction, type ActionInput } from '../actions/actionCommands.js';
+import { createActions, updateAction, type ActionInput } from '../actions/actionCommands.js';
 import type { ActionRow, PlanRow, ThemeRow } from '../db/schema.js';
 import type { Actor, Trx } from '../history/recordChange.js';
 import { createPlan, setHorizons, updatePlan, type PlanInput } from '../plans/planCommands.js';
 import { keepDraftReport } from '../reports/reportCommands.js';
 import { richTextToPlain, toRichText } from '../richtext/sanitise.js';
 import { createTheme, updateTheme, type ThemeInput } from '../themes/themeCommands.js';
-import { postUpdate, type UpdateSubject } from '../updates/updateCommands.js';
+import { postUpdate, postUpdates, type UpdateSubject } from '../updates/updateCommands.js';
 import type { DraftAction, DraftTheme, DraftUpdate, PlanDraft } from './planDraft.js';
 
 export interface SaveCounts {
@@ -82,28 +82,44 @@ export async function savePlanDraft(
     .orderBy('position')
     .execute();
   const owners = await ownersByAction(trx, plan.id);
+  const byRef = new Map<string, ActionRow[]>();
+  const byTitle = new Map<string, ActionRow[]>();
+  for (const action of actions) {
+    if (action.ref) byRef.set(key(action.ref), [...(byRef.get(key(action.ref)) ?? []), action]);
+    byTitle.set(key(action.title), [...(byTitle.get(key(action.title)) ?? []), action]);
+  }
   const claimed = new Set<string>();
+  const fresh: { input: ActionInput; updates: DraftUpdate[] }[] = [];
   for (const draftAction of draft.actions) {
     const input: ActionInput = {
       ...actionInput(draftAction),
       themeId: draftAction.theme ? (themeIds.get(key(draftAction.theme)) ?? null) : null,
       horizonId: horizonId(draftAction.horizon),
     };
-    const found = matchAction(actions, draftAction, claimed);
-    let actionId: string;
-    if (found) {
-      claimed.add(found.id);
-      actionId = found.id;
-      if (actionDiffers(found, owners.get(found.id) ?? [], input)) {
-        await updateAction(trx, actor, plan.id, found.id, found.version, input);
-        counts.actionsChanged++;
-      }
-    } else {
-      actionId = (await createAction(trx, actor, plan.id, input)).id;
-      counts.actionsAdded++;
+    const found = matchAction(byRef, byTitle, draftAction, claimed);
+    if (!found) {
+      fresh.push({ input, updates: draftAction.updates });
+      continue;
     }
-    await addUpdates(trx, actor, plan.id, { actionId }, draftAction.updates, counts);
+    claimed.add(found.id);
+    if (actionDiffers(found, owners.get(found.id) ?? [], input)) {
+      await updateAction(trx, actor, plan.id, found.id, found.version, input);
+      counts.actionsChanged++;
+    }
+    await addUpdates(trx, actor, plan.id, { actionId: found.id }, draftAction.updates, counts);
   }
+  // New actions and their updates go in together, a few statements for the lot: a large file stays quick.
+  const created = await createActions(
+    trx,
+    actor,
+    plan.id,
+    fresh.map((f) => f.input),
+  );
+  counts.actionsAdded += created.length;
+  const updates = created.flatMap((action, index) =>
+    uniqueUpdates(fresh[index]!.updates).map((input) => ({ subject: { actionId: action.id }, input })),
+  );
+  counts.updatesAdded += (await postUpdates(trx, actor, plan.id, updates)).length;
 
   if (draft.report)
     counts.report = await keepDraftReport(trx, actor, plan.id, draft.report, draft.plan.rag || null);
@@ -160,13 +176,25 @@ function actionInput(action: DraftAction): ActionInput {
   return input;
 }
 
-function matchAction(actions: ActionRow[], draft: DraftAction, claimed: Set<string>): ActionRow | undefined {
-  const open = actions.filter((a) => !claimed.has(a.id));
-  if (draft.ref) {
-    const byRef = open.find((a) => key(a.ref) === key(draft.ref));
-    if (byRef) return byRef;
-  }
-  return open.find((a) => key(a.title) === key(draft.title));
+function matchAction(
+  byRef: Map<string, ActionRow[]>,
+  byTitle: Map<string, ActionRow[]>,
+  draft: DraftAction,
+  claimed: Set<string>,
+): ActionRow | undefined {
+  const open = (list: ActionRow[] | undefined) => list?.find((a) => !claimed.has(a.id));
+  return (draft.ref ? open(byRef.get(key(draft.ref))) : undefined) ?? open(byTitle.get(key(draft.title)));
+}
+
+/** A document that says the same dated entry twice (in two cells) gives one update. */
+function uniqueUpdates(updates: DraftUpdate[]): DraftUpdate[] {
+  const seen = new Set<string>();
+  return updates.filter((u) => {
+    const id = `${u.effectiveOn}|${key(richTextToPlain(rich(u.body)))}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
 }
 
 function actionDiffers(found: ActionRow, owners: string[], input: ActionInput): boolean {

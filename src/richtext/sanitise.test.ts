@@ -36,6 +36,17 @@ describe('toRichText', () => {
     );
   });
 
+  it('passes clean HTML through untouched, and mends unclosed or crossed tags', () => {
+    const clean = '<p>One &amp; <b>two</b><br />three</p><ul><li><i>four</i></li></ul>';
+    expect(toRichText(clean)).toBe(clean);
+    expect(toRichText('<p>One<br>two</p>')).toBe('<p>One<br />two</p>');
+    expect(toRichText('<p><b>open</p>')).toBe('<p><b>open</b></p>');
+    expect(toRichText('</p> <ul><li>cut</li>')).toBe('<ul><li>cut</li></ul>');
+    expect(toRichText('<p>a < b</p>')).toBe('<p>a &lt; b</p>');
+    expect(toRichText('<b><i>x</b></i>')).toBe('<b><i>x</i></b>');
+    expect(toRichText('<p onclick="x()">y</p>')).toBe('<p>y</p>');
+  });
+
   it('stores nothing for empty or blank text', () => {
     expect(toRichText('')).toBe('');
     expect(toRichText('   \n ')).toBe('');

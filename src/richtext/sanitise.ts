@@ -29,11 +29,48 @@ function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+const simpleToken = /<\/?(p|br|ul|ol|li|b|strong|i|em|u)\s*\/?>|&(amp|lt|gt|quot|#39);|[^<>&]+/gy;
+const voidTags = new Set(['br']);
+
+/**
+ * HTML that uses only the allow-list, without attributes and with no bare angle brackets or ampersands, with its tags
+ * closed in order: stray closing tags dropped, unclosed ones closed. Null when the HTML is anything else, which then
+ * goes through the sanitiser. Imports of thousands of cells would otherwise spend most of their time there.
+ */
+function balancedSimpleHtml(html: string): string | null {
+  const open: string[] = [];
+  let out = '';
+  let at = 0;
+  while (at < html.length) {
+    simpleToken.lastIndex = at;
+    const match = simpleToken.exec(html);
+    if (!match || match.index !== at) return null;
+    at = simpleToken.lastIndex;
+    const tag = match[1]?.toLowerCase();
+    if (!tag) out += match[0];
+    else if (voidTags.has(tag)) out += '<br />';
+    else if (match[0].startsWith('</')) {
+      if (!open.includes(tag)) continue;
+      while (open.length > 0) {
+        const closing = open.pop()!;
+        out += `</${closing}>`;
+        if (closing === tag) break;
+      }
+    } else if (match[0].endsWith('/>')) return null;
+    else {
+      open.push(tag);
+      out += `<${tag}>`;
+    }
+  }
+  while (open.length > 0) out += `</${open.pop()}>`;
+  return out;
+}
+
 /** Plain text becomes paragraphs (blank lines) and line breaks; HTML is cleaned to the allow-list. */
 export function toRichText(input: string | null | undefined): string {
   const text = (input ?? '').replace(/\r\n?/g, '\n').trim();
   if (text === '') return '';
-  if (looksLikeHtml.test(text)) return sanitizeHtml(text, allowList).trim();
+  if (looksLikeHtml.test(text)) return (balancedSimpleHtml(text) ?? sanitizeHtml(text, allowList)).trim();
   return text
     .split(/\n{2,}/)
     .map((paragraph) => `<p>${escapeText(paragraph.trim()).replace(/\n/g, '<br />')}</p>`)

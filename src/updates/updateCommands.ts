@@ -3,7 +3,7 @@ import { nowIso } from '../db/migrations.js';
 import type { Status, UpdateRow } from '../db/schema.js';
 import { todayIso } from '../dates/ukDate.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
-import { recordChange, type Actor, type Trx } from '../history/recordChange.js';
+import { recordChange, recordChanges, type Actor, type Trx } from '../history/recordChange.js';
 import { newId } from '../ids.js';
 import { statuses } from '../plans/vocabulary.js';
 import { toRichText } from '../richtext/sanitise.js';
@@ -155,6 +155,53 @@ export async function postUpdate(
   if (update.status_change)
     await applyStatusChange(trx, actor, planId, subject, update.status_change, update.effective_on);
   return update;
+}
+
+/**
+ * Posts many updates at once, each checked as postUpdate checks it, for imports. The subjects must be known to belong
+ * to the plan (the caller has just created or found them). Updates that move a status go one by one through postUpdate.
+ */
+export async function postUpdates(
+  trx: Trx,
+  actor: Actor,
+  planId: string,
+  items: { subject: UpdateSubject; input: UpdateInput }[],
+): Promise<UpdateRow[]> {
+  const posted: UpdateRow[] = [];
+  const rows: UpdateRow[] = [];
+  const now = nowIso();
+  for (const { subject, input } of items) {
+    if (input.statusChange) {
+      posted.push(await postUpdate(trx, actor, planId, subject, input));
+      continue;
+    }
+    rows.push({
+      id: newId(),
+      plan_id: planId,
+      action_id: 'actionId' in subject ? subject.actionId : null,
+      theme_id: 'themeId' in subject ? subject.themeId : null,
+      ...checkUpdate(actor, input),
+      version: 1,
+      created_at: now,
+    });
+  }
+  for (let i = 0; i < rows.length; i += 200)
+    await trx
+      .insertInto('updates')
+      .values(rows.slice(i, i + 200))
+      .execute();
+  await recordChanges(
+    trx,
+    actor,
+    rows.map((update) => ({
+      recordType: 'update',
+      recordId: update.id,
+      planId,
+      change: 'create',
+      after: update,
+    })),
+  );
+  return [...posted, ...rows];
 }
 
 export async function findUpdate(trx: Trx, planId: string, updateId: string): Promise<UpdateRow> {

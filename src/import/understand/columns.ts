@@ -168,6 +168,17 @@ export function recogniseHeader(text: string, overrides: ColumnOverrides = {}): 
   return null;
 }
 
+const firstWords = new Set([...exact.keys()].map((key) => key.split(' ')[0]!));
+
+/** Whether a cell could be a header at all: short, and a synonym or hand-mapped header exactly. Cheap, for every row. */
+export function looksLikeHeader(text: string, overrides: ColumnOverrides = {}): boolean {
+  if (text.length === 0 || text.length > 60) return false;
+  const first = /^[^a-z0-9]*([a-z0-9]+)/i.exec(text)?.[1]?.toLowerCase() ?? '';
+  if (!firstWords.has(first) && !first.match(/^[a-z]$/) && Object.keys(overrides).length === 0) return false;
+  const key = normaliseHeader(text);
+  return exact.has(key) || key in overrides;
+}
+
 export function isColumnField(value: unknown): value is ColumnField {
   return typeof value === 'string' && (columnFields as readonly string[]).includes(value);
 }

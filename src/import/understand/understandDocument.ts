@@ -9,6 +9,7 @@ import {
   columnFieldLabels,
   normaliseHeader,
   isPassedOver,
+  looksLikeHeader,
   recogniseHeader,
   type ColumnField,
   type ColumnOverrides,
@@ -176,6 +177,8 @@ export function understandDocument(doc: SourceDocument, options: UnderstandOptio
   };
 
   const startTable = (grid: Grid, where: string): boolean => {
+    // Headers are a few short words; most rows are not, and need not be looked up word by word.
+    if (grid.texts.filter((text) => looksLikeHeader(text, overrides)).length < 2) return false;
     const fields = grid.texts.map((text) => recogniseHeader(text, overrides));
     const known = fields.filter((f) => f !== null);
     if (known.length < 2 || !known.includes('title')) return false;
