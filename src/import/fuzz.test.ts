@@ -1,7 +1,7 @@
 // Feeds thousands of damaged copies of the sample documents to every reader: each must end in a plan or a clear error.
 import { describe, expect, it } from 'vitest';
-import yazl from 'yazl';
 import { readSample, type SampleName } from '../testing/samples.js';
+import { zipFiles } from '../testing/zipFiles.js';
 import { openZip } from './read/zip.js';
 import { readSource } from './read/readSource.js';
 import { ImportFileError } from './source.js';
@@ -70,18 +70,6 @@ async function partsOf(bytes: Buffer): Promise<Map<string, Buffer>> {
   return parts;
 }
 
-function rezip(parts: Map<string, Buffer>): Promise<Buffer> {
-  const archive = new yazl.ZipFile();
-  for (const [name, content] of parts) archive.addBuffer(content, name);
-  archive.end();
-  const chunks: Buffer[] = [];
-  return new Promise((resolve, reject) => {
-    archive.outputStream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    archive.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    archive.outputStream.on('error', reject);
-  });
-}
-
 /** Damage inside one XML part: cut, repeat or drop a stretch of markup, or swap in stray characters. */
 function damageXml(xml: string, next: () => number): string {
   const at = Math.floor(next() * xml.length);
@@ -138,7 +126,7 @@ describe('importing damaged documents', () => {
             const part = xmlNames[Math.floor(next() * xmlNames.length)]!;
             const copy = new Map(parts);
             copy.set(part, Buffer.from(damageXml(parts.get(part)!.toString('utf8'), next)));
-            damaged = await rezip(copy);
+            damaged = await zipFiles(copy);
           } else damaged = mutations[name]!(original, next);
           const outcome = await Promise.race([
             importOnce(file, damaged),

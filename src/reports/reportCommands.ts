@@ -11,6 +11,44 @@ import { newId } from '../ids.js';
 import type { DraftReport } from '../import/planDraft.js';
 import { toRichText } from '../richtext/sanitise.js';
 
+type ReportValues = Pick<
+  ReportRow,
+  'period_text' | 'period_start' | 'period_end' | 'overall_status' | 'rag' | 'sections_json'
+>;
+
+/** Writes a new draft report (a first edition, or a correction of `replaces`) with its history. */
+async function insertDraft(
+  trx: Trx,
+  actor: Actor,
+  planId: string,
+  values: ReportValues,
+  replaces: ReportRow | null = null,
+): Promise<ReportRow> {
+  const now = nowIso();
+  const report: ReportRow = {
+    id: newId(),
+    plan_id: planId,
+    status: 'draft',
+    ...values,
+    version: 1,
+    created_at: now,
+    updated_at: now,
+    published_at: null,
+    snapshot_json: null,
+    replaces_id: replaces?.id ?? null,
+    edition: replaces ? replaces.edition + 1 : 1,
+  };
+  await trx.insertInto('reports').values(report).execute();
+  await recordChange(trx, actor, {
+    recordType: 'report',
+    recordId: report.id,
+    planId,
+    change: 'create',
+    after: report,
+  });
+  return report;
+}
+
 function sectionsJson(sections: DraftReport['sections']): string {
   const cleaned = Object.fromEntries(
     Object.entries(sections)
@@ -47,28 +85,7 @@ export async function keepDraftReport(
     .where('status', '=', 'draft')
     .executeTakeFirst();
   if (!existing) {
-    const now = nowIso();
-    const created: ReportRow = {
-      id: newId(),
-      plan_id: planId,
-      status: 'draft',
-      ...values,
-      version: 1,
-      created_at: now,
-      updated_at: now,
-      published_at: null,
-      snapshot_json: null,
-      replaces_id: null,
-      edition: 1,
-    };
-    await trx.insertInto('reports').values(created).execute();
-    await recordChange(trx, actor, {
-      recordType: 'report',
-      recordId: created.id,
-      planId,
-      change: 'create',
-      after: created,
-    });
+    await insertDraft(trx, actor, planId, values);
     return 'created';
   }
   const same = (Object.keys(values) as (keyof typeof values)[]).every((key) => existing[key] === values[key]);
@@ -183,29 +200,7 @@ export async function createReport(
     .orderBy('created_at', 'desc')
     .executeTakeFirst();
   const values = checkReport({ sections: latest ? JSON.parse(latest.sections_json) : {}, ...input });
-  const now = nowIso();
-  const report: ReportRow = {
-    id: newId(),
-    plan_id: planId,
-    status: 'draft',
-    ...values,
-    version: 1,
-    created_at: now,
-    updated_at: now,
-    published_at: null,
-    snapshot_json: null,
-    replaces_id: null,
-    edition: 1,
-  };
-  await trx.insertInto('reports').values(report).execute();
-  await recordChange(trx, actor, {
-    recordType: 'report',
-    recordId: report.id,
-    planId,
-    change: 'create',
-    after: report,
-  });
-  return report;
+  return insertDraft(trx, actor, planId, values);
 }
 
 /** Changes a draft's period, overall status or narrative; a published report cannot be changed, only corrected. */
@@ -309,26 +304,12 @@ export async function correctReport(
     .where('status', '=', 'draft')
     .executeTakeFirst();
   if (open) return findReport(trx, planId, open.id);
-  const now = nowIso();
-  const report: ReportRow = {
-    ...original,
-    id: newId(),
-    status: 'draft',
-    version: 1,
-    created_at: now,
-    updated_at: now,
-    published_at: null,
-    snapshot_json: null,
-    replaces_id: original.id,
-    edition: original.edition + 1,
-  };
-  await trx.insertInto('reports').values(report).execute();
-  await recordChange(trx, actor, {
-    recordType: 'report',
-    recordId: report.id,
+  const { period_text, period_start, period_end, overall_status, rag, sections_json } = original;
+  return insertDraft(
+    trx,
+    actor,
     planId,
-    change: 'create',
-    after: report,
-  });
-  return report;
+    { period_text, period_start, period_end, overall_status, rag, sections_json },
+    original,
+  );
 }

@@ -1,25 +1,12 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import yazl from 'yazl';
 import { deflateRawSync } from 'node:zlib';
 import { readSample } from '../../testing/samples.js';
+import { zipFiles } from '../../testing/zipFiles.js';
 import { ImportFileError, type SourceDocument } from '../source.js';
 import { readSource } from './readSource.js';
 
-function zip(files: Record<string, string | Buffer>, options: { compress?: boolean } = {}): Promise<Buffer> {
-  const archive = new yazl.ZipFile();
-  for (const [name, content] of Object.entries(files))
-    archive.addBuffer(Buffer.isBuffer(content) ? content : Buffer.from(content), name, {
-      compress: options.compress ?? true,
-    });
-  archive.end();
-  const chunks: Buffer[] = [];
-  return new Promise((resolve, reject) => {
-    archive.outputStream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    archive.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    archive.outputStream.on('error', reject);
-  });
-}
+const zip = (files: Record<string, string | Buffer>) => zipFiles(files);
 
 const w =
   'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';

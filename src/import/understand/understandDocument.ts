@@ -3,7 +3,14 @@ import { basename } from 'node:path';
 import type { Status } from '../../db/schema.js';
 import { parseTargetDate } from '../../dates/targetDate.js';
 import { toRichText } from '../../richtext/sanitise.js';
-import type { DraftAction, DraftTheme, DraftUpdate, PlanDraft, ReportSectionKey } from '../planDraft.js';
+import {
+  reportSectionKeys,
+  type DraftAction,
+  type DraftTheme,
+  type DraftUpdate,
+  type PlanDraft,
+  type ReportSectionKey,
+} from '../planDraft.js';
 import type { SourceCell, SourceDocument, SourceRow } from '../source.js';
 import {
   columnFieldLabels,
@@ -462,16 +469,7 @@ export function understandDocument(doc: SourceDocument, options: UnderstandOptio
     const periodText = highlights.period?.text.replace(/\s+/g, ' ').trim() ?? '';
     const overall = highlights.overallStatus?.text.replace(/\s+/g, ' ').trim() ?? '';
     const sections: Partial<Record<ReportSectionKey, string>> = {};
-    for (const key of [
-      'summary',
-      'progress',
-      'governance',
-      'communication',
-      'issues',
-      'risks',
-      'nextSteps',
-    ] as const)
-      if (highlights[key]?.html) sections[key] = highlights[key].html;
+    for (const key of reportSectionKeys) if (highlights[key]?.html) sections[key] = highlights[key].html;
     for (const html of Object.values(sections)) {
       const priorities = mediumTermPriorities(html);
       if (priorities.length === 0) continue;
