@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `headway` command: serve, start (migrate, load the sample plans, serve), migrate, demo, import and export.
+// The `headway` command: serve, start (migrate, load the sample plans, serve), migrate, demo, import, export and report.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -8,6 +8,7 @@ import { openDatabase } from './db/connection.js';
 import { migrateToLatest } from './db/migrations.js';
 import { loadDemo } from './demo/loadDemo.js';
 import { exportCommand, exportUsage } from './exports/exportCommand.js';
+import { reportCommand, reportUsage } from './reports/reportCommand.js';
 import { importCommand, importUsage } from './import/importCommand.js';
 import { startServer } from './server.js';
 
@@ -23,6 +24,8 @@ Commands:
                                 plan SLUG; --dry-run saves nothing, --json prints a summary as JSON
   ${exportUsage}
                                 write plan SLUG as the action-plan document (Word, Excel, CSV) or as JSON
+  ${reportUsage}
+                                write the highlight report for a period, drafting one if there is none
 
 The database is DATABASE_URL: a file path for SQLite (default ./data/headway.db) or a postgres:// URL.`;
 
@@ -93,6 +96,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         return await importCommand(rest, readConfig(env));
       case 'export':
         return await exportCommand(rest, readConfig(env));
+      case 'report':
+        return await reportCommand(rest, readConfig(env));
       case undefined:
       case 'help':
       case '--help':

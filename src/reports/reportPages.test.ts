@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../testing/databases.js';
 import { makeAction, makePlan, makeTheme } from '../testing/factories.js';
 import { buildTestApp } from '../testing/testApp.js';
+import { openZip } from '../import/read/zip.js';
 
 function form(fields: Record<string, string>) {
   return {
@@ -174,6 +175,39 @@ describeEachDatabase('highlight reports', (current) => {
     expect(list.body).toContain('(correction 1)');
     expect((await app.inject(url)).body).toContain('This report was corrected');
     expect((await app.inject(correctionUrl)).body).toContain('Corrected summary.');
+  });
+
+  it('downloads the report as a Word board paper and shows a printable version', async () => {
+    const { plan } = await setUp();
+    const url = await draft(plan.slug, '2023-10-01', '2024-02-29');
+    const word = await app.inject(`${url}/report.docx`);
+    expect(word.statusCode).toBe(200);
+    const zip = await openZip(word.rawPayload, { maxExpandedBytes: 50_000_000 });
+    const xml = (await zip.read('word/document.xml'))!;
+    for (const text of [
+      'STRATEGIC SPONSOR',
+      'DCFO Derek James',
+      'PERIOD COVERED',
+      'OVERALL PROJECT STATUS',
+      'GOVERNANCE',
+      'NEXT STEPS',
+    ])
+      expect(xml).toContain(text);
+    for (const title of [
+      'Launch Culture Dashboard',
+      'Revise complaints',
+      'Review fireground welfare',
+      'Leavers process',
+    ])
+      expect(xml).toContain(title);
+    expect(xml.match(/<w:vMerge w:val="restart"\/>/g)).toHaveLength(2);
+    expect(xml).toContain('<w:tblHeader/>');
+    const header = (await zip.read(zip.names.find((n) => /^word\/header\d*\.xml$/.test(n))!))!;
+    expect(header).toContain('OFFICIAL');
+    const print = await app.inject(`${url}/print`);
+    expect(print.statusCode).toBe(200);
+    expect(print.body).toMatch(/<style nonce="[^"]+">/);
+    expect(print.body).toContain('Launch Culture Dashboard');
   });
 
   it('answers unknown reports with 404 and refuses a period that ends before it starts', async () => {

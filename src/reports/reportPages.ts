@@ -19,6 +19,8 @@ import {
 } from './reportCommands.js';
 import { parseSections } from './reportModel.js';
 import { listReports, loadReport } from './reportQueries.js';
+import { contentTypes } from '../exports/exportPlan.js';
+import { reportToWord } from '../exports/reportWord.js';
 import { richTextToPlain } from '../richtext/sanitise.js';
 
 type Params = { slug: string; reportId: string };
@@ -148,6 +150,22 @@ export async function reportPages(app: FastifyInstance): Promise<void> {
       marking: model.marking,
       breadcrumbs: crumbs(plan),
     });
+  });
+
+  app.get<{ Params: Params }>('/plans/:slug/reports/:reportId/report.docx', async (request, reply) => {
+    const { plan, model } = await loadReport(app.db.kysely, request.params.slug, request.params.reportId);
+    return reply
+      .type(contentTypes.docx)
+      .header(
+        'content-disposition',
+        `attachment; filename="${plan.slug}-report-${model.period.end ?? 'draft'}.docx"`,
+      )
+      .send(await reportToWord(model));
+  });
+
+  app.get<{ Params: Params }>('/plans/:slug/reports/:reportId/print', async (request, reply) => {
+    const { model } = await loadReport(app.db.kysely, request.params.slug, request.params.reportId);
+    return reply.render('reports/views/reportPrint.njk', { model });
   });
 
   app.get<{ Params: Params }>('/plans/:slug/reports/:reportId/edit', async (request, reply) => {

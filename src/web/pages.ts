@@ -17,10 +17,11 @@ export const setUpPages = fp(async (app: FastifyInstance) => {
   app.decorateReply(
     'render',
     function render(this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
-      const nonces = (this as FastifyReply & { cspNonce?: { script: string } }).cspNonce;
+      const nonces = (this as FastifyReply & { cspNonce?: { script: string; style: string } }).cspNonce;
       const html = views.render(template, {
         ...context,
         cspNonce: nonces?.script,
+        cspStyleNonce: nonces?.style,
         currentPath: this.request.url.split('?')[0],
         actor: this.request.actor,
       });
