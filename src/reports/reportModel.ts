@@ -31,6 +31,8 @@ export interface DeliverableGroup {
 
 export interface HorizonProgress {
   horizon: string;
+  /** "Progress against short term (by April 2024)". */
+  heading: string;
   themes: DeliverableGroup[];
 }
 
@@ -164,7 +166,14 @@ export function buildReportModel(
     }
     const order = [...contents.themes.map((t) => t.title), 'Other'];
     groups.sort((a, b) => order.indexOf(a.theme) - order.indexOf(b.theme));
-    return [{ horizon: horizon ?? 'Other actions', themes: groups }];
+    const name = horizon ?? 'Other actions';
+    return [
+      {
+        horizon: name,
+        heading: `Progress against ${name.charAt(0).toLowerCase()}${name.slice(1)}`,
+        themes: groups,
+      },
+    ];
   });
 
   const sections = parseSections(report.sections_json);

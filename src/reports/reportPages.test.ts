@@ -85,7 +85,7 @@ describeEachDatabase('highlight reports', (current) => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('DCFO Derek James');
     expect(page.body).toContain('data-period>1 October 2023 – 29 February 2024<');
-    expect(page.body).toContain('Progress against short term (by april 2024)');
+    expect(page.body).toContain('Progress against short term (by April 2024)');
     expect(page.body.match(/data-deliverable/g)).toHaveLength(4);
     expect(page.body).toMatch(/rowspan="2"[^>]*>Building trust and confidence</);
     const list = (key: string) => page.body.slice(page.body.indexOf(`data-list="${key}"`)).split('</ul>')[0]!;
