@@ -1,7 +1,19 @@
 // Benchmark settings from the command line (npm run bench -- --quick) or the environment, checked once.
 import type { DataSize } from './planLoad/planData.js';
 
+export const benchNames = ['plan-load', 'import'] as const;
+export type BenchName = (typeof benchNames)[number];
+
+export interface ImportSize {
+  xlsxRows: number;
+  docxRows: number;
+  /** Imports of each file on each database; the median and the worst are reported. */
+  runs: number;
+}
+
 export interface BenchOptions {
+  /** The benchmarks to run, in order. */
+  benchmarks: BenchName[];
   quick: boolean;
   size: DataSize;
   seed: number;
@@ -10,14 +22,20 @@ export interface BenchOptions {
   connections: number;
   warmUpSeconds: number;
   seconds: number;
+  importSize: ImportSize;
   /** Whether to rewrite the figures in docs/performance.md; quick runs leave the recorded figures alone. */
   writeDocs: boolean;
   /** The command as typed, for the record. */
   command: string;
 }
 
-const usage = `Usage: npm run bench -- [--quick] [--only=sqlite|postgres] [--seconds=N] [--connections=N] [--docs|--no-docs]
-Environment: HEADWAY_BENCH_QUICK=1, HEADWAY_BENCH_ONLY, HEADWAY_BENCH_SECONDS, HEADWAY_BENCH_CONNECTIONS,
+const usage = `Usage: npm run bench -- [--only-bench=plan-load|import] [--quick] [--only=sqlite|postgres]
+                      [--seconds=N] [--connections=N] [--runs=N] [--docs|--no-docs]
+  --only-bench  run one benchmark (default: all of them, plan load then import)
+  --seconds, --connections  plan load: length of each measurement and concurrent connections
+  --runs        import: imports of each file on each database (default 3)
+Environment: HEADWAY_BENCH_QUICK=1, HEADWAY_BENCH_ONLY_BENCH, HEADWAY_BENCH_ONLY, HEADWAY_BENCH_SECONDS,
+             HEADWAY_BENCH_CONNECTIONS, HEADWAY_BENCH_RUNS,
              HEADWAY_BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test)`;
 
 export class OptionsError extends Error {
@@ -26,6 +44,8 @@ export class OptionsError extends Error {
 
 const fullSize: DataSize = { plans: 10, actions: 5000, updates: 20000, measuredPlanActions: 500 };
 const quickSize: DataSize = { plans: 2, actions: 500, updates: 2000, measuredPlanActions: 250 };
+const fullImport = { xlsxRows: 5000, docxRows: 500, runs: 3 };
+const quickImport = { xlsxRows: 500, docxRows: 50, runs: 1 };
 
 export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
   const flags = new Map<string, string>();
@@ -34,7 +54,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
     if (!match) throw new OptionsError(`Unknown argument "${arg}"\n${usage}`);
     flags.set(match[1]!, match[2] ?? 'true');
   }
-  const known = ['quick', 'only', 'seconds', 'connections', 'docs', 'no-docs', 'help'];
+  const known = ['only-bench', 'quick', 'only', 'seconds', 'connections', 'runs', 'docs', 'no-docs', 'help'];
   for (const name of flags.keys())
     if (!known.includes(name)) throw new OptionsError(`Unknown option "--${name}"\n${usage}`);
   if (flags.has('help')) throw new OptionsError(usage);
@@ -43,7 +63,12 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
   const only = flags.get('only') ?? env.HEADWAY_BENCH_ONLY ?? '';
   if (only !== '' && only !== 'sqlite' && only !== 'postgres')
     throw new OptionsError(`--only must be sqlite or postgres, not "${only}"`);
+  const onlyBench = flags.get('only-bench') ?? env.HEADWAY_BENCH_ONLY_BENCH ?? '';
+  if (onlyBench !== '' && !isBenchName(onlyBench))
+    throw new OptionsError(`--only-bench must be ${benchNames.join(' or ')}, not "${onlyBench}"`);
+  const importSize = quick ? quickImport : fullImport;
   return {
+    benchmarks: onlyBench === '' ? [...benchNames] : [onlyBench],
     quick,
     size: quick ? quickSize : fullSize,
     seed: 20240331,
@@ -52,6 +77,10 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
     connections: wholeNumber('connections', flags.get('connections') ?? env.HEADWAY_BENCH_CONNECTIONS, 10),
     warmUpSeconds: quick ? 1 : 2,
     seconds: wholeNumber('seconds', flags.get('seconds') ?? env.HEADWAY_BENCH_SECONDS, quick ? 3 : 10),
+    importSize: {
+      ...importSize,
+      runs: wholeNumber('runs', flags.get('runs') ?? env.HEADWAY_BENCH_RUNS, importSize.runs),
+    },
     writeDocs: flags.has('docs') || (!quick && !flags.has('no-docs')),
     command: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
   };
@@ -63,4 +92,8 @@ function wholeNumber(name: string, value: string | undefined, fallback: number):
   if (!Number.isInteger(n) || n < 1 || n > 600)
     throw new OptionsError(`--${name} must be a whole number from 1 to 600, not "${value}"`);
   return n;
+}
+
+function isBenchName(name: string): name is BenchName {
+  return (benchNames as readonly string[]).includes(name);
 }

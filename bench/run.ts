@@ -1,7 +1,9 @@
-// Entry point of `npm run bench`: the plan-load benchmark on SQLite and PostgreSQL, figures kept in docs/performance.md.
+// Entry point of `npm run bench`: the plan-load and import-speed benchmarks on SQLite and PostgreSQL, figures kept in
+// docs/performance.md.
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { describeMachine } from './machine.js';
+import { importSpeedBenchmark } from './importSpeed/importSpeedBenchmark.js';
 import { OptionsError, readOptions, type BenchOptions } from './options.js';
 import { rewriteSection } from './performanceDoc.js';
 import {
@@ -26,6 +28,19 @@ const say = (line: string) => console.log(line);
 
 async function main(): Promise<number> {
   const options = readOptions(process.argv.slice(2), process.env);
+  let exitCode = 0;
+  for (const [index, benchmark] of options.benchmarks.entries()) {
+    if (index > 0) say('');
+    const code =
+      benchmark === 'plan-load'
+        ? await planLoadBenchmark(options)
+        : await importSpeedBenchmark(projectRoot, options, say);
+    exitCode = Math.max(exitCode, code);
+  }
+  return exitCode;
+}
+
+async function planLoadBenchmark(options: BenchOptions): Promise<number> {
   const plans = describePlans(options.size, options.seed);
   const measured = plans[0]!;
   const measuredUpdates = measured.actions.reduce((n, a) => n + a.updates.length, 0);
