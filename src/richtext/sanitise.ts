@@ -77,17 +77,32 @@ export function toRichText(input: string | null | undefined): string {
     .join('');
 }
 
-/** The words of a rich-text value without markup, for search, summaries and spreadsheets. */
+const entities: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  '#39': "'",
+};
+
+/**
+ * The words of a rich-text value without markup, for search, summaries, spreadsheets and Word. The result is text,
+ * never HTML: whatever shows it escapes it, so tags are simply dropped here rather than parsed.
+ */
 export function richTextToPlain(html: string): string {
-  return sanitizeHtml(html.replace(/<\/(p|li)>|<br\s*\/?>/gi, '\n'), {
-    allowedTags: [],
-    allowedAttributes: {},
-  })
-    .replace(/&amp;/g, '&')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
+  return html
+    .replace(/<\/(p|li)>|<br\s*\/?>/gi, '\n')
+    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, '')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(#x?[0-9a-f]+|[a-z0-9]+);/gi, (whole, name: string) => {
+      if (/^#x/i.test(name)) return String.fromCodePoint(parseInt(name.slice(2), 16) || 32);
+      if (name.startsWith('#') && name !== '#39')
+        return String.fromCodePoint(parseInt(name.slice(1), 10) || 32);
+      return entities[name.toLowerCase()] ?? whole;
+    })
+    .replace(/[ \t]+\n/g, '\n')
     .replace(/\n{2,}/g, '\n')
     .trim();
 }
