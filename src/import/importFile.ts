@@ -2,13 +2,13 @@
 import type { Db } from '../db/connection.js';
 import type { PlanRow, Status } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
-import type { Actor } from '../history/recordChange.js';
+import type { Actor, Trx } from '../history/recordChange.js';
 import { findPlanBySlug } from '../plans/planCommands.js';
 import { statuses } from '../plans/vocabulary.js';
 import type { PlanDraft } from './planDraft.js';
 import { readSource } from './read/readSource.js';
-import { savePlanDraft, type SaveCounts } from './savePlanDraft.js';
-import type { ReadOptions } from './source.js';
+import { savePlanDraft, type SaveCounts, type SaveResult } from './savePlanDraft.js';
+import type { ReadOptions, SourceDocument } from './source.js';
 import type { ColumnOverrides } from './understand/columns.js';
 import { understandDocument, type Understanding } from './understand/understandDocument.js';
 
@@ -19,9 +19,15 @@ export interface ImportRequest {
   columns?: ColumnOverrides;
 }
 
-export async function understandFile(request: ImportRequest): Promise<Understanding> {
+export interface UnderstoodFile extends Understanding {
+  /** For a workbook: its sheet names and the one that was read. */
+  sheets?: SourceDocument['sheets'];
+}
+
+/** Reads and understands one file; a file Headway cannot read throws ImportFileError naming the problem. */
+export async function understandFile(request: ImportRequest): Promise<UnderstoodFile> {
   const doc = await readSource(request.fileName, request.bytes, request.read);
-  return understandDocument(doc, { columns: request.columns });
+  return { ...understandDocument(doc, { columns: request.columns }), sheets: doc.sheets };
 }
 
 /** The counts people are shown: what the document holds, before anything is saved. */
@@ -47,29 +53,41 @@ export function importActor(actor: Actor, fileName: string): Actor {
   return { name: actor.name, source: `import: ${fileName}` };
 }
 
-export async function saveImport(
+/** Saves what was understood, as a new plan or into plan `intoSlug`, inside the caller's transaction. */
+export async function saveUnderstanding(
+  trx: Trx,
+  actor: Actor,
+  understanding: Understanding,
+  fileName: string,
+  intoSlug: string | null,
+): Promise<SaveResult> {
+  let into: PlanRow | null = null;
+  if (intoSlug) {
+    try {
+      into = await findPlanBySlug(trx, intoSlug);
+    } catch (error) {
+      if (error instanceof NotFoundError) throw new NotFoundError(`Plan "${intoSlug}" to merge into`);
+      throw error;
+    }
+  }
+  return savePlanDraft(trx, importActor(actor, fileName), understanding.draft, into);
+}
+
+/** The whole save in one transaction: every theme, action, update and history row, or nothing. */
+export function saveImport(
   db: Db,
   actor: Actor,
   understanding: Understanding,
   fileName: string,
   intoSlug: string | null,
-): Promise<{ plan: PlanRow; created: boolean; counts: SaveCounts }> {
-  return db.kysely.transaction().execute(async (trx) => {
-    let into: PlanRow | null = null;
-    if (intoSlug) {
-      try {
-        into = await findPlanBySlug(trx, intoSlug);
-      } catch (error) {
-        if (error instanceof NotFoundError) throw new NotFoundError(`Plan "${intoSlug}" to merge into`);
-        throw error;
-      }
-    }
-    return savePlanDraft(trx, importActor(actor, fileName), understanding.draft, into);
-  });
+): Promise<SaveResult> {
+  return db.kysely
+    .transaction()
+    .execute((trx) => saveUnderstanding(trx, actor, understanding, fileName, intoSlug));
 }
 
-/** "14 actions added, 4 themes added, 5 updates added", or that nothing changed. */
-export function describeChanges(counts: SaveCounts): string {
+/** "Imported: 14 actions added, 4 themes added, 5 updates added", or that nothing changed. */
+export function describeChanges(counts: SaveCounts, created = false): string {
   const parts = [
     [counts.actionsAdded, 'action', 'added'],
     [counts.actionsChanged, 'action', 'changed'],
@@ -82,7 +100,8 @@ export function describeChanges(counts: SaveCounts): string {
     .map(([n, what, how]) => `${n} ${what}${n === 1 ? '' : 's'} ${how}`);
   if (counts.report === 'created') said.push('a draft report added');
   if (counts.report === 'changed') said.push('the draft report changed');
-  return said.length === 0
-    ? 'Nothing changed: the plan already has everything in this file'
-    : `Imported: ${said.join(', ')}`;
+  if (said.length > 0) return `Imported: ${said.join(', ')}`;
+  return created
+    ? 'Imported as a new plan: the file held no themes, actions or updates'
+    : 'Nothing changed: the plan already has everything in this file';
 }

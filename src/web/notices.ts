@@ -1,4 +1,7 @@
 // Confirmation messages shown after a redirect; the URL carries a key, never the text, so links cannot put words on the page.
+import { describeChanges } from '../import/importFile.js';
+import type { SaveCounts } from '../import/savePlanDraft.js';
+
 const notices: Record<string, string> = {
   'plan-saved': 'Plan saved',
   'plan-deleted': 'Plan deleted',
@@ -16,8 +19,52 @@ const notices: Record<string, string> = {
   'import-unchanged': 'Nothing changed: the plan already has everything in this file',
 };
 
+const reportStates: SaveCounts['report'][] = ['none', 'unchanged', 'created', 'changed'];
+
+/**
+ * Notices that say how many: the key is a name followed by numbers only ("imported.14.0.4.0.5.0.1"), so a link
+ * can change a count but still cannot put words on the page.
+ */
+const countedNotices: Record<string, (numbers: number[]) => string | undefined> = {
+  imported(numbers) {
+    const report = reportStates[numbers[5] ?? -1];
+    if (numbers.length !== 7 || !report) return undefined;
+    const [actionsAdded, actionsChanged, themesAdded, themesChanged, updatesAdded] = numbers as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    const counts = { actionsAdded, actionsChanged, themesAdded, themesChanged, updatesAdded, report };
+    return describeChanges(counts, numbers[6] === 1);
+  },
+};
+
+/** The notice key for what an import changed: read back by noticeText as "Imported: 14 actions added, ...". */
+export function importedNotice(counts: SaveCounts, created: boolean): string {
+  const numbers = [
+    counts.actionsAdded,
+    counts.actionsChanged,
+    counts.themesAdded,
+    counts.themesChanged,
+    counts.updatesAdded,
+    reportStates.indexOf(counts.report),
+    created ? 1 : 0,
+  ];
+  return ['imported', ...numbers].join('.');
+}
+
+function countedNoticeText(key: string): string | undefined {
+  const [name, ...rest] = key.split('.');
+  const format = name === undefined ? undefined : countedNotices[name];
+  if (!format || rest.length === 0 || rest.some((part) => !/^\d{1,7}$/.test(part))) return undefined;
+  return format(rest.map(Number));
+}
+
 export function noticeText(key: unknown): string | undefined {
-  return typeof key === 'string' ? notices[key] : undefined;
+  if (typeof key !== 'string') return undefined;
+  return Object.hasOwn(notices, key) ? notices[key] : countedNoticeText(key);
 }
 
 export function withNotice(path: string, key: keyof typeof notices | string): string {

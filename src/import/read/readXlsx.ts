@@ -1,6 +1,7 @@
 // Reads an Excel .xlsx sheet as one table: merged cells, real dates written the UK way, rich text and formula results.
-// The parts are read straight from the zip with the XML parser used for Word files; only what a table needs is read,
-// which keeps a workbook of thousands of rows quick and small in memory.
+// The small parts (workbook, relationships, styles) are parsed as documents; the sheet and its strings, which can be
+// large, are read as a stream of tags (saxes), so a workbook of thousands of rows stays quick and small in memory.
+import { SaxesParser } from 'saxes';
 import { formatUkDate } from '../../dates/ukDate.js';
 import {
   cell,
@@ -30,53 +31,106 @@ function plainHtml(text: string): string {
   return text === '' ? '' : `<p>${escapeHtml(text).replace(/\r?\n/g, '<br>')}</p>`;
 }
 
-function decodeXml(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|lt|gt|amp|quot|apos);/gi, (_, name: string) => {
-    if (name[0] === '#')
-      return String.fromCodePoint(
-        (name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : Number(name.slice(1))) || 32,
-      );
-    return { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }[name.toLowerCase()] ?? '';
-  });
+interface RunStyle {
+  bold: boolean;
+  italic: boolean;
+  underline: boolean;
 }
 
-const textPattern = /<t(?:\s[^>]*)?>([\s\S]*?)<\/t>|<t(?:\s[^>]*)?\/>/g;
+/** Collects the text and formatted HTML of a string item (<si> or <is>): plain <t>, or rich text runs. */
+class StringCollector {
+  private text = '';
+  private html = '';
+  private rich = false;
+  private run: RunStyle | null = null;
+  private words: string | null = null;
 
-function joinedText(xml: string): string {
-  let text = '';
-  for (const match of xml.matchAll(textPattern)) text += decodeXml(match[1] ?? '');
-  return text;
-}
-
-/** A string item's XML: plain (<t>) or rich text runs (<r><rPr/><t/></r>) keeping bold, italic and underline. */
-function stringItem(xml: string): SharedString {
-  if (!xml.includes('<r>') && !xml.includes('<r ')) {
-    const text = joinedText(xml.replace(/<rPh\b[\s\S]*?<\/rPh>/g, ''));
-    return { text, html: plainHtml(text) };
+  open(name: string, attributes: Record<string, string>): void {
+    if (name === 'r') {
+      this.rich = true;
+      this.run = { bold: false, italic: false, underline: false };
+    } else if (name === 't') this.words = '';
+    else if (this.run && (name === 'b' || name === 'i' || name === 'u')) {
+      const on = !['0', 'false', 'none'].includes(attributes.val ?? '');
+      if (name === 'b') this.run.bold = on;
+      else if (name === 'i') this.run.italic = on;
+      else this.run.underline = on;
+    }
   }
-  let text = '';
-  let html = '';
-  for (const run of xml.matchAll(/<r(?:\s[^>]*)?>([\s\S]*?)<\/r>/g)) {
-    const body = run[1]!;
-    const props = /<rPr>([\s\S]*?)<\/rPr>/.exec(body)?.[1] ?? '';
-    const words = joinedText(body.replace(/<rPr>[\s\S]*?<\/rPr>/, ''));
-    const flag = (name: string) => new RegExp(`<${name}(\\s+val="(?!0|false|none)[^"]*")?\\s*/>`).test(props);
-    let part = escapeHtml(words).replace(/\r?\n/g, '<br>');
-    if (flag('u')) part = `<u>${part}</u>`;
-    if (flag('i')) part = `<i>${part}</i>`;
-    if (flag('b')) part = `<b>${part}</b>`;
-    text += words;
-    html += part;
+
+  characters(text: string): void {
+    if (this.words !== null) this.words += text;
   }
-  return { text, html: text === '' ? '' : `<p>${html}</p>` };
+
+  close(name: string): void {
+    if (name !== 't' || this.words === null) return;
+    let part = escapeHtml(this.words).replace(/\r?\n/g, '<br>');
+    if (this.run?.underline) part = `<u>${part}</u>`;
+    if (this.run?.italic) part = `<i>${part}</i>`;
+    if (this.run?.bold) part = `<b>${part}</b>`;
+    this.text += this.words;
+    this.html += part;
+    this.words = null;
+  }
+
+  result(): SharedString {
+    if (this.text === '') return { text: '', html: '' };
+    return { text: this.text, html: this.rich ? `<p>${this.html}</p>` : plainHtml(this.text) };
+  }
 }
 
-/** A part's XML as text, refusing DTDs and entities as every XML part is refused. */
-async function rawPart(zip: ZipParts, name: string): Promise<string | null> {
-  const xml = await zip.read(name);
-  if (xml !== null && /<!DOCTYPE|<!ENTITY/i.test(xml))
+/** Runs a SAX parser over a part, refusing DTDs and entities, and naming the part when its XML is broken. */
+function scan(
+  xml: string,
+  part: string,
+  handlers: {
+    open(name: string, attributes: Record<string, string>): void;
+    text(text: string): void;
+    close(name: string): void;
+  },
+): void {
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml))
     throw new ImportFileError('The file contains XML features Headway does not accept');
-  return xml;
+  const parser = new SaxesParser({ position: false });
+  const local = (name: string) => name.slice(name.indexOf(':') + 1);
+  parser.on('opentag', (tag) => handlers.open(local(tag.name), tag.attributes as Record<string, string>));
+  parser.on('text', (text) => handlers.text(text));
+  parser.on('cdata', (text) => handlers.text(text));
+  parser.on('closetag', (tag) => handlers.close(local(tag.name)));
+  try {
+    parser.write(xml).close();
+  } catch (error) {
+    throw new ImportFileError(
+      `The file is damaged: its part ${part} is not well-formed XML (${error instanceof Error ? error.message.split('\n')[0] : 'unreadable'})`,
+    );
+  }
+}
+
+function readSharedStrings(xml: string): SharedString[] {
+  const strings: SharedString[] = [];
+  let current: StringCollector | null = null;
+  scan(xml, 'xl/sharedStrings.xml', {
+    open(name, attributes) {
+      if (name === 'si') current = new StringCollector();
+      else if (name === 'rPh')
+        current = null; // phonetic guides are not part of the words
+      else current?.open(name, attributes);
+    },
+    text(text) {
+      current?.characters(text);
+    },
+    close(name) {
+      if (name === 'si') {
+        strings.push(current?.result() ?? { text: '', html: '' });
+        current = null;
+      } else current?.close(name);
+    },
+  });
+  return strings;
+}
+
+function rawPart(zip: ZipParts, name: string): Promise<string | null> {
+  return zip.read(name);
 }
 
 async function part(zip: ZipParts, name: string): Promise<Element | null> {
@@ -163,9 +217,7 @@ export async function readXlsx(
       `The workbook has no sheet called "${options.sheet}"; its sheets are: ${names.join(', ')}`,
     );
   const sharedXml = await rawPart(zip, 'xl/sharedStrings.xml');
-  const shared = sharedXml
-    ? [...sharedXml.matchAll(/<si>([\s\S]*?)<\/si>/g)].map((m) => stringItem(m[1]!))
-    : [];
+  const shared = sharedXml ? readSharedStrings(sharedXml) : [];
   const dateStyles = await readDateStyles(zip);
   const sheetXml = await rawPart(zip, sheet.path);
   if (sheetXml === null)
@@ -174,50 +226,70 @@ export async function readXlsx(
   const values = new Map<number, Map<number, SharedString>>();
   let lastRow = 0;
   let lastColumn = 0;
-  // Sheets can hold hundreds of thousands of cells: they are scanned as text, not built into a document tree.
+  // Sheets can hold hundreds of thousands of cells: they are read as a stream of tags, not built into a tree.
   let currentRow = 0;
   let nextColumn = 1;
-  const cellPattern = /<row\b([^>]*?)\/?>|<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g;
-  for (const match of sheetXml.matchAll(cellPattern)) {
-    if (match[1] !== undefined) {
-      currentRow = Number(/\br="(\d+)"/.exec(match[1])?.[1] ?? currentRow + 1);
-      nextColumn = 1;
-      continue;
-    }
-    const attributes = match[2] ?? '';
-    const inner = match[3] ?? '';
-    const reference = /\br="([A-Z]+\d+)"/.exec(attributes)?.[1];
-    const r = reference ? rowOf(reference) : currentRow;
-    const column = reference ? columnOf(reference) : nextColumn;
-    nextColumn = column + 1;
-    if (!r || !column || r > 1_048_576 || column > 16_384) continue;
-    const type = /\bt="(\w+)"/.exec(attributes)?.[1] ?? 'n';
-    const raw = decodeXml(/<v>([\s\S]*?)<\/v>/.exec(inner)?.[1] ?? '');
-    let value: SharedString;
-    if (type === 's') value = shared[Number(raw)] ?? { text: '', html: '' };
-    else if (type === 'inlineStr') value = stringItem(/<is>([\s\S]*?)<\/is>/.exec(inner)?.[1] ?? '');
-    else if (type === 'b') value = { text: raw === '1' ? 'TRUE' : 'FALSE', html: '' };
-    else if (type === 'e' || raw === '') value = { text: '', html: '' };
-    else if (type === 'str') value = { text: raw, html: '' };
-    else {
-      const style = Number(/\bs="(\d+)"/.exec(attributes)?.[1] ?? 0);
-      const iso = dateStyles[style] ? serialToIso(Number(raw), date1904) : null;
-      value = { text: iso ? formatUkDate(iso) : numberText(raw), html: '' };
-    }
+  let cellAttributes: Record<string, string> | null = null;
+  let raw: string | null = null;
+  let inline: StringCollector | null = null;
+  const merges: [string, string][] = [];
+  const keep = (r: number, column: number, value: SharedString) => {
     const text = value.text.replace(/\r\n?/g, '\n').trim();
-    if (text === '') continue;
+    if (text === '' || !r || !column || r > 1_048_576 || column > 16_384) return;
     const cells = values.get(r) ?? new Map<number, SharedString>();
     cells.set(column, { text, html: value.html || plainHtml(text) });
     values.set(r, cells);
     lastRow = Math.max(lastRow, r);
     lastColumn = Math.max(lastColumn, column);
-  }
+  };
+  scan(sheetXml, sheet.path, {
+    open(name, attributes) {
+      if (name === 'row') {
+        currentRow = Number(attributes.r ?? currentRow + 1) || currentRow + 1;
+        nextColumn = 1;
+      } else if (name === 'c') {
+        cellAttributes = attributes;
+        raw = null;
+        inline = null;
+      } else if (name === 'v' && cellAttributes) raw = '';
+      else if (name === 'is' && cellAttributes) inline = new StringCollector();
+      else if (inline) inline.open(name, attributes);
+      else if (name === 'mergeCell') {
+        const [from, to] = (attributes.ref ?? '').split(':');
+        if (from && to) merges.push([from, to]);
+      }
+    },
+    text(text) {
+      if (inline) inline.characters(text);
+      else if (raw !== null) raw += text;
+    },
+    close(name) {
+      if (inline && name !== 'is' && name !== 'c') return inline.close(name);
+      if (name !== 'c' || !cellAttributes) return;
+      const reference = /^[A-Z]+\d+$/.test(cellAttributes.r ?? '') ? cellAttributes.r! : null;
+      const r = reference ? rowOf(reference) : currentRow;
+      const column = reference ? columnOf(reference) : nextColumn;
+      nextColumn = column + 1;
+      const type = cellAttributes.t ?? 'n';
+      const value = raw ?? '';
+      if (type === 's') keep(r, column, shared[Number(value)] ?? { text: '', html: '' });
+      else if (type === 'inlineStr') keep(r, column, inline?.result() ?? { text: '', html: '' });
+      else if (type === 'b') keep(r, column, { text: value === '1' ? 'TRUE' : 'FALSE', html: '' });
+      else if (type === 'str') keep(r, column, { text: value, html: '' });
+      else if (type !== 'e' && value !== '') {
+        const iso = dateStyles[Number(cellAttributes.s ?? 0)] ? serialToIso(Number(value), date1904) : null;
+        keep(r, column, { text: iso ? formatUkDate(iso) : numberText(value), html: '' });
+      }
+      cellAttributes = null;
+      raw = null;
+      inline = null;
+    },
+  });
 
   // Merged ranges: the top-left cell spans the width; cells below it continue it; covered cells to its right go.
   const covered = new Map<string, 'right' | 'below'>();
   const spans = new Map<string, number>();
-  for (const merge of sheetXml.matchAll(/<mergeCell\b[^>]*\bref="([A-Z]+\d+):([A-Z]+\d+)"/g)) {
-    const [, from, to] = merge;
+  for (const [from, to] of merges) {
     if (!from || !to) continue;
     const [top, left, bottom, right] = [rowOf(from), columnOf(from), rowOf(to), columnOf(to)];
     if (!top || !left || bottom < top || right < left || (bottom - top + 1) * (right - left + 1) > 100_000)
