@@ -21,7 +21,8 @@ Commands:
   demo                          load the two sample plans (skips those already there)
   ${importUsage}
                                 read a .docx, .xlsx, .csv or text file into a new plan, or merge it into
-                                plan SLUG; --dry-run saves nothing, --json prints a summary as JSON
+                                plan SLUG; --dry-run saves nothing, --json prints a summary as JSON,
+                                --sheet NAME reads that sheet of a workbook (else the first)
   ${exportUsage}
                                 write plan SLUG as the action-plan document (Word, Excel, CSV) or as JSON
   ${reportUsage}

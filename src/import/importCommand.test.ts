@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../cli.js';
+import { openDatabase, type Db } from '../db/connection.js';
+import { migrateToLatest } from '../db/migrations.js';
 import { openTestDatabase, postgresReachable, type TestDatabase } from '../testing/databases.js';
 import { samplePath } from '../testing/samples.js';
 
@@ -23,6 +25,23 @@ async function run(args: string[], env: NodeJS.ProcessEnv) {
   }
 }
 
+describe('headway import, its arguments', () => {
+  it('shows its usage when the file is missing, and is listed in the help', async () => {
+    const bare = await run([], {});
+    expect(bare.code).toBe(2);
+    expect(bare.err).toContain(
+      'usage: headway import FILE [--into SLUG] [--dry-run] [--json] [--sheet NAME]',
+    );
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      expect(await main(['help'], {})).toBe(0);
+      expect(log.mock.calls.flat().join('\n')).toContain('--sheet NAME reads that sheet of a workbook');
+    } finally {
+      log.mockRestore();
+    }
+  });
+});
+
 const postgres = await postgresReachable();
 
 for (const dialect of ['sqlite', 'postgres'] as const) {
@@ -40,17 +59,28 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await test?.close();
     });
 
-    const plans = async () => {
-      const { openDatabase } = await import('../db/connection.js');
-      const { migrateToLatest } = await import('../db/migrations.js');
+    async function inDatabase<T>(work: (db: Db) => Promise<T>): Promise<T> {
       const db = openDatabase(env.DATABASE_URL!);
       try {
         await migrateToLatest(db);
-        return await db.kysely.selectFrom('plans').select(['slug', 'title']).execute();
+        return await work(db);
       } finally {
         await db.close();
       }
-    };
+    }
+    const plans = () => inDatabase((db) => db.kysely.selectFrom('plans').select(['slug', 'title']).execute());
+    const historySources = (slug: string) =>
+      inDatabase(async (db) =>
+        (
+          await db.kysely
+            .selectFrom('history')
+            .innerJoin('plans', 'plans.id', 'history.plan_id')
+            .select('history.source')
+            .distinct()
+            .where('plans.slug', '=', slug)
+            .execute()
+        ).map((row) => row.source),
+      );
 
     it('summarises a dry run as JSON and saves nothing', async () => {
       const result = await run([samplePath('staff-survey-action-plan.txt'), '--dry-run', '--json'], env);
@@ -63,6 +93,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         saved: false,
         changes: null,
       });
+      expect(Array.isArray(summary.warnings)).toBe(true);
+      if (dialect === 'sqlite') expect(existsSync(env.DATABASE_URL!)).toBe(false);
       expect(await plans()).toEqual([]);
     });
 
@@ -71,25 +103,43 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(first.code).toBe(0);
       const saved = JSON.parse(first.out);
       expect(saved.saved).toBe(true);
-      expect(saved.changes).toMatchObject({ actionsAdded: 14, themesAdded: 4 });
+      expect(saved.changes).toMatchObject({ actionsAdded: 14, themesAdded: 4, updatesAdded: 7 });
       const slug = saved.plan.slug as string;
-      const again = await run([samplePath('staff-survey-action-plan.docx'), '--into', slug], env);
+      expect(saved.plan).toEqual({ slug, title: 'Staff Survey - Action Plan' });
+      expect(await historySources(slug)).toEqual(['import: staff-survey-action-plan.docx']);
+
+      const again = await run([samplePath('staff-survey-action-plan.docx'), '--into', slug, '--json'], env);
       expect(again.code).toBe(0);
-      expect(again.out).toContain('Nothing changed: the plan already has everything in this file');
+      expect(JSON.parse(again.out).changes).toEqual({
+        themesAdded: 0,
+        themesChanged: 0,
+        actionsAdded: 0,
+        actionsChanged: 0,
+        updatesAdded: 0,
+        report: 'none',
+      });
+      const told = await run([samplePath('staff-survey-action-plan.docx'), '--into', slug], env);
+      expect(told.out).toContain('Nothing changed: the plan already has everything in this file');
+      const dry = await run([samplePath('staff-survey-action-plan.docx'), '--into', slug, '--dry-run'], env);
+      expect(dry.out).toContain(`Dry run: nothing was saved; it would be merged into plan "${slug}"`);
       expect((await plans()).map((p) => p.slug)).toEqual([slug]);
     });
 
-    it('refuses a damaged file or an unknown plan with a message and exit code 1', async () => {
+    it('refuses a damaged file or an unknown plan with a message and exit code 1, writing nothing', async () => {
+      const before = await plans();
       const broken = join(folder, 'broken.docx');
       writeFileSync(broken, Buffer.from('PK\u0003\u0004 not really a zip'));
-      const damaged = await run([broken], env);
+      const damaged = await run([broken, '--json'], env);
       expect(damaged.code).toBe(1);
-      expect(damaged.err).toMatch(/broken\.docx: The file is damaged/);
+      expect(damaged.out).toBe('');
+      expect(damaged.err).toMatch(/^headway: broken\.docx: The file is damaged/);
       const unknown = await run([samplePath('culture-highlight-report.txt'), '--into', 'no-such-plan'], env);
       expect(unknown.code).toBe(1);
-      expect(unknown.err).toContain('Plan "no-such-plan" to merge into was not found');
+      expect(unknown.err).toContain('There is no plan "no-such-plan" to merge into; the plans are: ');
       const missing = await run([join(folder, 'nowhere.docx')], env);
       expect(missing.code).toBe(1);
+      expect(missing.err).toContain('There is no file at');
+      expect(await plans()).toEqual(before);
     });
   });
 }

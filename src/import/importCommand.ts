@@ -3,13 +3,125 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
-import { openDatabase } from '../db/connection.js';
+import { openDatabase, type Db } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrations.js';
 import { NotFoundError } from '../errors.js';
-import { describeChanges, draftCounts, saveImport, understandFile } from './importFile.js';
+import type { SaveResult } from './savePlanDraft.js';
+import {
+  describeChanges,
+  draftCounts,
+  saveImport,
+  understandFile,
+  type UnderstoodFile,
+} from './importFile.js';
 import { ImportFileError } from './source.js';
 
 export const importUsage = 'import FILE [--into SLUG] [--dry-run] [--json] [--sheet NAME]';
+
+/** A plan named by --into that is not there: said before anything is read or written. */
+class UnknownPlanError extends Error {}
+
+interface ImportOptions {
+  path: string;
+  into: string | null;
+  dryRun: boolean;
+  json: boolean;
+  sheet: string | undefined;
+}
+
+function megabytes(bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  return `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB`;
+}
+
+async function readImportFile(
+  path: string,
+  config: Config,
+  sheet: string | undefined,
+): Promise<UnderstoodFile> {
+  const info = await stat(path).catch(() => null);
+  if (!info?.isFile()) throw new ImportFileError(`There is no file at ${path}`);
+  if (info.size > config.importMaxBytes)
+    throw new ImportFileError(
+      `The file is ${megabytes(info.size)}; Headway takes files up to ${megabytes(config.importMaxBytes)} (HEADWAY_IMPORT_MAX_MB)`,
+    );
+  return understandFile({
+    fileName: basename(path),
+    bytes: await readFile(path),
+    read: { maxBytes: config.importMaxBytes, sheet },
+  });
+}
+
+async function checkPlanExists(db: Db, slug: string): Promise<void> {
+  const plans = await db.kysely.selectFrom('plans').select('slug').orderBy('slug').execute();
+  if (plans.some((plan) => plan.slug === slug)) return;
+  const known = plans.length
+    ? `the plans are: ${plans
+        .slice(0, 20)
+        .map((p) => p.slug)
+        .join(', ')}${plans.length > 20 ? ', …' : ''}`
+    : 'there are no plans yet';
+  throw new UnknownPlanError(`There is no plan "${slug}" to merge into; ${known}`);
+}
+
+/** The one JSON object --json prints: what the file holds, and what saving it changed. */
+function summaryOf(understood: UnderstoodFile, options: ImportOptions, saved: SaveResult | null) {
+  const { counts, statuses } = draftCounts(understood.draft);
+  return {
+    plan: {
+      slug: saved?.plan.slug ?? options.into,
+      title: saved?.plan.title ?? understood.draft.plan.title,
+    },
+    counts: { themes: counts.themes, actions: counts.actions, updates: counts.updates },
+    statuses,
+    warnings: understood.warnings,
+    saved: saved !== null,
+    changes: saved?.counts ?? null,
+  };
+}
+
+function printSummary(summary: ReturnType<typeof summaryOf>, saved: SaveResult | null): void {
+  const { counts, statuses } = summary;
+  console.log(
+    `${summary.plan.title}: ${counts.themes} themes, ${counts.actions} actions, ${counts.updates} dated updates`,
+  );
+  const byStatus = Object.entries(statuses).filter(([, n]) => n > 0);
+  if (byStatus.length)
+    console.log(`Statuses: ${byStatus.map(([s, n]) => `${s.replace('_', ' ')} ${n}`).join(', ')}`);
+  for (const warning of summary.warnings) console.log(`Warning (${warning.where}): ${warning.message}`);
+  if (saved) console.log(`${describeChanges(saved.counts, saved.created)} (plan "${saved.plan.slug}")`);
+  else
+    console.log(
+      `Dry run: nothing was saved${summary.plan.slug ? `; it would be merged into plan "${summary.plan.slug}"` : ''}.`,
+    );
+}
+
+async function runImport(options: ImportOptions, config: Config): Promise<number> {
+  const understood = await readImportFile(options.path, config, options.sheet);
+  let saved: SaveResult | null = null;
+  // A dry run of a new plan needs no database at all, so it cannot write to one.
+  if (options.into !== null || !options.dryRun) {
+    const db = openDatabase(config.databaseUrl);
+    try {
+      await migrateToLatest(db);
+      if (options.into !== null) await checkPlanExists(db, options.into);
+      if (!options.dryRun)
+        saved = await saveImport(
+          db,
+          { name: config.actorName },
+          understood,
+          basename(options.path),
+          options.into,
+        );
+    } finally {
+      await db.close();
+    }
+  }
+  const summary = summaryOf(understood, options, saved);
+  if (options.json) console.log(JSON.stringify(summary, null, 2));
+  else printSummary(summary, saved);
+  return 0;
+}
 
 export async function importCommand(args: string[], config: Config): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -28,66 +140,24 @@ export async function importCommand(args: string[], config: Config): Promise<num
     console.error(`headway: usage: headway ${importUsage}`);
     return 2;
   }
-  const fileName = basename(path);
-  const db = openDatabase(config.databaseUrl);
+  const options: ImportOptions = {
+    path,
+    into: values.into ?? null,
+    dryRun: values['dry-run'],
+    json: values.json,
+    sheet: values.sheet,
+  };
   try {
-    const info = await stat(path).catch(() => null);
-    if (!info?.isFile()) throw new ImportFileError(`There is no file at ${path}`);
-    if (info.size > config.importMaxBytes)
-      throw new ImportFileError(
-        `The file is ${(info.size / (1024 * 1024)).toFixed(1)} MB; Headway takes files up to ${(config.importMaxBytes / (1024 * 1024)).toFixed(0)} MB`,
-      );
-    const understanding = await understandFile({
-      fileName,
-      bytes: await readFile(path),
-      read: { maxBytes: config.importMaxBytes, sheet: values.sheet },
-    });
-    await migrateToLatest(db);
-    const { draft, warnings } = understanding;
-    const dryRun = values['dry-run'];
-    const saved = dryRun
-      ? null
-      : await saveImport(db, { name: config.actorName }, understanding, fileName, values.into ?? null);
-    if (dryRun && values.into) {
-      const exists = await db.kysely
-        .selectFrom('plans')
-        .select('id')
-        .where('slug', '=', values.into)
-        .executeTakeFirst();
-      if (!exists) throw new NotFoundError(`Plan "${values.into}" to merge into`);
-    }
-    const { counts, statuses } = draftCounts(draft);
-    const summary = {
-      plan: { slug: saved?.plan.slug ?? values.into ?? null, title: saved?.plan.title ?? draft.plan.title },
-      counts: { themes: counts.themes, actions: counts.actions, updates: counts.updates },
-      statuses,
-      warnings,
-      saved: saved !== null,
-      changes: saved?.counts ?? null,
-    };
-    if (values.json) console.log(JSON.stringify(summary, null, 2));
-    else {
-      console.log(
-        `${draft.plan.title}: ${counts.themes} themes, ${counts.actions} actions, ${counts.updates} updates`,
-      );
-      console.log(
-        `Statuses: ${Object.entries(statuses)
-          .filter(([, n]) => n > 0)
-          .map(([s, n]) => `${s.replace('_', ' ')} ${n}`)
-          .join(', ')}`,
-      );
-      for (const warning of warnings) console.log(`Warning (${warning.where}): ${warning.message}`);
-      if (saved) console.log(`${describeChanges(saved.counts)} — plan "${saved.plan.slug}"`);
-      else console.log('Dry run: nothing was saved.');
-    }
-    return 0;
+    return await runImport(options, config);
   } catch (error) {
-    if (error instanceof ImportFileError || error instanceof NotFoundError) {
-      console.error(`headway: ${fileName}: ${error.message}`);
+    if (error instanceof ImportFileError) {
+      console.error(`headway: ${basename(path)}: ${error.message}`);
+      return 1;
+    }
+    if (error instanceof UnknownPlanError || error instanceof NotFoundError) {
+      console.error(`headway: ${error.message}`);
       return 1;
     }
     throw error;
-  } finally {
-    await db.close();
   }
 }

@@ -6,15 +6,21 @@ import { describeEachDatabase } from '../testing/databases.js';
 import { readSample } from '../testing/samples.js';
 
 const boundary = '----HeadwayTestBoundary7MA4YWxkTrZu0gW';
+const limit = 64 * 1024;
 
-/** A multipart/form-data body as a browser sends it: text fields and at most one file. */
-function multipart(fields: Record<string, string>, file?: { name: string; bytes: Buffer }) {
+interface FilePart {
+  name: string;
+  bytes: Buffer;
+}
+
+/** A multipart/form-data body as a browser sends it: text fields, then the files. */
+function multipart(fields: Record<string, string>, ...files: FilePart[]) {
   const parts: Buffer[] = [];
   for (const [name, value] of Object.entries(fields))
     parts.push(
       Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
     );
-  if (file)
+  for (const file of files)
     parts.push(
       Buffer.from(
         `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
@@ -36,19 +42,21 @@ function form(fields: Record<string, string>) {
   };
 }
 
+const actionRows = (html: string) => html.match(/<tr class="govuk-table__row" data-action>/g)?.length ?? 0;
+
 describeEachDatabase('import pages', (current) => {
   let app: FastifyInstance;
   beforeAll(async () => {
     app = await buildApp({
       db: current(),
-      config: readConfig({}, { actorName: 'Test Manager', importMaxBytes: 64 * 1024 }),
+      config: readConfig({}, { actorName: 'Test Manager', importMaxBytes: limit }),
     });
   });
   afterAll(async () => {
     await app.close();
   });
 
-  const count = async (table: 'plans' | 'pending_imports') =>
+  const count = async (table: 'plans' | 'pending_imports' | 'history') =>
     Number(
       (
         await current()
@@ -58,124 +66,264 @@ describeEachDatabase('import pages', (current) => {
       ).n,
     );
 
-  const upload = (name: string, bytes: Buffer, fields: Record<string, string> = {}) =>
+  const upload = async (name: string, bytes: Buffer, fields: Record<string, string> = {}) =>
     app.inject({ method: 'POST', url: '/import', ...multipart(fields, { name, bytes }) });
 
+  const uploadSample = async (name: 'staff-survey-action-plan.docx' | 'culture-highlight-report.docx') => {
+    const res = await upload(name, await readSample(name));
+    expect(res.statusCode, res.body).toBe(303);
+    return res.headers.location as string;
+  };
+
+  const postForm = (url: string, fields: Record<string, string>) =>
+    app.inject({ method: 'POST', url, ...form(fields) });
+
+  it('shows the upload form with the size limit, and links to it from every page', async () => {
+    const page = await app.inject('/import');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('enctype="multipart/form-data"');
+    expect(page.body).toContain('up to 64 KB');
+    expect(page.body).toContain('name="pasted"');
+    expect(page.body).toContain('name="sheet"');
+    expect((await app.inject('/plans')).body).toContain('href="/import"');
+  });
+
   it('reads a Word file, shows what was understood, takes a column mapping, and saves a new plan', async () => {
-    const uploaded = await upload(
-      'staff-survey-action-plan.docx',
-      await readSample('staff-survey-action-plan.docx'),
-    );
-    expect(uploaded.statusCode).toBe(303);
-    const reviewUrl = uploaded.headers.location as string;
+    const reviewUrl = await uploadSample('staff-survey-action-plan.docx');
     expect(reviewUrl).toMatch(/^\/import\/[0-9a-f-]{36}$/);
+    const id = reviewUrl.split('/').pop()!;
 
     const review = await app.inject(reviewUrl);
     expect(review.statusCode).toBe(200);
-    expect(review.body.match(/<tr class="govuk-table__row" data-action>/g)).toHaveLength(14);
-    for (const theme of ['Return to Work Plan', 'Vision Clarity', 'Work/Home Balance'])
+    expect(actionRows(review.body)).toBe(14);
+    for (const theme of [
+      'Return to Work Plan',
+      'Transform - Silo Culture and Communication of changes',
+      'Vision Clarity',
+      'Work/Home Balance',
+    ])
       expect(review.body).toContain(`data-theme="${theme}"`);
-    expect(review.body).toContain('Read as: 30 June 2021');
+    expect(review.body).toContain('4 themes, 14 actions');
+    expect(review.body).toContain(
+      'End of June 2021<br><span class="govuk-body-s hw-parsed">Read as: 30 June 2021',
+    );
     expect(review.body).toContain('NOT PROTECTIVELY MARKED');
+    expect(review.body).toContain('Lead: Stuart Phoenix');
+    expect(review.body).toContain('7 August 2021');
+    expect(review.body).toMatch(/<option value="ignore">Do not import<\/option>/);
 
-    // Reading the Owner column as "Do not import" takes the owners away; reading it back restores them.
-    const id = reviewUrl.split('/').pop()!;
-    await app.inject({ method: 'POST', url: `/import/${id}/columns`, ...form({ 'column:owner': 'ignore' }) });
+    // Reading the Owner column as "Do not import" takes the owners away; going back restores them.
+    const mapped = await postForm(`/import/${id}/columns`, { 'column:owner': 'ignore' });
+    expect(mapped.statusCode).toBe(303);
+    expect(mapped.headers.location).toBe(`${reviewUrl}#columns`);
     const withoutOwners = await app.inject(reviewUrl);
     expect(withoutOwners.body).toContain('None named');
-    await app.inject({ method: 'POST', url: `/import/${id}/columns`, ...form({ 'column:owner': 'owner' }) });
-    expect((await app.inject(reviewUrl)).body).toContain('Luke Baldock');
+    expect(withoutOwners.body).toMatch(/<option value="ignore" selected>Do not import<\/option>/);
+    expect(withoutOwners.body).toContain('As recognised: Owner');
+    await postForm(`/import/${id}/columns`, { reset: '1' });
+    const restored = await app.inject(reviewUrl);
+    expect(restored.body).toContain('Luke Baldock');
+    expect(restored.body).not.toContain('None named');
 
-    const saved = await app.inject({ method: 'POST', url: `/import/${id}/save`, ...form({ target: 'new' }) });
+    const saved = await postForm(`/import/${id}/save`, { target: 'new' });
     expect(saved.statusCode).toBe(303);
     const planUrl = (saved.headers.location as string).split('?')[0]!;
-    expect(saved.headers.location).toContain('notice=imported');
-    const plan = await app.inject(planUrl);
+    const plan = await app.inject(saved.headers.location as string);
     expect(plan.body).toContain('Staff Survey - Action Plan');
+    expect(plan.body).toContain('Imported: 14 actions added, 4 themes added, 7 updates added');
     expect((await app.inject(reviewUrl)).statusCode).toBe(404);
 
-    const history = await current()
+    const slug = planUrl.split('/').pop()!;
+    const sources = await current()
       .kysely.selectFrom('history')
-      .select('source')
+      .innerJoin('plans', 'plans.id', 'history.plan_id')
+      .select('history.source')
       .distinct()
-      .where('plan_id', 'is not', null)
-      .where('source', 'like', 'import:%')
+      .where('plans.slug', '=', slug)
       .execute();
-    expect(history.map((h) => h.source)).toContain('import: staff-survey-action-plan.docx');
+    expect(sources.map((h) => h.source)).toEqual(['import: staff-survey-action-plan.docx']);
 
     // The same file again, merged into that plan, changes nothing.
-    const again = await upload(
-      'staff-survey-action-plan.docx',
-      await readSample('staff-survey-action-plan.docx'),
-    );
-    const againId = (again.headers.location as string).split('/').pop()!;
-    const slug = planUrl.split('/').pop()!;
-    const merged = await app.inject({
-      method: 'POST',
-      url: `/import/${againId}/save`,
-      ...form({ target: 'merge', into: slug }),
-    });
-    expect(merged.headers.location).toBe(`/plans/${slug}?notice=import-unchanged`);
+    const historyBefore = await count('history');
+    const againUrl = await uploadSample('staff-survey-action-plan.docx');
+    const again = await app.inject(againUrl);
+    expect(again.body).toContain(`<option value="${slug}">Staff Survey - Action Plan</option>`);
+    const merged = await postForm(`${againUrl}/save`, { target: 'merge', into: slug });
+    expect(merged.statusCode).toBe(303);
+    expect(merged.headers.location).toMatch(new RegExp(`^/plans/${slug}\\?notice=`));
     expect((await app.inject(merged.headers.location as string)).body).toContain(
       'Nothing changed: the plan already has everything in this file',
     );
+    expect(await count('history')).toBe(historyBefore);
   });
 
-  it('takes pasted text and asks which plan to merge into when none is chosen', async () => {
+  it('says what an import changed from numbers in the link, never from words in it', async () => {
+    const said = await app.inject('/plans?notice=imported.1.0.2.0.3.2.0');
+    expect(said.body).toContain(
+      'Imported: 1 action added, 2 themes added, 3 updates added, a draft report added',
+    );
+    for (const key of ['imported.1.2', 'imported.x.0.0.0.0.0.0', 'imported.1.0.0.0.0.9.0', 'constructor.1'])
+      expect((await app.inject(`/plans?notice=${key}`)).body, key).not.toContain('govuk-notification-banner');
+  });
+
+  it('takes pasted text and saves it as a new plan with its draft report', async () => {
     const text = (await readSample('culture-highlight-report.txt')).toString('utf8');
     const posted = await app.inject({ method: 'POST', url: '/import', ...multipart({ pasted: text }) });
     expect(posted.statusCode).toBe(303);
-    const id = (posted.headers.location as string).split('/').pop()!;
-    const review = await app.inject(`/import/${id}`);
+    const reviewUrl = posted.headers.location as string;
+    const review = await app.inject(reviewUrl);
+    expect(review.body).toContain('Pasted text');
     expect(review.body).toContain('DCFO Derek James');
     expect(review.body).toContain('October 2023 – February 2024');
-    expect(review.body.match(/data-action>/g)).toHaveLength(24);
-    const noPlan = await app.inject({
-      method: 'POST',
-      url: `/import/${id}/save`,
-      ...form({ target: 'merge' }),
-    });
-    expect(noPlan.statusCode).toBe(400);
-    expect(noPlan.body).toContain('Choose the plan to merge into');
-    await app.inject({ method: 'POST', url: `/import/${id}/cancel` });
-    expect((await app.inject(`/import/${id}`)).statusCode).toBe(404);
+    expect(review.body).toContain('data-group="Building trust and confidence"');
+    expect(actionRows(review.body)).toBe(24);
+    expect(review.body).toContain('data-report');
+
+    const saved = await postForm(`${reviewUrl}/save`, { target: 'new' });
+    expect(saved.statusCode).toBe(303);
+    const plan = await app.inject(saved.headers.location as string);
+    expect(plan.body).toContain('Culture Action Plan Strategic Highlight Report');
+    expect(plan.body).toMatch(/Imported: 24 actions added, 5 themes added, a draft report added/);
+    const slug = (saved.headers.location as string).split('?')[0]!.split('/').pop()!;
+    const actions = await current()
+      .kysely.selectFrom('actions')
+      .innerJoin('plans', 'plans.id', 'actions.plan_id')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('plans.slug', '=', slug)
+      .executeTakeFirstOrThrow();
+    expect(Number(actions.n)).toBe(24);
   });
 
-  it('refuses bad files with a message and stores nothing', async () => {
+  it('asks which plan to merge into, and cancels an import', async () => {
+    const reviewUrl = await uploadSample('culture-highlight-report.docx');
+    const noPlan = await postForm(`${reviewUrl}/save`, { target: 'merge' });
+    expect(noPlan.statusCode).toBe(400);
+    expect(noPlan.body).toContain('govuk-error-summary');
+    expect(noPlan.body).toContain('href="#into"');
+    expect(noPlan.body).toContain('Choose the plan to merge into');
+    const gone = await postForm(`${reviewUrl}/save`, { target: 'merge', into: 'no-such-plan' });
+    expect(gone.statusCode).toBe(400);
+    expect(gone.body).toContain('That plan is no longer there');
+
+    const cancelled = await postForm(`${reviewUrl}/cancel`, {});
+    expect(cancelled.statusCode).toBe(303);
+    expect(cancelled.headers.location).toBe('/import');
+    expect((await app.inject(reviewUrl)).statusCode).toBe(404);
+  });
+
+  it('answers an unknown or already saved import with the not-found page', async () => {
+    const unknown = '/import/00000000-0000-4000-8000-000000000000';
+    const page = await app.inject(unknown);
+    expect(page.statusCode).toBe(404);
+    expect(page.body).toContain('This import (it may have been saved or cancelled already) was not found');
+    expect((await postForm(`${unknown}/columns`, { 'column:owner': 'ignore' })).statusCode).toBe(404);
+    expect((await postForm(`${unknown}/save`, { target: 'new' })).statusCode).toBe(404);
+
+    // Save pressed twice: the second finds the import gone and saves nothing more.
+    const reviewUrl = await uploadSample('culture-highlight-report.docx');
+    const plansBefore = await count('plans');
+    const [first, second] = await Promise.all([
+      postForm(`${reviewUrl}/save`, { target: 'new' }),
+      postForm(`${reviewUrl}/save`, { target: 'new' }),
+    ]);
+    expect([first.statusCode, second.statusCode].sort()).toEqual([303, 404]);
+    expect(await count('plans')).toBe(plansBefore + 1);
+  });
+
+  it('refuses bad files with a message naming the problem, and stores nothing', async () => {
     const plansBefore = await count('plans');
     const pendingBefore = await count('pending_imports');
     const cases: [string, Buffer, string][] = [
-      ['report.pdf', Buffer.from('%PDF-1.7\n...'), 'it looks like a PDF'],
+      ['report.pdf', Buffer.from('%PDF-1.7\n1 0 obj <<>> endobj\n'), 'it looks like a PDF'],
       ['empty.docx', Buffer.alloc(0), 'Choose a file or paste a table'],
-      ['big.csv', Buffer.alloc(100 * 1024, 'a'), 'The file is larger than'],
+      ['big.csv', Buffer.alloc(100 * 1024, 'a'), 'The file is larger than 64 KB'],
       [
         'broken.docx',
         (await readSample('staff-survey-action-plan.docx')).subarray(0, 4000),
-        'The file is damaged',
-      ],
-      [
-        'words.txt',
-        Buffer.from('Just a sentence, with no table in it.'),
-        'No table of actions was recognised',
+        'broken.docx: The file is damaged',
       ],
     ];
     for (const [name, bytes, message] of cases) {
-      const res = await upload(name, bytes);
-      if (message === 'No table of actions was recognised') {
-        // Readable but without a table: the review says so rather than refusing the file.
-        expect(res.statusCode, name).toBe(303);
-        const review = await app.inject(res.headers.location as string);
-        expect(review.body, name).toContain(message);
-        await app.inject({ method: 'POST', url: `${res.headers.location as string}/cancel` });
-        continue;
-      }
+      const res = await upload(name, bytes, { sheet: 'Plan' });
       expect(res.statusCode, name).toBe(400);
       expect(res.body, name).toContain(message);
-      expect(res.body, name).toContain('govuk-error-message');
+      expect(res.body, name).toContain('govuk-error-summary');
+      expect(res.body, name).toContain('href="#file"');
+      expect(res.body, name).toContain('value="Plan"');
     }
+
+    const nothing = await app.inject({ method: 'POST', url: '/import', ...multipart({ pasted: '  ' }) });
+    expect(nothing.statusCode).toBe(400);
+    expect(nothing.body).toContain('Choose a file or paste a table');
+
+    const tooMuchText = await app.inject({
+      method: 'POST',
+      url: '/import',
+      ...multipart({ pasted: 'Action\tOwner\n'.repeat(6000) }),
+    });
+    expect(tooMuchText.statusCode).toBe(400);
+    expect(tooMuchText.body).toContain('The file is larger than 64 KB');
+
+    const twoFiles = await app.inject({
+      method: 'POST',
+      url: '/import',
+      ...multipart(
+        {},
+        { name: 'a.txt', bytes: Buffer.from('Action\tOwner\nA\tB\n') },
+        { name: 'b.txt', bytes: Buffer.from('Action\tOwner\nC\tD\n') },
+      ),
+    });
+    expect(twoFiles.statusCode).toBe(400);
+    expect(twoFiles.body).toContain('Choose one file at a time');
+
     expect(await count('plans')).toBe(plansBefore);
     expect(await count('pending_imports')).toBe(pendingBefore);
-    const nothing = await app.inject({ method: 'POST', url: '/import', ...multipart({}) });
-    expect(nothing.statusCode).toBe(400);
+  });
+
+  it('keeps the pasted text when it cannot be read, so nothing typed is lost', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/import',
+      ...multipart({ pasted: '%PDF-1.4 pasted & kept' }),
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('%PDF-1.4 pasted &amp; kept</textarea>');
+  });
+
+  it('shows a readable file without a table, saying no actions were found', async () => {
+    const res = await upload('words.txt', Buffer.from('Just a sentence, with no table in it.'));
+    expect(res.statusCode).toBe(303);
+    const review = await app.inject(res.headers.location as string);
+    expect(review.body).toContain('data-no-actions');
+    await postForm(`${res.headers.location as string}/cancel`, {});
+  });
+
+  it('clears away imports left in review for more than a day when a new one starts', async () => {
+    const old = new Date(Date.now() - 25 * 60 * 60 * 1000).toISOString();
+    const recent = new Date(Date.now() - 60 * 60 * 1000).toISOString();
+    await current()
+      .kysely.insertInto('pending_imports')
+      .values(
+        [
+          ['abandoned-import', old],
+          ['recent-import', recent],
+        ].map(([id, created]) => ({
+          id: id!,
+          file_name: 'left.txt',
+          content_base64: Buffer.from('Action\tOwner\nA\tB\n').toString('base64'),
+          byte_size: 16,
+          sheet: null,
+          columns_json: '{}',
+          actor: 'Someone',
+          created_at: created!,
+        })),
+      )
+      .execute();
+    expect((await app.inject('/import/abandoned-import')).statusCode).toBe(200);
+    const reviewUrl = await uploadSample('culture-highlight-report.docx');
+    expect((await app.inject('/import/abandoned-import')).statusCode).toBe(404);
+    expect((await app.inject('/import/recent-import')).statusCode).toBe(200);
+    await postForm('/import/recent-import/cancel', {});
+    await postForm(`${reviewUrl}/cancel`, {});
   });
 });

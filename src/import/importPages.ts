@@ -1,98 +1,158 @@
 // The import pages: upload or paste, review what was understood (fixing column mappings), then save in one go.
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { nowIso } from '../db/migrations.js';
 import type { PendingImportRow } from '../db/schema.js';
-import { describeTargetDate } from '../dates/ukDate.js';
 import { parseTargetDate } from '../dates/targetDate.js';
+import { describeTargetDate } from '../dates/ukDate.js';
 import { NotFoundError } from '../errors.js';
-import { newId } from '../ids.js';
+import { findPlanBySlug } from '../plans/planCommands.js';
 import { richTextToPlain } from '../richtext/sanitise.js';
 import { formText, type FormBody } from '../web/forms.js';
-import { withNotice } from '../web/notices.js';
-import { draftCounts, saveImport, understandFile } from './importFile.js';
-import { sectionLabels, type ReportSectionKey } from './planDraft.js';
+import { importedNotice, withNotice } from '../web/notices.js';
+import { draftCounts, saveUnderstanding, understandFile, type UnderstoodFile } from './importFile.js';
+import {
+  cancelPendingImport,
+  findPendingImport,
+  pendingBytes,
+  pendingColumns,
+  setPendingColumns,
+  startPendingImport,
+  takePendingImport,
+} from './pendingImports.js';
+import { sectionLabels, type DraftAction, type ReportSectionKey } from './planDraft.js';
 import { ImportFileError } from './source.js';
 import {
   columnFieldLabels,
   columnFields,
   isColumnField,
+  recogniseHeader,
   type ColumnOverrides,
 } from './understand/columns.js';
-import type { Understanding } from './understand/understandDocument.js';
+import type { RecognisedColumn } from './understand/understandDocument.js';
 
 type IdParams = { id: string };
-const dayInMs = 24 * 60 * 60 * 1000;
 
+/** The name pasted text is stored and recorded under; it is read as text, as a .txt file is. */
+const pastedFileName = 'Pasted text.txt';
+/** More hand-made mappings than any real table has columns: a post with more is not from the form. */
+const maxColumnChoices = 200;
+
+/** The upload form's answer: a file or pasted text, or the problem that stopped it arriving. */
 interface Upload {
   fileName: string;
   bytes: Buffer;
+  pasted: string;
   sheet: string;
-  tooLarge: boolean;
+  problem: 'too-large' | 'too-many-files' | 'broken' | null;
 }
 
 function sizeText(bytes: number): string {
-  return `${Math.round(bytes / (1024 * 1024))} MB`;
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  const megabytes = bytes / (1024 * 1024);
+  return `${Number.isInteger(megabytes) ? megabytes : megabytes.toFixed(1)} MB`;
 }
 
-/** The one file or the pasted text of the upload form, read with the size limit applied as it arrives. */
+function uploadProblem(error: unknown): Upload['problem'] {
+  const code = (error as { code?: string }).code;
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return 'too-large';
+  if (code === 'FST_FILES_LIMIT') return 'too-many-files';
+  return 'broken';
+}
+
+/** The one file or the pasted text of the upload form, with the size limit applied as the bytes arrive. */
 async function readUpload(request: FastifyRequest): Promise<Upload> {
-  const upload: Upload = { fileName: '', bytes: Buffer.alloc(0), sheet: '', tooLarge: false };
-  let pasted = '';
+  const upload: Upload = { fileName: '', bytes: Buffer.alloc(0), pasted: '', sheet: '', problem: null };
   try {
     for await (const part of request.parts()) {
       if (part.type === 'file') {
-        const bytes = await part.toBuffer().catch((error: { code?: string }) => {
-          if (error.code === 'FST_REQ_FILE_TOO_LARGE') return null;
-          throw error;
+        // A file over the limit is refused as it arrives; the fields after it are still read, to re-show them.
+        const bytes = await part.toBuffer().catch((error: unknown) => {
+          if (uploadProblem(error) !== 'too-large') throw error;
+          return null;
         });
-        if (bytes === null) upload.tooLarge = true;
+        if (bytes === null) upload.problem = 'too-large';
         else if (part.filename && bytes.length > 0) {
           upload.fileName = part.filename.replace(/^.*[\\/]/, '').slice(0, 200);
           upload.bytes = bytes;
         }
-      } else if (part.fieldname === 'pasted') pasted = String(part.value ?? '');
+      } else if (part.valueTruncated) upload.problem = 'too-large';
+      else if (part.fieldname === 'pasted') upload.pasted = String(part.value ?? '');
       else if (part.fieldname === 'sheet')
         upload.sheet = String(part.value ?? '')
           .trim()
           .slice(0, 100);
     }
   } catch (error) {
-    if ((error as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw error;
-    upload.tooLarge = true;
+    upload.problem = uploadProblem(error);
+    if (upload.problem === 'broken') request.log.info({ err: error }, 'upload refused as malformed');
   }
-  if (!upload.fileName && !upload.tooLarge && pasted.trim() !== '') {
-    upload.fileName = 'Pasted text.txt';
-    upload.bytes = Buffer.from(pasted, 'utf8');
+  if (!upload.fileName && upload.pasted.trim() !== '') {
+    upload.fileName = pastedFileName;
+    upload.bytes = Buffer.from(upload.pasted, 'utf8');
   }
   return upload;
 }
 
-function overridesOf(pending: PendingImportRow): ColumnOverrides {
+/** What the person is told when an upload cannot go to review, or null when it can. */
+async function uploadRefusal(upload: Upload, maxBytes: number): Promise<string | null> {
+  if (upload.problem === 'too-large')
+    return `The file is larger than ${sizeText(maxBytes)}, the most Headway takes. Split it, or remove images and other sheets, and upload it again`;
+  if (upload.problem === 'too-many-files') return 'Choose one file at a time';
+  if (upload.problem === 'broken') return 'The upload did not arrive whole; choose the file and try again';
+  if (upload.bytes.length === 0)
+    return 'Choose a file or paste a table; the file chosen was empty or none was chosen';
   try {
-    const parsed: unknown = JSON.parse(pending.columns_json);
-    if (!parsed || typeof parsed !== 'object') return {};
-    return Object.fromEntries(
-      Object.entries(parsed as Record<string, unknown>).filter(
-        ([, field]) => field === null || isColumnField(field),
-      ),
-    ) as ColumnOverrides;
-  } catch {
-    return {};
+    await understandFile({
+      fileName: upload.fileName,
+      bytes: upload.bytes,
+      read: { maxBytes, sheet: upload.sheet || undefined },
+    });
+    return null;
+  } catch (error) {
+    if (error instanceof ImportFileError) return `${upload.fileName}: ${error.message}`;
+    throw error;
   }
 }
 
+/** The field label a column's own header reads as, with no hand-made choice: the "as recognised" option. */
+function recognisedLabel(column: RecognisedColumn, overrides: ColumnOverrides): string {
+  const field = column.key in overrides ? recogniseHeader(column.header) : column.field;
+  return field ? `As recognised: ${columnFieldLabels[field]}` : 'Not recognised: kept in the description';
+}
+
+function columnChoices(column: RecognisedColumn, overrides: ColumnOverrides) {
+  const chosen = column.key in overrides ? (overrides[column.key] ?? 'ignore') : '';
+  return [
+    { value: '', text: recognisedLabel(column, overrides) },
+    ...columnFields.map((field) => ({ value: field, text: columnFieldLabels[field] })),
+    { value: 'ignore', text: 'Do not import' },
+  ].map((item) => ({ ...item, selected: item.value === chosen }));
+}
+
+/** Actions under the theme they belong to, themes in the document's order; those with none come last. */
+function actionsByTheme<A extends Pick<DraftAction, 'theme'>>(themeTitles: string[], actions: A[]) {
+  const order = [...new Set([...themeTitles, ...actions.map((a) => a.theme ?? '')])];
+  return order
+    .map((theme) => ({ theme: theme || null, actions: actions.filter((a) => (a.theme ?? '') === theme) }))
+    .filter((group) => group.actions.length > 0)
+    .sort((a, b) => Number(a.theme === null) - Number(b.theme === null));
+}
+
 /** What the review page shows of an understanding: plain words, parsed dates described, counts. */
-function reviewOf(understanding: Understanding, overrides: ColumnOverrides) {
-  const { draft } = understanding;
+function reviewOf(understood: UnderstoodFile, overrides: ColumnOverrides) {
+  const { draft } = understood;
+  const actions = draft.actions.map((action) => ({
+    ...action,
+    targetRead: action.targetDate ? describeTargetDate(parseTargetDate(action.targetDate)) : '',
+  }));
   return {
     ...draftCounts(draft),
     plan: draft.plan,
+    sheets: understood.sheets,
     report: draft.report
       ? {
           ...draft.report,
           sections: Object.entries(draft.report.sections).map(([key, html]) => ({
-            key,
             label: sectionLabels[key as ReportSectionKey] ?? key,
             text: richTextToPlain(html ?? ''),
           })),
@@ -102,62 +162,79 @@ function reviewOf(understanding: Understanding, overrides: ColumnOverrides) {
       ...theme,
       updates: theme.updates.map((u) => ({ ...u, text: richTextToPlain(u.body) })),
     })),
-    actions: draft.actions.map((action) => ({
-      ...action,
-      targetRead: action.targetDate ? describeTargetDate(parseTargetDate(action.targetDate)) : '',
-    })),
+    actionGroups: actionsByTheme(
+      draft.themes.map((t) => t.title),
+      actions,
+    ),
     owners: [
-      ...new Set(draft.actions.flatMap((a) => a.owners ?? []).concat(draft.themes.map((t) => t.lead ?? ''))),
+      ...new Set([...draft.actions.flatMap((a) => a.owners ?? []), ...draft.themes.map((t) => t.lead ?? '')]),
     ]
       .filter(Boolean)
       .sort((a, b) => a.localeCompare(b)),
-    tables: understanding.tables.map((table) => ({
+    tables: understood.tables.map((table) => ({
       ...table,
-      columns: table.columns.map((column) => ({
-        ...column,
-        chosen: column.key in overrides ? (overrides[column.key] ?? 'ignore') : '',
-        fieldLabel: column.field ? columnFieldLabels[column.field] : null,
-      })),
+      columns: table.columns
+        .filter((column) => column.header.trim() !== '')
+        .map((column) => ({ ...column, choices: columnChoices(column, overrides) })),
     })),
-    warnings: understanding.warnings,
+    warnings: understood.warnings,
   };
 }
 
-const fieldChoices = columnFields.map((field) => ({ value: field, text: columnFieldLabels[field] }));
+/** The mapping after a post of the columns form: "" clears a choice, "ignore" is "do not import". */
+function columnsFromForm(body: FormBody | undefined, before: ColumnOverrides): ColumnOverrides {
+  if (formText(body, 'reset')) return {};
+  const columns: ColumnOverrides = { ...before };
+  const posted = Object.entries(body ?? {}).filter(([name]) => name.startsWith('column:'));
+  for (const [name, value] of posted.slice(0, maxColumnChoices)) {
+    const key = name.slice('column:'.length).slice(0, 200);
+    const chosen = Array.isArray(value) ? value.at(-1) : value;
+    if (chosen === 'ignore') columns[key] = null;
+    else if (isColumnField(chosen)) columns[key] = chosen;
+    else delete columns[key];
+  }
+  return columns;
+}
 
 export async function importPages(app: FastifyInstance): Promise<void> {
+  const maxBytes = app.config.importMaxBytes;
   await app.register(multipart, {
-    limits: {
-      fileSize: app.config.importMaxBytes,
-      files: 1,
-      fields: 10,
-      fieldSize: app.config.importMaxBytes,
-    },
+    limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: maxBytes, parts: 12 },
   });
 
   const renderForm = (reply: FastifyReply, context: Record<string, unknown> = {}) =>
     reply.render('import/views/importForm.njk', {
       title: 'Import a plan',
-      limit: sizeText(app.config.importMaxBytes),
+      limit: sizeText(maxBytes),
       ...context,
     });
 
-  async function findPending(id: string): Promise<PendingImportRow> {
-    const pending = await app.db.kysely
-      .selectFrom('pending_imports')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!pending) throw new NotFoundError('This import (it may have been saved or cancelled already)');
-    return pending;
-  }
-
-  async function understandPending(pending: PendingImportRow) {
-    return understandFile({
+  const understandPending = (pending: PendingImportRow) =>
+    understandFile({
       fileName: pending.file_name,
-      bytes: Buffer.from(pending.content_base64, 'base64'),
-      read: { maxBytes: app.config.importMaxBytes, sheet: pending.sheet ?? undefined },
-      columns: overridesOf(pending),
+      bytes: pendingBytes(pending),
+      read: { maxBytes, sheet: pending.sheet ?? undefined },
+      columns: pendingColumns(pending),
+    });
+
+  async function renderReview(
+    reply: FastifyReply,
+    pending: PendingImportRow,
+    context: Record<string, unknown> = {},
+  ) {
+    const understood = await understandPending(pending);
+    const plans = await app.db.kysely
+      .selectFrom('plans')
+      .select(['slug', 'title'])
+      .orderBy('title')
+      .execute();
+    return reply.render('import/views/review.njk', {
+      title: 'Check what was understood',
+      pending,
+      review: reviewOf(understood, pendingColumns(pending)),
+      plans,
+      breadcrumbs: [{ text: 'Import a plan', href: '/import' }],
+      ...context,
     });
   }
 
@@ -167,118 +244,72 @@ export async function importPages(app: FastifyInstance): Promise<void> {
     if (!request.isMultipart())
       return renderForm(reply.status(400), { errors: { file: 'Choose a file or paste a table' } });
     const upload = await readUpload(request);
-    const fail = (message: string) =>
-      renderForm(reply.status(400), { errors: { file: message }, form: { sheet: upload.sheet } });
-    if (upload.tooLarge)
-      return fail(`The file is larger than ${sizeText(app.config.importMaxBytes)}, the most Headway takes`);
-    if (upload.bytes.length === 0)
-      return fail('Choose a file or paste a table; the file chosen was empty or none was chosen');
-    try {
-      await understandFile({
-        fileName: upload.fileName,
-        bytes: upload.bytes,
-        read: { maxBytes: app.config.importMaxBytes, sheet: upload.sheet || undefined },
+    const refusal = await uploadRefusal(upload, maxBytes);
+    if (refusal)
+      return renderForm(reply.status(400), {
+        errors: { file: refusal },
+        form: { sheet: upload.sheet, pasted: upload.pasted },
       });
-    } catch (error) {
-      if (error instanceof ImportFileError) return fail(`${upload.fileName}: ${error.message}`);
-      throw error;
-    }
-    const id = newId();
-    await app.db.kysely.transaction().execute(async (trx) => {
-      // Files left in review for a day are abandoned; they go when the next import starts.
-      await trx
-        .deleteFrom('pending_imports')
-        .where('created_at', '<', new Date(Date.now() - dayInMs).toISOString())
-        .execute();
-      await trx
-        .insertInto('pending_imports')
-        .values({
-          id,
-          file_name: upload.fileName,
-          content_base64: upload.bytes.toString('base64'),
-          byte_size: upload.bytes.length,
-          sheet: upload.sheet || null,
-          columns_json: '{}',
-          actor: request.actor.name,
-          created_at: nowIso(),
-        })
-        .execute();
+    const id = await startPendingImport(app.db, {
+      fileName: upload.fileName,
+      bytes: upload.bytes,
+      sheet: upload.sheet || null,
+      actorName: request.actor.name,
     });
     return reply.redirect(`/import/${id}`, 303);
   });
 
   app.get<{ Params: IdParams }>('/import/:id', async (request, reply) => {
-    const pending = await findPending(request.params.id);
-    const understanding = await understandPending(pending);
-    const plans = await app.db.kysely
-      .selectFrom('plans')
-      .select(['slug', 'title'])
-      .orderBy('title')
-      .execute();
-    return reply.render('import/views/review.njk', {
-      title: 'Check what was understood',
-      pending,
-      review: reviewOf(understanding, overridesOf(pending)),
-      fieldChoices,
-      plans,
-      breadcrumbs: [{ text: 'Import a plan', href: '/import' }],
-    });
+    const pending = await findPendingImport(app.db, request.params.id);
+    try {
+      return await renderReview(reply, pending);
+    } catch (error) {
+      // Only when the limit or the readers changed since the upload: the file cannot be reviewed any more.
+      if (!(error instanceof ImportFileError)) throw error;
+      await cancelPendingImport(app.db, pending.id);
+      return renderForm(reply.status(400), { errors: { file: `${pending.file_name}: ${error.message}` } });
+    }
   });
 
   app.post<{ Params: IdParams; Body: FormBody }>('/import/:id/columns', async (request, reply) => {
-    const pending = await findPending(request.params.id);
-    const overrides: ColumnOverrides = { ...overridesOf(pending) };
-    for (const [name, value] of Object.entries(request.body ?? {})) {
-      if (!name.startsWith('column:')) continue;
-      const key = name.slice('column:'.length).slice(0, 200);
-      const chosen = Array.isArray(value) ? value.at(-1) : value;
-      if (chosen === 'ignore') overrides[key] = null;
-      else if (isColumnField(chosen)) overrides[key] = chosen;
-      else delete overrides[key];
-    }
-    await app.db.kysely
-      .updateTable('pending_imports')
-      .set({ columns_json: JSON.stringify(overrides) })
-      .where('id', '=', pending.id)
-      .execute();
+    const pending = await findPendingImport(app.db, request.params.id);
+    await setPendingColumns(app.db, pending.id, columnsFromForm(request.body, pendingColumns(pending)));
     return reply.redirect(`/import/${pending.id}#columns`, 303);
   });
 
   app.post<{ Params: IdParams; Body: FormBody }>('/import/:id/save', async (request, reply) => {
-    const pending = await findPending(request.params.id);
-    const understanding = await understandPending(pending);
+    const pending = await findPendingImport(app.db, request.params.id);
     const target = formText(request.body, 'target') === 'merge' ? 'merge' : 'new';
     const into = target === 'merge' ? (formText(request.body, 'into') ?? '') : null;
-    if (target === 'merge' && !into) {
-      const plans = await app.db.kysely
-        .selectFrom('plans')
-        .select(['slug', 'title'])
-        .orderBy('title')
-        .execute();
-      return reply.status(400).render('import/views/review.njk', {
-        title: 'Check what was understood',
-        pending,
-        review: reviewOf(understanding, overridesOf(pending)),
-        fieldChoices,
-        plans,
-        errors: { into: 'Choose the plan to merge into' },
-        form: { target },
-      });
-    }
-    const saved = await saveImport(app.db, request.actor, understanding, pending.file_name, into);
-    await app.db.kysely.deleteFrom('pending_imports').where('id', '=', pending.id).execute();
-    const changed =
-      Object.values(saved.counts).some((n) => typeof n === 'number' && n > 0) ||
-      saved.counts.report === 'created' ||
-      saved.counts.report === 'changed';
+    const refuse = (message: string) =>
+      renderReview(reply.status(400), pending, { errors: { into: message }, form: { target, into } });
+    if (into === '') return refuse('Choose the plan to merge into');
+    if (into !== null && !(await planExists(app, into)))
+      return refuse('That plan is no longer there; choose another, or create a new plan');
+
+    const understood = await understandPending(pending);
+    const saved = await app.db.kysely.transaction().execute(async (trx) => {
+      await takePendingImport(trx, pending.id);
+      return saveUnderstanding(trx, request.actor, understood, pending.file_name, into);
+    });
     return reply.redirect(
-      withNotice(`/plans/${saved.plan.slug}`, changed ? 'imported' : 'import-unchanged'),
+      withNotice(`/plans/${saved.plan.slug}`, importedNotice(saved.counts, saved.created)),
       303,
     );
   });
 
   app.post<{ Params: IdParams }>('/import/:id/cancel', async (request, reply) => {
-    await app.db.kysely.deleteFrom('pending_imports').where('id', '=', request.params.id).execute();
+    await cancelPendingImport(app.db, request.params.id);
     return reply.redirect('/import', 303);
   });
+}
+
+async function planExists(app: FastifyInstance, slug: string): Promise<boolean> {
+  try {
+    await findPlanBySlug(app.db.kysely, slug);
+    return true;
+  } catch (error) {
+    if (error instanceof NotFoundError) return false;
+    throw error;
+  }
 }

@@ -15,8 +15,6 @@ const notices: Record<string, string> = {
   'owner-saved': 'Owner saved',
   'owner-deleted': 'Owner deleted',
   moved: 'Order changed',
-  imported: 'Import saved: the plan now holds what the file says',
-  'import-unchanged': 'Nothing changed: the plan already has everything in this file',
 };
 
 const reportStates: SaveCounts['report'][] = ['none', 'unchanged', 'created', 'changed'];
@@ -57,7 +55,7 @@ export function importedNotice(counts: SaveCounts, created: boolean): string {
 
 function countedNoticeText(key: string): string | undefined {
   const [name, ...rest] = key.split('.');
-  const format = name === undefined ? undefined : countedNotices[name];
+  const format = name !== undefined && Object.hasOwn(countedNotices, name) ? countedNotices[name] : undefined;
   if (!format || rest.length === 0 || rest.some((part) => !/^\d{1,7}$/.test(part))) return undefined;
   return format(rest.map(Number));
 }
