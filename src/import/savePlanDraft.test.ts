@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../testing/databases.js';
 import { readSample, type SampleName } from '../testing/samples.js';
 import { readPastedText } from './paste/readPastedText.js';
+import { readSource } from './read/readSource.js';
 import { savePlanDraft } from './savePlanDraft.js';
 import { understandDocument } from './understand/understandDocument.js';
 
@@ -48,6 +49,19 @@ describeEachDatabase('saving an understood plan', (current) => {
       report: 'none',
     });
     expect(await historyCount()).toBe(before);
+  });
+
+  it('finds nothing to change when the same plan comes again in another format', async () => {
+    const db = current();
+    const fromWord = understandDocument(
+      await readSource('staff-survey-action-plan.docx', await readSample('staff-survey-action-plan.docx')),
+    ).draft;
+    const { plan } = await db.kysely.transaction().execute((trx) => savePlanDraft(trx, actor, fromWord));
+    const fromText = await sampleDraft('staff-survey-action-plan.txt');
+    const { counts } = await db.kysely
+      .transaction()
+      .execute((trx) => savePlanDraft(trx, actor, fromText, plan));
+    expect(counts).toMatchObject({ actionsAdded: 0, actionsChanged: 0, themesAdded: 0, updatesAdded: 0 });
   });
 
   it('merges a changed document: matching actions change, new ones are added, the rest stay', async () => {

@@ -28,6 +28,16 @@ export interface SaveResult {
 
 const key = (text: string | null | undefined) => (text ?? '').replace(/\s+/g, ' ').trim().toLowerCase();
 const rich = (html: string | undefined) => toRichText(html ?? '');
+/** Rich text as it reads: the same words and markup, however the document spelled quotes and spaced its tags. */
+const reads = (html: string | undefined) =>
+  rich(html)
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;|&apos;/g, "'")
+    .replace(/>\s+</g, '><')
+    .replace(/\s+/g, ' ')
+    .trim();
+const differs = (value: string | undefined, stored: string) =>
+  value !== undefined && reads(value) !== reads(stored);
 
 /** Saves the draft as a new plan, or into `into` when given. The caller owns the transaction. */
 export async function savePlanDraft(
@@ -133,8 +143,8 @@ async function mergePlanDetails(trx: Trx, actor: Actor, plan: PlanRow, draft: Pl
   if (stated.sponsor && stated.sponsor !== plan.sponsor) input.sponsor = stated.sponsor;
   if (stated.marking && stated.marking !== plan.marking) input.marking = stated.marking;
   if (stated.rag && stated.rag !== plan.rag) input.rag = stated.rag;
-  if (stated.ragNote && rich(stated.ragNote) !== plan.rag_note) input.ragNote = stated.ragNote;
-  if (stated.summary && rich(stated.summary) !== plan.summary) input.summary = stated.summary;
+  if (stated.ragNote && differs(stated.ragNote, plan.rag_note)) input.ragNote = stated.ragNote;
+  if (stated.summary && differs(stated.summary, plan.summary)) input.summary = stated.summary;
   if (Object.keys(input).length === 0) return plan;
   return updatePlan(trx, actor, plan.id, plan.version, input);
 }
@@ -159,12 +169,12 @@ async function keepTheme(
         .where('id', '=', found.lead_owner_id ?? '')
         .executeTakeFirst()
     : undefined;
-  const differs =
+  const changed =
     (draft.lead !== undefined && key(draft.lead) !== key(lead?.name)) ||
     (draft.status !== undefined && (draft.status || null) !== found.status) ||
-    (draft.progress !== undefined && rich(draft.progress) !== found.progress) ||
-    (draft.futureActions !== undefined && rich(draft.futureActions) !== found.future_actions);
-  if (differs) {
+    differs(draft.progress, found.progress) ||
+    differs(draft.futureActions, found.future_actions);
+  if (changed) {
     await updateTheme(trx, actor, planId, found.id, found.version, themeInput(draft));
     counts.themesChanged++;
   }
@@ -199,7 +209,7 @@ function uniqueUpdates(updates: DraftUpdate[]): DraftUpdate[] {
 
 function actionDiffers(found: ActionRow, owners: string[], input: ActionInput): boolean {
   const text = (value: string | undefined, stored: string) => value !== undefined && value.trim() !== stored;
-  const html = (value: string | undefined, stored: string) => value !== undefined && rich(value) !== stored;
+  const html = differs;
   return (
     text(input.ref, found.ref) ||
     text(input.title, found.title) ||
