@@ -1,19 +1,34 @@
-// One model of the action-plan document (the staff-survey layout): the Word file, the workbook and the CSV are drawn
-// from it, so they say the same thing.
-import { parseTargetDate } from '../dates/targetDate.js';
+// One model of the action-plan document (the staff-survey layout): the Word file, the workbook, the CSV and the
+// printable page are all drawn from it, so they say the same thing.
 import { todayIso } from '../dates/ukDate.js';
 import type { Status, UpdateRow } from '../db/schema.js';
 import type { PlanContents } from '../plans/planContents.js';
-import { isOverdue } from '../dates/targetDate.js';
 import { effectiveTarget } from '../plans/presenters.js';
 import { ragLabels, statusLabels } from '../plans/vocabulary.js';
 import { richTextToPlain } from '../richtext/sanitise.js';
+import { richTextToCellText } from './richTextToCellText.js';
+
+/** The columns of the action table, named as the staff-survey document names them, so the importer reads them back. */
+export type ActionPlanColumn =
+  | 'Theme'
+  | 'Ref'
+  | 'Action'
+  | 'Owner'
+  | 'Progress'
+  | 'Future Planned Actions'
+  | 'Dates for delivery'
+  | 'Status'
+  | 'RAG';
 
 export interface DocumentUpdate {
   effectiveOn: string;
+  /** "Update 7/8/21": how the sample documents head a dated entry, and how the importer finds one. */
+  heading: string;
   author: string;
+  /** Rich text (sanitised HTML). */
   body: string;
   statusChange: Status | null;
+  statusChangeLabel: string;
 }
 
 export interface DocumentAction {
@@ -22,54 +37,95 @@ export interface DocumentAction {
   theme: string | null;
   horizon: string | null;
   owners: string[];
+  /** Rich text (sanitised HTML). */
   progress: string;
+  /** Rich text (sanitised HTML). */
   futureActions: string;
-  /** The date as written, and the revised one with its reason where it moved. */
+  /** The date as shown: as written, or the revised one with what it was revised from and why. */
   dates: string;
-  targetText: string;
+  /** The date range the action is now held to, ISO, where its words could be read as dates. */
   targetStart: string | null;
   targetEnd: string | null;
   status: Status;
   statusLabel: string;
   rag: string;
-  overdue: boolean;
+  /** Every update, oldest first. */
   updates: DocumentUpdate[];
+  /** The updates the Progress cell lists after the progress text, oldest first: see `unsaidUpdates`. */
+  listedUpdates: DocumentUpdate[];
 }
 
 export interface DocumentFocusArea {
   title: string;
   lead: string;
   status: string;
+  /** Rich text (sanitised HTML). */
   progress: string;
+  /** Rich text (sanitised HTML). */
   futureActions: string;
   updates: DocumentUpdate[];
+  listedUpdates: DocumentUpdate[];
+}
+
+export interface ThemeGroup {
+  /** Null for the actions that have no theme. */
+  theme: string | null;
+  actions: DocumentAction[];
 }
 
 export interface ActionPlanDocument {
   title: string;
   slug: string;
+  /** The plan's protective marking, '' when it has none. */
   marking: string;
+  /** ISO date. */
   generatedOn: string;
-  hasRefs: boolean;
-  hasThemes: boolean;
-  hasRag: boolean;
-  groups: { theme: string | null; actions: DocumentAction[] }[];
+  columns: ActionPlanColumn[];
+  groups: ThemeGroup[];
+  /** The "Rolling Updates" that follow the actions: themes with a lead, words or updates of their own. */
   focusAreas: DocumentFocusArea[];
 }
 
-/** "Update 7/8/21": the way the sample documents date their entries, and the way the importer reads them back. */
+/** "7/8/21": the way the sample documents date their entries, and the way the importer reads them back. */
 export function shortUkDate(iso: string): string {
   const [year, month, day] = iso.split('-');
   return `${Number(day)}/${Number(month)}/${year!.slice(2)}`;
 }
 
+/** An update as one dated line, "Update 7/8/21: words", as the sample documents write them in a cell. */
+export function updateLine(update: DocumentUpdate): string {
+  return `${update.heading}: ${oneLine(richTextToPlain(update.body))}`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * The updates that the text of a row does not already say. Imported plans often carry their dated entries in the
+ * progress or future-actions cell as well as as updates; listing them again would double them, in print and when the
+ * document is imported back.
+ */
+function unsaidUpdates(updates: DocumentUpdate[], ...richTexts: string[]): DocumentUpdate[] {
+  const said = oneLine(richTexts.map(richTextToPlain).join(' '));
+  return updates.filter((u) => !said.includes(oneLine(richTextToPlain(u.body)).slice(0, 80)));
+}
+
 function documentUpdate(update: UpdateRow): DocumentUpdate {
   return {
     effectiveOn: update.effective_on,
+    heading: `Update ${shortUkDate(update.effective_on)}`,
     author: update.author,
     body: update.body,
     statusChange: update.status_change,
+    statusChangeLabel: update.status_change ? statusLabels[update.status_change] : '',
   };
+}
+
+function datesAsShown(action: PlanContents['actions'][number]): string {
+  if (action.revised_target_text === '') return action.target_text;
+  const reason = action.revised_reason ? `: ${action.revised_reason}` : '';
+  return `${action.revised_target_text} (revised from ${action.target_text || 'no date'}${reason})`;
 }
 
 export function buildActionPlanDocument(
@@ -81,10 +137,14 @@ export function buildActionPlanDocument(
   const updatesOf = new Map<string, DocumentUpdate[]>();
   for (const update of contents.updates) {
     const key = update.action_id ?? update.theme_id ?? '';
-    updatesOf.set(key, [...(updatesOf.get(key) ?? []), documentUpdate(update)]);
+    const list = updatesOf.get(key) ?? [];
+    list.push(documentUpdate(update));
+    updatesOf.set(key, list);
   }
+
   const actions: DocumentAction[] = contents.actions.map((action) => {
-    const target = parseTargetDate(action.target_text);
+    const target = effectiveTarget(action);
+    const updates = updatesOf.get(action.id) ?? [];
     return {
       ref: action.ref,
       title: action.title,
@@ -93,69 +153,108 @@ export function buildActionPlanDocument(
       owners: action.owners,
       progress: action.progress,
       futureActions: action.future_actions,
-      dates: action.revised_target_text
-        ? `${action.revised_target_text} (revised from ${action.target_text || 'no date'}${action.revised_reason ? `: ${action.revised_reason}` : ''})`
-        : action.target_text,
-      targetText: action.target_text,
-      targetStart: target.start,
-      targetEnd: target.end,
+      dates: datesAsShown(action),
+      targetStart: target.kind === 'date' ? target.start : null,
+      targetEnd: target.kind === 'date' ? target.end : null,
       status: action.status,
       statusLabel: statusLabels[action.status],
       rag: action.rag ? ragLabels[action.rag] : '',
-      overdue: isOverdue(effectiveTarget(action), action.status, generatedOn),
-      updates: updatesOf.get(action.id) ?? [],
+      updates,
+      listedUpdates: unsaidUpdates(updates, action.progress, action.future_actions),
     };
   });
-  const groups: ActionPlanDocument['groups'] = [];
-  // Actions without a theme come first: under a themed row, an empty theme cell reads as "the theme above".
+
+  // Actions without a theme come first: below a themed row, an empty theme cell would read as "the theme above".
+  const groups: ThemeGroup[] = [];
   for (const theme of [null, ...contents.themes.map((t) => t.title)]) {
     const inTheme = actions.filter((a) => a.theme === theme);
     if (inTheme.length > 0) groups.push({ theme, actions: inTheme });
   }
+
+  // A theme's merged cell holds only its title; whatever else it has (its lead, its own narrative and updates) is
+  // shown as a focus area, as the staff-survey document does. A theme with no actions is shown there too, so that
+  // nothing of the plan is missing from the document.
   const themesWithActions = new Set(actions.map((a) => a.theme));
   const focusAreas = contents.themes
     .filter(
       (t) =>
-        !themesWithActions.has(t.title) &&
-        (t.progress !== '' || t.future_actions !== '' || t.status !== null || updatesOf.has(t.id) || t.lead),
+        !themesWithActions.has(t.title) ||
+        t.lead !== null ||
+        t.status !== null ||
+        richTextToPlain(t.progress) !== '' ||
+        richTextToPlain(t.future_actions) !== '' ||
+        updatesOf.has(t.id),
     )
-    .map((t) => ({
-      title: t.title,
-      lead: t.lead ?? '',
-      status: t.status ? statusLabels[t.status] : '',
-      progress: t.progress,
-      futureActions: t.future_actions,
-      updates: updatesOf.get(t.id) ?? [],
-    }));
-  return {
-    title: contents.plan.title,
-    slug: contents.plan.slug,
-    marking: contents.plan.marking,
-    generatedOn,
-    hasRefs: actions.some((a) => a.ref !== ''),
-    hasThemes: actions.some((a) => a.theme !== null),
-    hasRag: actions.some((a) => a.rag !== ''),
-    groups,
-    focusAreas,
-  };
-}
+    .map((t): DocumentFocusArea => {
+      const updates = updatesOf.get(t.id) ?? [];
+      return {
+        title: t.title,
+        lead: t.lead ?? '',
+        status: t.status ? statusLabels[t.status] : '',
+        progress: t.progress,
+        futureActions: t.future_actions,
+        updates,
+        listedUpdates: unsaidUpdates(updates, t.progress, t.future_actions),
+      };
+    });
 
-/** The columns of the action table, as the staff-survey document names them. */
-export function actionColumns(doc: ActionPlanDocument): string[] {
-  return [
-    ...(doc.hasThemes ? ['Theme'] : []),
-    ...(doc.hasRefs ? ['Ref'] : []),
+  const columns: ActionPlanColumn[] = [
+    ...(actions.some((a) => a.theme !== null) ? (['Theme'] as const) : []),
+    ...(actions.some((a) => a.ref !== '') ? (['Ref'] as const) : []),
     'Action',
     'Owner',
     'Progress',
     'Future Planned Actions',
     'Dates for delivery',
     'Status',
-    ...(doc.hasRag ? ['RAG'] : []),
+    ...(actions.some((a) => a.rag !== '') ? (['RAG'] as const) : []),
   ];
+
+  return {
+    title: contents.plan.title,
+    slug: contents.plan.slug,
+    marking: contents.plan.marking,
+    generatedOn,
+    columns,
+    groups,
+    focusAreas,
+  };
 }
 
-/** An update as a dated line: "Update 7/8/21: words", oldest first, so the importer reads each back as an update. */
-export function updateLine(update: DocumentUpdate): string {
-  return `Update ${shortUkDate(update.effectiveOn)}: ${richTextToPlain(update.body).replace(/\s*\n\s*/g, ' ')}`;
+/**
+ * An action's cells as text, for the workbook and the CSV: owners separated by semicolons, lists numbered or
+ * bulleted, and the Progress cell followed by its listed updates, one dated line each.
+ */
+export function actionAsText(action: DocumentAction): Record<ActionPlanColumn, string> {
+  return {
+    Theme: action.theme ?? '',
+    Ref: action.ref,
+    Action: action.title,
+    Owner: action.owners.join('; '),
+    Progress: [richTextToCellText(action.progress), ...action.listedUpdates.map(updateLine)]
+      .filter(Boolean)
+      .join('\n'),
+    'Future Planned Actions': richTextToCellText(action.futureActions),
+    'Dates for delivery': action.dates,
+    Status: action.statusLabel,
+    RAG: action.rag,
+  };
+}
+
+/** A focus area's cells as plain text, in the columns of the action table. */
+export function focusAreaAsText(area: DocumentFocusArea): Partial<Record<ActionPlanColumn, string>> {
+  return {
+    Action: area.title,
+    Owner: area.lead,
+    Progress: [richTextToCellText(area.progress), ...area.listedUpdates.map(updateLine)]
+      .filter(Boolean)
+      .join('\n'),
+    'Future Planned Actions': richTextToCellText(area.futureActions),
+    Status: area.status,
+  };
+}
+
+/** Every action of the document in the order it shows them. */
+export function actionsInOrder(doc: ActionPlanDocument): DocumentAction[] {
+  return doc.groups.flatMap((g) => g.actions);
 }

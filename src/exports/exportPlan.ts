@@ -3,8 +3,9 @@ import type { Db } from '../db/connection.js';
 import { loadPlanContents } from '../plans/planContents.js';
 import { presentPlanExport } from '../plans/presenters.js';
 import { buildActionPlanDocument } from './actionPlanDocument.js';
-import { actionPlanToCsv, actionPlanToWorkbook } from './actionPlanSheets.js';
-import { actionPlanToWord } from './actionPlanWord.js';
+import { actionPlanToCsv } from './actionPlanCsv.js';
+import { actionPlanToDocx } from './actionPlanDocx.js';
+import { actionPlanToXlsx } from './actionPlanXlsx.js';
 
 export const planFormats = ['docx', 'xlsx', 'csv', 'json'] as const;
 export type PlanFormat = (typeof planFormats)[number];
@@ -25,9 +26,9 @@ export async function exportPlan(db: Db, slug: string, format: PlanFormat) {
   const doc = buildActionPlanDocument(contents);
   const bytes =
     format === 'docx'
-      ? await actionPlanToWord(doc)
+      ? await actionPlanToDocx(doc)
       : format === 'xlsx'
-        ? await actionPlanToWorkbook(doc)
+        ? await actionPlanToXlsx(doc)
         : format === 'csv'
           ? actionPlanToCsv(doc)
           : Buffer.from(JSON.stringify(presentPlanExport(contents), null, 2));

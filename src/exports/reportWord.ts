@@ -15,7 +15,15 @@ import {
 } from 'docx';
 import type { ReportAction, ReportModel } from '../reports/reportModel.js';
 import { richTextToWord } from './richTextToWord.js';
-import { columnWidths, mergedCell, pageSection, tableTextSize, textCell, textWidth } from './wordParts.js';
+import {
+  columnWidths,
+  documentStyles,
+  mergedCell,
+  pageSection,
+  tableTextSize,
+  textCell,
+  textWidth,
+} from './wordParts.js';
 
 const ragFill: Record<string, string> = { red: 'F4B6AE', amber: 'FFE08A', green: 'B9DFC8' };
 
@@ -156,6 +164,7 @@ export async function reportToWord(model: ReportModel): Promise<Buffer> {
   const document = new Document({
     creator: 'Headway',
     title: `${model.planTitle}: highlight report for ${model.period.text}`,
+    styles: documentStyles,
     sections: [
       pageSection(
         { marking: model.marking, landscape: false, generatedOn: model.generatedOn, title: model.planTitle },

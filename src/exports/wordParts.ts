@@ -1,4 +1,5 @@
-// The parts every Headway Word document shares: page set-up, the marking in header and footer, page numbers, cells.
+// The parts every Headway Word document shares: styles, page set-up, the marking in header and footer, page numbers,
+// table cells and column widths.
 import {
   AlignmentType,
   Footer,
@@ -11,6 +12,7 @@ import {
   TextRun,
   VerticalMergeType,
   WidthType,
+  type IPropertiesOptions,
   type ISectionOptions,
 } from 'docx';
 import { formatUkDate } from '../dates/ukDate.js';
@@ -23,6 +25,15 @@ export const tableTextSize = 20;
 const margin = 850;
 /** Text width inside the margins, in twentieths of a point, for A4 portrait and landscape. */
 export const textWidth = { portrait: 11906 - 2 * margin, landscape: 16838 - 2 * margin };
+
+/** Arial throughout, as board papers are, instead of Word's default serif. */
+export const documentStyles: IPropertiesOptions['styles'] = {
+  default: {
+    document: { run: { font: 'Arial', size: 22 } },
+    title: { run: { font: 'Arial', size: 40, bold: true }, paragraph: { spacing: { after: 120 } } },
+    heading2: { run: { font: 'Arial', size: 28, bold: true }, paragraph: { spacing: { after: 120 } } },
+  },
+};
 
 export function markingParagraph(marking: string): Paragraph {
   return new Paragraph({
@@ -81,6 +92,7 @@ export function textCell(
   });
 }
 
+/** A cell of rich text, followed by lines of plain text (such as dated updates), each a paragraph of its own. */
 export function richCell(html: string, width: number, extraLines: string[] = []): TableCell {
   return new TableCell({
     width: { size: width, type: WidthType.DXA },
@@ -89,7 +101,11 @@ export function richCell(html: string, width: number, extraLines: string[] = [])
         ? []
         : richTextToWord(html, { size: tableTextSize })),
       ...extraLines.map(
-        (line) => new Paragraph({ children: [new TextRun({ text: line, size: tableTextSize })] }),
+        (line) =>
+          new Paragraph({
+            spacing: { before: 60 },
+            children: [new TextRun({ text: line, size: tableTextSize })],
+          }),
       ),
     ],
   });
@@ -112,4 +128,35 @@ export function columnWidths(weights: number[], total: number): number[] {
   const widths = weights.map((w) => Math.floor((w / sum) * total));
   widths[widths.length - 1]! += total - widths.reduce((a, b) => a + b, 0);
   return widths;
+}
+
+/** Roughly how wide a line of 10 pt Arial is in a cell, in twentieths of a point, with the cell's side margins. */
+export function widthOfLine(characters: number): number {
+  return characters * 130 + 260;
+}
+
+/**
+ * Widths that give short columns (a reference, a status, an empty column) just the room they need and share the
+ * rest by weight among the columns of running text, summing to the text width exactly.
+ * `lines` are each column's header words and cell lines; `weights` the share of a column of running text.
+ */
+export function fittedColumnWidths(
+  columns: { words: string[]; lines: string[]; weight: number }[],
+  total: number,
+): number[] {
+  const shortest = 1800; // about 3 cm: a column whose longest line fits in this needs no more
+  const needs = columns.map((c) =>
+    widthOfLine(Math.max(0, ...c.words.map((w) => w.length), ...c.lines.map((l) => l.length))),
+  );
+  const fixed = needs.map((need) => (need <= shortest ? need : null));
+  const fixedTotal = fixed.reduce<number>((sum, w) => sum + (w ?? 0), 0);
+  const flexible = columns.flatMap((c, i) => (fixed[i] === null ? [c.weight] : []));
+  if (flexible.length === 0 || fixedTotal > total * 0.6)
+    return columnWidths(
+      columns.map((c) => c.weight),
+      total,
+    );
+  const shared = columnWidths(flexible, total - fixedTotal);
+  let next = 0;
+  return fixed.map((w) => w ?? shared[next++]!);
 }
