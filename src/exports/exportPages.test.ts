@@ -33,6 +33,15 @@ describeEachDatabase('plan downloads', (current) => {
     );
   });
 
+  it('shows the action plan as a page to print', async () => {
+    const res = await app.inject('/plans/staff-survey-2021/print');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatch(/<style nonce="[^"]+">/);
+    expect(res.body).toContain('Comms piece to raise awareness of Focus Group findings');
+    expect(res.body).toContain('NOT PROTECTIVELY MARKED');
+    expect((await app.inject('/plans/staff-survey-2021')).body).toContain('/plans/staff-survey-2021/print');
+  });
+
   it('answers an unknown plan with 404', async () => {
     expect((await app.inject('/plans/no-such-plan/export.docx')).statusCode).toBe(404);
   });

@@ -1,5 +1,7 @@
-// Downloads of a plan: the action-plan document as Word, Excel or CSV.
+// Downloads of a plan: the action-plan document as Word, Excel or CSV, and as a page to print.
 import type { FastifyInstance } from 'fastify';
+import { loadPlanContents } from '../plans/planContents.js';
+import { buildActionPlanDocument } from './actionPlanDocument.js';
 import { exportPlan, type PlanFormat } from './exportPlan.js';
 
 export async function exportPages(app: FastifyInstance): Promise<void> {
@@ -12,4 +14,9 @@ export async function exportPages(app: FastifyInstance): Promise<void> {
         .send(file.bytes);
     });
   }
+
+  app.get<{ Params: { slug: string } }>('/plans/:slug/print', async (request, reply) => {
+    const contents = await loadPlanContents(app.db.kysely, request.params.slug, { updates: 'all' });
+    return reply.render('exports/views/actionPlanPrint.njk', { doc: buildActionPlanDocument(contents) });
+  });
 }
