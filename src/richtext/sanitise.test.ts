@@ -60,6 +60,10 @@ describe('toRichText', () => {
 });
 
 describe('richTextToPlain', () => {
+  it('keeps a nested list on lines of its own', () => {
+    expect(richTextToPlain('<ul><li>Line tested<ul><li>evenings</li></ul></li></ul>')).toBe('Line tested\nevenings');
+  });
+
   it('gives the words without markup, one line per paragraph or item', () => {
     expect(richTextToPlain('<p>One &amp; two</p><ul><li>three</li></ul>')).toBe('One & two\nthree');
   });

@@ -93,7 +93,7 @@ const entities: Record<string, string> = {
  */
 export function richTextToPlain(html: string): string {
   return html
-    .replace(/<\/(p|li)>|<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|li)>|<br\s*\/?>|<(ul|ol)>/gi, '\n')
     .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, '')
     .replace(/<[^>]*>/g, '')
     .replace(/&(#x?[0-9a-f]+|[a-z0-9]+);/gi, (whole, name: string) => {
