@@ -61,7 +61,9 @@ describe('toRichText', () => {
 
 describe('richTextToPlain', () => {
   it('keeps a nested list on lines of its own', () => {
-    expect(richTextToPlain('<ul><li>Line tested<ul><li>evenings</li></ul></li></ul>')).toBe('Line tested\nevenings');
+    expect(richTextToPlain('<ul><li>Line tested<ul><li>evenings</li></ul></li></ul>')).toBe(
+      'Line tested\nevenings',
+    );
   });
 
   it('gives the words without markup, one line per paragraph or item', () => {
