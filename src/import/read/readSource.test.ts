@@ -127,6 +127,7 @@ describe('reading workbooks', () => {
     sheet.mergeCells('A5:A6');
     sheet.mergeCells('A7:D7');
     sheet.getCell('C8').value = 0.1 + 0.2;
+    sheet.headerFooter.oddFooter = '&COFFICIAL&RPage &P of &N';
     const bytes = Buffer.from(await workbook.xlsx.writeBuffer());
 
     const doc = await readSource('plan.xlsx', bytes, { sheet: 'Plan' });
@@ -139,6 +140,7 @@ describe('reading workbooks', () => {
     expect(rows[6]).toHaveLength(1);
     expect(rows[6]![0]!.colSpan).toBe(4);
     expect(rows[7]![2]!.text).toBe('0.3');
+    expect(doc.pageFurniture).toContain('OFFICIAL');
     expect((await readSource('plan.xlsx', bytes)).sheets?.chosen).toBe('Notes');
     expect(await refusal(readSource('plan.xlsx', bytes, { sheet: 'Nope' }))).toBe(
       'The workbook has no sheet called "Nope"; its sheets are: Notes, Plan',

@@ -233,6 +233,9 @@ export async function readXlsx(
   let raw: string | null = null;
   let inline: StringCollector | null = null;
   const merges: [string, string][] = [];
+  // Printed page headers and footers ("&CNOT PROTECTIVELY MARKED"), where a workbook states its marking.
+  const furniture: string[] = [];
+  let headerText: string | null = null;
   const keep = (r: number, column: number, value: SharedString) => {
     const text = value.text.replace(/\r\n?/g, '\n').trim();
     if (text === '' || !r || !column || r > 1_048_576 || column > 16_384) return;
@@ -257,13 +260,21 @@ export async function readXlsx(
       else if (name === 'mergeCell') {
         const [from, to] = (attributes.ref ?? '').split(':');
         if (from && to) merges.push([from, to]);
-      }
+      } else if (/^(odd|even|first)(Header|Footer)$/.test(name)) headerText = '';
     },
     text(text) {
       if (inline) inline.characters(text);
       else if (raw !== null) raw += text;
+      else if (headerText !== null) headerText += text;
     },
     close(name) {
+      if (headerText !== null && /^(odd|even|first)(Header|Footer)$/.test(name)) {
+        // &L, &C and &R start the left, centre and right parts; other &-codes are fields and fonts.
+        for (const piece of headerText.split(/&[LCR]/))
+          furniture.push(piece.replace(/&"[^"]*"|&[A-Za-z]|&\d+/g, '').trim());
+        headerText = null;
+        return;
+      }
       if (inline && name !== 'is' && name !== 'c') return inline.close(name);
       if (name !== 'c' || !cellAttributes) return;
       const reference = /^[A-Z]+\d+$/.test(cellAttributes.r ?? '') ? cellAttributes.r! : null;
@@ -331,7 +342,7 @@ export async function readXlsx(
     kind: 'xlsx',
     fileName,
     blocks: rows.length > 0 ? [{ type: 'table', rows }] : [],
-    pageFurniture: [],
+    pageFurniture: [...new Set(furniture.filter(Boolean))],
     sheets: { names, chosen: sheet.name },
   };
 }
