@@ -1,7 +1,7 @@
 // A programme manager's journey through the staff-survey plan in a real Chromium.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser, startDemoServer, type DemoServer } from './support.js';
+import { browserAvailable, launchBrowser, signIn, startDemoServer, type DemoServer } from './support.js';
 
 describe.runIf(browserAvailable())('journey: filter, update and edit an action in Chromium', () => {
   let server: DemoServer;
@@ -20,7 +20,7 @@ describe.runIf(browserAvailable())('journey: filter, update and edit an action i
   it('filters to Ongoing, posts a dated update that completes an action, and refuses a stale edit from a second tab', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${server.url}/plans`);
+    await signIn(page, server);
     await page.getByRole('link', { name: 'Staff Survey - Action Plan' }).click();
     await expect
       .poll(() => page.getByRole('heading', { level: 1 }).textContent())

@@ -1,11 +1,11 @@
 // Builds the Headway app: one line per concern, then the routes, then errors. Building never listens.
+import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { actionPages } from './actions/actionPages.js';
 import { registerApi } from './api/registerApi.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connection.js';
-import type { Actor } from './history/recordChange.js';
 import { exportPages } from './exports/exportPages.js';
 import { importPages } from './import/importPages.js';
 import { ownerPages } from './owners/ownerPages.js';
@@ -13,7 +13,8 @@ import { planPages } from './plans/planPages.js';
 import { reportPages } from './reports/reportPages.js';
 import { themePages } from './themes/themePages.js';
 import { updatePages } from './updates/updatePages.js';
-import { currentActor } from './web/currentActor.js';
+import { signInPages } from './signin/signInPages.js';
+import { setUpAccess } from './web/access.js';
 import { setUpErrorHandling } from './web/errorHandler.js';
 import { healthRoutes } from './web/health.js';
 import { setUpPages } from './web/pages.js';
@@ -23,9 +24,6 @@ declare module 'fastify' {
   interface FastifyInstance {
     db: Db;
     config: Config;
-  }
-  interface FastifyRequest {
-    actor: Actor;
   }
 }
 
@@ -45,18 +43,17 @@ export async function buildApp({ db, config, logger = false }: AppOptions): Prom
   });
   app.decorate('db', db);
   app.decorate('config', config);
-  app.decorateRequest('actor', null as unknown as Actor);
-  app.addHook('onRequest', async (request) => {
-    request.actor = currentActor(request, config);
-  });
 
   await setUpWebSecurity(app);
+  await app.register(cookie);
+  await app.register(setUpAccess);
   await app.register(formbody);
   await setUpPages(app);
   setUpErrorHandling(app);
   await registerApi(app);
 
   await app.register(healthRoutes);
+  await app.register(signInPages);
   await app.register(planPages);
   await app.register(themePages);
   await app.register(actionPages);

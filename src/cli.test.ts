@@ -79,9 +79,12 @@ describe('server', () => {
       const health = await fetch(`${server.url}/healthz`);
       expect(health.status).toBe(200);
       expect(await health.json()).toEqual({ status: 'ok', database: 'sqlite' });
-      const plans = await fetch(`${server.url}/plans`);
-      expect(await plans.text()).toContain('There are no plans yet');
-      expect(plans.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      const plans = await fetch(`${server.url}/plans`, { redirect: 'manual' });
+      expect(plans.status).toBe(303);
+      expect(plans.headers.get('location')).toBe('/sign-in?returnTo=%2Fplans');
+      const signIn = await fetch(`${server.url}/sign-in`);
+      expect(await signIn.text()).toContain('No one has an account yet');
+      expect(signIn.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     } finally {
       await server.close();
     }

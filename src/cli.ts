@@ -6,7 +6,12 @@ import { parseArgs } from 'node:util';
 import { ConfigError, readConfig, type Config } from './config.js';
 import { openDatabase } from './db/connection.js';
 import { migrateToLatest } from './db/migrations.js';
+import { ensureDemoAccounts, type DemoAccount } from './demo/demoAccounts.js';
 import { loadDemo } from './demo/loadDemo.js';
+import { inTransaction } from './db/transaction.js';
+import { userCommand, userUsage } from './people/userCommand.js';
+import { countUsers } from './people/users.js';
+import { createPasswordLink } from './signin/passwordLinks.js';
 import { exportCommand, exportUsage } from './exports/exportCommand.js';
 import { reportCommand, reportUsage } from './reports/reportCommand.js';
 import { importCommand, importUsage } from './import/importCommand.js';
@@ -27,6 +32,8 @@ Commands:
                                 write plan SLUG as the action-plan document (Word, Excel, CSV) or as JSON
   ${reportUsage}
                                 write the highlight report for a period, drafting one if there is none
+  ${userUsage}
+                                add a user and print a one-time link for them to choose a password
 
 The database is DATABASE_URL: a file path for SQLite (default ./data/headway.db) or a postgres:// URL.`;
 
@@ -54,26 +61,37 @@ async function migrate(config: Config): Promise<void> {
   }
 }
 
-async function demo(config: Config): Promise<void> {
+async function demo(config: Config, withAccounts = false): Promise<DemoAccount[]> {
   const db = openDatabase(config.databaseUrl);
   try {
     await migrateToLatest(db);
     const { created, skipped } = await loadDemo(db, { name: 'Headway demo' });
     for (const slug of created) console.log(`Loaded sample plan ${slug}`);
     for (const slug of skipped) console.log(`Sample plan ${slug} is already there; left as it is`);
+    return withAccounts ? await ensureDemoAccounts(db) : [];
   } finally {
     await db.close();
   }
 }
 
 async function serve(config: Config, withDemo: boolean): Promise<void> {
-  if (withDemo) await demo(config);
+  const accounts = withDemo ? await demo(config, true) : [];
   const server = await startServer(config);
-  console.log(`\nHeadway is running at ${server.url}/`);
-  console.log(
-    'No sign-in is needed yet: open the address in a browser. Changes are recorded as',
-    JSON.stringify(config.actorName),
-  );
+  const base = config.publicUrl ?? server.url;
+  console.log(`\nHeadway is running at ${base}/`);
+  if (accounts.length > 0) {
+    console.log('Sign in with one of the demo accounts (their passwords change at every start):');
+    for (const account of accounts)
+      console.log(`  ${account.email}  password: ${account.password}  (${account.role})`);
+  } else if ((await countUsers(server.db)) === 0) {
+    const secret = await inTransaction(server.db, (trx) => createPasswordLink(trx, null, 24));
+    console.log(
+      'No one has an account yet. Create the first administrator at this link (it works once, for 24 hours):',
+    );
+    console.log(`  ${base}/setup/${secret}`);
+  } else {
+    console.log('Sign in with your e-mail address and password.');
+  }
   console.log('Press Ctrl+C to stop.\n');
 }
 
@@ -99,6 +117,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         return await exportCommand(rest, readConfig(env));
       case 'report':
         return await reportCommand(rest, readConfig(env));
+      case 'user':
+        return await userCommand(rest, readConfig(env));
       case undefined:
       case 'help':
       case '--help':

@@ -5,8 +5,14 @@ export interface Config {
   host: string;
   databaseUrl: string;
   logLevel: string;
-  /** The name changes are recorded under until sign-in arrives. */
+  /** The name the command line's changes are recorded under (web changes carry the signed-in user). */
   actorName: string;
+  /** A session ends after this many minutes without a request (HEADWAY_SESSION_IDLE_MINUTES, default 60). */
+  sessionIdleMinutes: number;
+  /** And after this many hours however active (HEADWAY_SESSION_MAX_HOURS, default 12). */
+  sessionMaxHours: number;
+  /** The address people reach Headway at, for links printed by the command line (HEADWAY_PUBLIC_URL). */
+  publicUrl: string | undefined;
   /** The largest file the importer takes, in bytes (HEADWAY_IMPORT_MAX_MB, default 20). */
   importMaxBytes: number;
 }
@@ -33,6 +39,23 @@ function importLimit(value: string | undefined): number {
   return Math.round(megabytes * 1024 * 1024);
 }
 
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
+  const value = env[name]?.trim();
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new ConfigError(`${name} must be a whole number from 1 to ${max}, not "${value}"`);
+  return n;
+}
+
+function publicUrl(value: string | undefined): string | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  if (!/^https?:\/\/[^\s/]+/i.test(text))
+    throw new ConfigError(`HEADWAY_PUBLIC_URL must be an http:// or https:// address, not "${text}"`);
+  return text.replace(/\/+$/, '');
+}
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -52,6 +75,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel,
     actorName: env.HEADWAY_ACTOR?.trim() || 'Programme manager',
     importMaxBytes: importLimit(env.HEADWAY_IMPORT_MAX_MB),
+    sessionIdleMinutes: wholeNumber(env, 'HEADWAY_SESSION_IDLE_MINUTES', 60, 24 * 60),
+    sessionMaxHours: wholeNumber(env, 'HEADWAY_SESSION_MAX_HOURS', 12, 24 * 30),
+    publicUrl: publicUrl(env.HEADWAY_PUBLIC_URL),
     ...overrides,
   };
 }

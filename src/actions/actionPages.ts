@@ -152,6 +152,7 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { slug: string }; Querystring: { themeId?: string } }>(
     '/plans/:slug/actions/new',
+    { config: { access: 'plan:manage' } },
     async (request, reply) => {
       const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
       return renderActionForm(reply, plan, {
@@ -162,26 +163,31 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post<{ Params: { slug: string }; Body: FormBody }>('/plans/:slug/actions', async (request, reply) => {
-    const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
-    try {
-      const action = await inTransaction(app.db, (trx) =>
-        createAction(trx, request.actor, plan.id, actionInputFrom(request.body)),
-      );
-      return reply.redirect(withNotice(`/plans/${plan.slug}/actions/${action.id}`, 'action-saved'), 303);
-    } catch (error) {
-      if (!(error instanceof InvalidInputError)) throw error;
-      return renderActionForm(reply.status(400), plan, {
-        title: 'Add an action',
-        form: request.body,
-        errors: error.fieldErrors,
-        action: `/plans/${plan.slug}/actions`,
-      });
-    }
-  });
+  app.post<{ Params: { slug: string }; Body: FormBody }>(
+    '/plans/:slug/actions',
+    { config: { access: 'plan:manage' } },
+    async (request, reply) => {
+      const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+      try {
+        const action = await inTransaction(app.db, (trx) =>
+          createAction(trx, request.actor, plan.id, actionInputFrom(request.body)),
+        );
+        return reply.redirect(withNotice(`/plans/${plan.slug}/actions/${action.id}`, 'action-saved'), 303);
+      } catch (error) {
+        if (!(error instanceof InvalidInputError)) throw error;
+        return renderActionForm(reply.status(400), plan, {
+          title: 'Add an action',
+          form: request.body,
+          errors: error.fieldErrors,
+          action: `/plans/${plan.slug}/actions`,
+        });
+      }
+    },
+  );
 
   app.get<{ Params: ActionParams; Querystring: { notice?: string } }>(
     '/plans/:slug/actions/:actionId',
+    { config: { access: 'plan:read' } },
     async (request, reply) => {
       const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
       return renderAction(reply, plan, request.params.actionId, { notice: noticeText(request.query.notice) });
@@ -190,6 +196,7 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
 
   app.post<{ Params: ActionParams; Body: FormBody }>(
     '/plans/:slug/actions/:actionId/updates',
+    { config: { access: 'plan:contribute' } },
     async (request, reply) => {
       const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
       const result = await postUpdateFromForm(app, request, plan.id, { actionId: request.params.actionId });
@@ -205,19 +212,24 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: ActionParams }>('/plans/:slug/actions/:actionId/edit', async (request, reply) => {
-    const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
-    const action = await findAction(app.db.kysely, plan.id, request.params.actionId);
-    return renderActionForm(reply, plan, {
-      title: 'Edit action',
-      form: actionForm(action),
-      action: `/plans/${plan.slug}/actions/${action.id}/edit`,
-      cancel: `/plans/${plan.slug}/actions/${action.id}`,
-    });
-  });
+  app.get<{ Params: ActionParams }>(
+    '/plans/:slug/actions/:actionId/edit',
+    { config: { access: 'plan:manage' } },
+    async (request, reply) => {
+      const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+      const action = await findAction(app.db.kysely, plan.id, request.params.actionId);
+      return renderActionForm(reply, plan, {
+        title: 'Edit action',
+        form: actionForm(action),
+        action: `/plans/${plan.slug}/actions/${action.id}/edit`,
+        cancel: `/plans/${plan.slug}/actions/${action.id}`,
+      });
+    },
+  );
 
   app.post<{ Params: ActionParams; Body: FormBody }>(
     '/plans/:slug/actions/:actionId/edit',
+    { config: { access: 'plan:manage' } },
     async (request, reply) => {
       const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
       const { actionId } = request.params;
@@ -259,20 +271,25 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: ActionParams }>('/plans/:slug/actions/:actionId/delete', async (request, reply) => {
-    const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
-    const action = await findAction(app.db.kysely, plan.id, request.params.actionId);
-    return reply.render('actions/views/actionDelete.njk', {
-      title: 'Delete action',
-      plan,
-      action,
-      marking: plan.marking,
-      breadcrumbs: crumbs(plan),
-    });
-  });
+  app.get<{ Params: ActionParams }>(
+    '/plans/:slug/actions/:actionId/delete',
+    { config: { access: 'plan:manage' } },
+    async (request, reply) => {
+      const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+      const action = await findAction(app.db.kysely, plan.id, request.params.actionId);
+      return reply.render('actions/views/actionDelete.njk', {
+        title: 'Delete action',
+        plan,
+        action,
+        marking: plan.marking,
+        breadcrumbs: crumbs(plan),
+      });
+    },
+  );
 
   app.post<{ Params: ActionParams; Body: FormBody }>(
     '/plans/:slug/actions/:actionId/delete',
+    { config: { access: 'plan:manage' } },
     async (request, reply) => {
       const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
       const action = await findAction(app.db.kysely, plan.id, request.params.actionId);
@@ -285,6 +302,7 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
 
   app.post<{ Params: ActionParams; Body: FormBody }>(
     '/plans/:slug/actions/:actionId/move',
+    { config: { access: 'plan:manage' } },
     async (request, reply) => {
       const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
       const direction = formText(request.body, 'direction') === 'down' ? 'down' : 'up';

@@ -47,6 +47,7 @@ export async function actionRoutes(plain: FastifyInstance): Promise<void> {
   app.get(
     '/plans/:slug/actions',
     {
+      config: { access: 'plan:read' },
       schema: {
         tags: ['actions'],
         summary: "List a plan's actions in plan order, filtered as on the plan page",
@@ -71,6 +72,7 @@ export async function actionRoutes(plain: FastifyInstance): Promise<void> {
   app.post(
     '/plans/:slug/actions',
     {
+      config: { access: 'plan:manage' },
       schema: {
         tags: ['actions'],
         summary: 'Add an action at the end of the plan',
@@ -94,6 +96,7 @@ export async function actionRoutes(plain: FastifyInstance): Promise<void> {
   app.get(
     '/plans/:slug/actions/:actionId',
     {
+      config: { access: 'plan:read' },
       schema: {
         tags: ['actions'],
         summary: 'Read an action with its updates, newest first',
@@ -110,6 +113,7 @@ export async function actionRoutes(plain: FastifyInstance): Promise<void> {
   app.patch(
     '/plans/:slug/actions/:actionId',
     {
+      config: { access: 'plan:manage' },
       schema: {
         tags: ['actions'],
         summary: 'Change an action; send the version you started from',
@@ -134,6 +138,7 @@ export async function actionRoutes(plain: FastifyInstance): Promise<void> {
   app.post(
     '/plans/:slug/actions/:actionId/move',
     {
+      config: { access: 'plan:manage' },
       schema: {
         tags: ['actions'],
         summary: 'Move an action one place up or down within its theme',
@@ -154,6 +159,7 @@ export async function actionRoutes(plain: FastifyInstance): Promise<void> {
   app.delete(
     '/plans/:slug/actions/:actionId',
     {
+      config: { access: 'plan:manage' },
       schema: {
         tags: ['actions'],
         summary: 'Delete an action and its updates (the history keeps both)',

@@ -15,6 +15,7 @@ import {
   StatusSchema,
   page,
 } from './schemas.js';
+import { readablePlans } from '../web/access.js';
 
 const OwnerSummarySchema = Type.Composite([
   OwnerSchema,
@@ -46,8 +47,8 @@ export async function ownerRoutes(plain: FastifyInstance): Promise<void> {
   const app = typed(plain);
   const db = app.db;
 
-  async function ownerDetail(ownerId: string) {
-    const { owner, actions, themes } = await ownerWithWork(db.kysely, ownerId);
+  async function ownerDetail(ownerId: string, readable: Set<string> | 'all') {
+    const { owner, actions, themes } = await ownerWithWork(db.kysely, ownerId, readable);
     return {
       ...presentOwner(owner),
       actions: actions.map(({ id, title, status, planSlug, planTitle }) => ({
@@ -64,6 +65,7 @@ export async function ownerRoutes(plain: FastifyInstance): Promise<void> {
   app.get(
     '/owners',
     {
+      config: { access: 'signed-in' },
       schema: {
         tags: ['owners'],
         summary: 'List owners by name, with how many actions each holds',
@@ -93,6 +95,7 @@ export async function ownerRoutes(plain: FastifyInstance): Promise<void> {
   app.post(
     '/owners',
     {
+      config: { access: 'create-plans' },
       schema: {
         tags: ['owners'],
         summary: 'Add a person or team to the directory',
@@ -105,13 +108,14 @@ export async function ownerRoutes(plain: FastifyInstance): Promise<void> {
       return reply
         .status(201)
         .header('location', `/api/v1/owners/${owner.id}`)
-        .send(await ownerDetail(owner.id));
+        .send(await ownerDetail(owner.id, await readablePlans(request)));
     },
   );
 
   app.get(
     '/owners/:ownerId',
     {
+      config: { access: 'signed-in' },
       schema: {
         tags: ['owners'],
         summary: 'Read an owner with the actions they own and the themes they lead',
@@ -119,12 +123,13 @@ export async function ownerRoutes(plain: FastifyInstance): Promise<void> {
         response: responses(OwnerDetailSchema),
       },
     },
-    async (request) => ownerDetail(request.params.ownerId),
+    async (request) => ownerDetail(request.params.ownerId, await readablePlans(request)),
   );
 
   app.patch(
     '/owners/:ownerId',
     {
+      config: { access: 'create-plans' },
       schema: {
         tags: ['owners'],
         summary: "Change an owner's name, kind or e-mail address",
@@ -135,13 +140,14 @@ export async function ownerRoutes(plain: FastifyInstance): Promise<void> {
     },
     async (request) => {
       await inTransaction(db, (trx) => updateOwner(trx, request.actor, request.params.ownerId, request.body));
-      return ownerDetail(request.params.ownerId);
+      return ownerDetail(request.params.ownerId, await readablePlans(request));
     },
   );
 
   app.delete(
     '/owners/:ownerId',
     {
+      config: { access: 'create-plans' },
       schema: {
         tags: ['owners'],
         summary: 'Remove an owner; their actions stay, without this owner',

@@ -18,6 +18,7 @@ import {
   SlugParams,
   page,
 } from './schemas.js';
+import { readablePlans } from '../web/access.js';
 
 export async function planRoutes(plain: FastifyInstance): Promise<void> {
   const app = typed(plain);
@@ -37,6 +38,7 @@ export async function planRoutes(plain: FastifyInstance): Promise<void> {
   app.get(
     '/plans',
     {
+      config: { access: 'signed-in' },
       schema: {
         tags: ['plans'],
         summary: 'List plans with their actions counted by status',
@@ -45,7 +47,11 @@ export async function planRoutes(plain: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const plans = await listPlans(db.kysely, request.query.q?.trim() || undefined);
+      const plans = await listPlans(
+        db.kysely,
+        request.query.q?.trim() || undefined,
+        await readablePlans(request),
+      );
       return paginate(
         plans.map((plan) => ({ ...presentPlan(plan), counts: plan.counts, total: plan.total })),
         request.query,
@@ -56,6 +62,7 @@ export async function planRoutes(plain: FastifyInstance): Promise<void> {
   app.post(
     '/plans',
     {
+      config: { access: 'create-plans' },
       schema: {
         tags: ['plans'],
         summary: 'Create a plan',
@@ -75,6 +82,7 @@ export async function planRoutes(plain: FastifyInstance): Promise<void> {
   app.get(
     '/plans/:slug',
     {
+      config: { access: 'plan:read' },
       schema: {
         tags: ['plans'],
         summary: 'Read a plan with its horizons and counts',
@@ -88,6 +96,7 @@ export async function planRoutes(plain: FastifyInstance): Promise<void> {
   app.patch(
     '/plans/:slug',
     {
+      config: { access: 'plan:manage' },
       schema: {
         tags: ['plans'],
         summary: 'Change a plan; send the version you started from',
@@ -111,6 +120,7 @@ export async function planRoutes(plain: FastifyInstance): Promise<void> {
   app.delete(
     '/plans/:slug',
     {
+      config: { access: 'plan:manage' },
       schema: {
         tags: ['plans'],
         summary: 'Delete a plan and everything in it (the history keeps a copy)',
@@ -130,6 +140,7 @@ export async function planRoutes(plain: FastifyInstance): Promise<void> {
   app.get(
     '/plans/:slug/export.json',
     {
+      config: { access: 'plan:read' },
       schema: {
         tags: ['plans'],
         summary: 'The whole plan: themes, actions, updates and owners, in the headway.plan interchange shape',

@@ -38,7 +38,9 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
     staticCSP: true,
     uiConfig: { deepLinking: false, defaultModelsExpandDepth: 0 },
   });
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { config: { access: 'signed-in' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
 
   await app.register(
     async (v1) => {

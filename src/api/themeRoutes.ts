@@ -36,6 +36,7 @@ export async function themeRoutes(plain: FastifyInstance): Promise<void> {
   app.get(
     '/plans/:slug/themes',
     {
+      config: { access: 'plan:read' },
       schema: {
         tags: ['themes'],
         summary: "List a plan's themes in order",
@@ -53,6 +54,7 @@ export async function themeRoutes(plain: FastifyInstance): Promise<void> {
   app.post(
     '/plans/:slug/themes',
     {
+      config: { access: 'plan:manage' },
       schema: {
         tags: ['themes'],
         summary: 'Add a theme at the end of the plan',
@@ -74,6 +76,7 @@ export async function themeRoutes(plain: FastifyInstance): Promise<void> {
   app.get(
     '/plans/:slug/themes/:themeId',
     {
+      config: { access: 'plan:read' },
       schema: {
         tags: ['themes'],
         summary: 'Read a theme with its updates, newest first',
@@ -90,6 +93,7 @@ export async function themeRoutes(plain: FastifyInstance): Promise<void> {
   app.patch(
     '/plans/:slug/themes/:themeId',
     {
+      config: { access: 'plan:manage' },
       schema: {
         tags: ['themes'],
         summary: 'Change a theme; send the version you started from',
@@ -114,6 +118,7 @@ export async function themeRoutes(plain: FastifyInstance): Promise<void> {
   app.post(
     '/plans/:slug/themes/:themeId/move',
     {
+      config: { access: 'plan:manage' },
       schema: {
         tags: ['themes'],
         summary: 'Move a theme one place up or down',
@@ -135,6 +140,7 @@ export async function themeRoutes(plain: FastifyInstance): Promise<void> {
   app.delete(
     '/plans/:slug/themes/:themeId',
     {
+      config: { access: 'plan:manage' },
       schema: {
         tags: ['themes'],
         summary: 'Delete a theme and its own updates; its actions stay in the plan, without a theme',

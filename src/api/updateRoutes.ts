@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { inTransaction } from '../db/transaction.js';
 import { findPlanBySlug } from '../plans/planCommands.js';
+import { assertMayContribute } from '../web/access.js';
 import { presentUpdate } from '../plans/presenters.js';
 import {
   deleteUpdate,
@@ -40,6 +41,7 @@ export async function updateRoutes(plain: FastifyInstance): Promise<void> {
     app.get(
       `/plans/:slug/${path}/updates`,
       {
+        config: { access: 'plan:read' },
         schema: {
           tags: ['updates'],
           summary: `List the updates on ${what}, newest first`,
@@ -59,6 +61,7 @@ export async function updateRoutes(plain: FastifyInstance): Promise<void> {
     app.post(
       `/plans/:slug/${path}/updates`,
       {
+        config: { access: 'plan:contribute' },
         schema: {
           tags: ['updates'],
           summary: `Post a dated update on ${what}; statusChange also moves its status`,
@@ -70,6 +73,7 @@ export async function updateRoutes(plain: FastifyInstance): Promise<void> {
       async (request, reply) => {
         const plan = await findPlanBySlug(db.kysely, request.params.slug);
         const subject = subjectOf(request.params as Record<string, string>);
+        await assertMayContribute(request, subject);
         const update = await inTransaction(db, (trx) =>
           postUpdate(trx, request.actor, plan.id, subject, request.body),
         );
@@ -84,6 +88,7 @@ export async function updateRoutes(plain: FastifyInstance): Promise<void> {
   app.get(
     '/plans/:slug/updates/:updateId',
     {
+      config: { access: 'plan:read' },
       schema: {
         tags: ['updates'],
         summary: 'Read an update',
@@ -100,6 +105,7 @@ export async function updateRoutes(plain: FastifyInstance): Promise<void> {
   app.patch(
     '/plans/:slug/updates/:updateId',
     {
+      config: { access: 'plan:contribute' },
       schema: {
         tags: ['updates'],
         summary: "Correct an update's date, author or text; send the version you started from",
@@ -112,6 +118,7 @@ export async function updateRoutes(plain: FastifyInstance): Promise<void> {
       const plan = await findPlanBySlug(db.kysely, request.params.slug);
       const { version, ...input } = request.body;
       const { updateId } = request.params;
+      await assertMayContribute(request, await findUpdate(db.kysely, plan.id, updateId));
       const saved = await presentingConflict(
         () => inTransaction(db, (trx) => editUpdate(trx, request.actor, plan.id, updateId, version, input)),
         () => findUpdate(db.kysely, plan.id, updateId),
@@ -124,6 +131,7 @@ export async function updateRoutes(plain: FastifyInstance): Promise<void> {
   app.delete(
     '/plans/:slug/updates/:updateId',
     {
+      config: { access: 'plan:contribute' },
       schema: {
         tags: ['updates'],
         summary: 'Delete an update (a status it moved stays moved; the history keeps the update)',
@@ -133,6 +141,7 @@ export async function updateRoutes(plain: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const plan = await findPlanBySlug(db.kysely, request.params.slug);
+      await assertMayContribute(request, await findUpdate(db.kysely, plan.id, request.params.updateId));
       await inTransaction(db, (trx) => deleteUpdate(trx, request.actor, plan.id, request.params.updateId));
       return reply.status(204).send();
     },

@@ -235,6 +235,105 @@ function migrations(dialect: DialectName): Record<string, Migration> {
           await db.schema.alterTable('reports').dropColumn(column).execute();
       },
     },
+    '004-people-and-sign-in': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('users')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('email', 'text', (c) => c.notNull().unique())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('password_hash', 'text')
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('owner_id', 'text', (c) => c.references('owners.id').onDelete('set null'))
+          .addColumn('disabled_at', 'text')
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('users_owner').on('users').column('owner_id').execute();
+
+        await db.schema
+          .createTable('plan_members')
+          .addColumn('plan_id', 'text', (c) => c.notNull().references('plans.id').onDelete('cascade'))
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('plan_members_pk', ['plan_id', 'user_id'])
+          .execute();
+        await db.schema.createIndex('plan_members_user').on('plan_members').column('user_id').execute();
+
+        await db.schema
+          .createTable('sessions')
+          .addColumn('id_hash', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('last_seen_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('address', 'text', (c) => c.notNull().defaultTo(''))
+          .execute();
+        await db.schema.createIndex('sessions_user').on('sessions').column('user_id').execute();
+
+        await db.schema
+          .createTable('api_tokens')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('access', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('last_used_at', 'text')
+          .addColumn('revoked_at', 'text')
+          .execute();
+        await db.schema.createIndex('api_tokens_user').on('api_tokens').column('user_id').execute();
+
+        await db.schema
+          .createTable('sign_in_failures')
+          .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
+            dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          )
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('email', 'text', (c) => c.notNull())
+          .addColumn('address', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('sign_in_failures_email')
+          .on('sign_in_failures')
+          .columns(['email', 'at'])
+          .execute();
+        await db.schema
+          .createIndex('sign_in_failures_address')
+          .on('sign_in_failures')
+          .columns(['address', 'at'])
+          .execute();
+
+        await db.schema
+          .createTable('password_links')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.references('users.id').onDelete('cascade'))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('used_at', 'text')
+          .execute();
+
+        await db.schema.alterTable('history').addColumn('actor_id', 'text').execute();
+        await db.schema.createIndex('history_actor').on('history').columns(['actor_id', 'at']).execute();
+        await db.schema.alterTable('pending_imports').addColumn('user_id', 'text').execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.alterTable('pending_imports').dropColumn('user_id').execute();
+        await db.schema.dropIndex('history_actor').execute();
+        await db.schema.alterTable('history').dropColumn('actor_id').execute();
+        for (const table of [
+          'password_links',
+          'sign_in_failures',
+          'api_tokens',
+          'sessions',
+          'plan_members',
+          'users',
+        ])
+          await db.schema.dropTable(table).ifExists().execute();
+      },
+    },
   };
 }
 

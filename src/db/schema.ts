@@ -105,15 +105,31 @@ export interface HistoryTable {
   id: Generated<number>;
   at: string;
   actor: string;
-  record_type: 'plan' | 'horizon' | 'theme' | 'action' | 'update' | 'owner' | 'report';
+  /** The signed-in user who made the change, when there was one (null for the CLI and the demo loader). */
+  actor_id: string | null;
+  record_type:
+    | 'plan'
+    | 'horizon'
+    | 'theme'
+    | 'action'
+    | 'update'
+    | 'owner'
+    | 'report'
+    | 'user'
+    | 'plan_member'
+    | 'api_token';
   record_id: string;
   plan_id: string | null;
-  change: 'create' | 'update' | 'delete';
+  /** What happened; the security events (sign-in, tokens, roles) have their own words so an administrator can find them. */
+  change: HistoryChange;
   before_json: string | null;
   after_json: string | null;
   /** Where the change came from besides the person, e.g. "import: staff-survey.docx"; '' for the pages and API. */
   source: Generated<string>;
 }
+
+export type HistoryChange =
+  'create' | 'update' | 'delete' | 'sign-in' | 'sign-in-failed' | 'sign-out' | 'role-change' | 'token-use';
 
 export type ReportStatus = 'draft' | 'published' | 'superseded';
 
@@ -149,7 +165,80 @@ export interface PendingImportTable {
   /** Column mappings chosen by hand, by normalised header text. */
   columns_json: string;
   actor: string;
+  /** The user who uploaded the file: only they can review, save or cancel it. */
+  user_id: string | null;
   created_at: string;
+}
+
+/** Administrator: everything. Plan manager: may create plans (and manages those it is given). Others: only what plans give them. */
+export type UserRole = 'admin' | 'manager' | 'contributor' | 'viewer';
+/** What a user may do in one plan. */
+export type PlanRole = 'manager' | 'contributor' | 'viewer';
+
+export interface UserTable {
+  id: string;
+  /** Lower-cased; sign-in and single sign-on match on it. */
+  email: string;
+  name: string;
+  /** argon2id; null for a user who signs in only through single sign-on or has not set one yet. */
+  password_hash: string | null;
+  role: UserRole;
+  /** The person or team in the owners directory that this user is, so "my actions" and owner rights follow. */
+  owner_id: string | null;
+  disabled_at: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PlanMemberTable {
+  plan_id: string;
+  user_id: string;
+  role: PlanRole;
+  created_at: string;
+}
+
+export interface SessionTable {
+  /** SHA-256 of the cookie's value: the database never holds a usable session id. */
+  id_hash: string;
+  user_id: string;
+  created_at: string;
+  last_seen_at: string;
+  /** The absolute end, however active the session. */
+  expires_at: string;
+  address: string;
+}
+
+export type TokenAccess = 'read' | 'write';
+
+export interface ApiTokenTable {
+  id: string;
+  user_id: string;
+  name: string;
+  /** SHA-256 of the token: it is shown once and never stored. */
+  token_hash: string;
+  access: TokenAccess;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface SignInFailureTable {
+  id: Generated<number>;
+  at: string;
+  /** The e-mail address tried, lower-cased, and where from: the two things sign-in limits count by. */
+  email: string;
+  address: string;
+}
+
+export interface PasswordLinkTable {
+  /** SHA-256 of the link's secret part. */
+  token_hash: string;
+  /** Null for the link that creates the first administrator on a fresh install. */
+  user_id: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
 }
 
 export interface Database {
@@ -163,6 +252,12 @@ export interface Database {
   history: HistoryTable;
   reports: ReportTable;
   pending_imports: PendingImportTable;
+  users: UserTable;
+  plan_members: PlanMemberTable;
+  sessions: SessionTable;
+  api_tokens: ApiTokenTable;
+  sign_in_failures: SignInFailureTable;
+  password_links: PasswordLinkTable;
 }
 
 export type PlanRow = Selectable<PlanTable>;
@@ -175,5 +270,7 @@ export type UpdateRow = Selectable<UpdateTable>;
 export type HistoryRow = Selectable<HistoryTable>;
 export type ReportRow = Selectable<ReportTable>;
 export type PendingImportRow = Selectable<PendingImportTable>;
+export type UserRow = Selectable<UserTable>;
+export type ApiTokenRow = Selectable<ApiTokenTable>;
 export type NewAction = Insertable<ActionTable>;
 export type ActionPatch = Updateable<ActionTable>;

@@ -6,17 +6,25 @@ import { exportPlan, type PlanFormat } from './exportPlan.js';
 
 export async function exportPages(app: FastifyInstance): Promise<void> {
   for (const format of ['docx', 'xlsx', 'csv'] as const satisfies PlanFormat[]) {
-    app.get<{ Params: { slug: string } }>(`/plans/:slug/export.${format}`, async (request, reply) => {
-      const file = await exportPlan(app.db, request.params.slug, format);
-      return reply
-        .type(file.contentType)
-        .header('content-disposition', `attachment; filename="${file.fileName}"`)
-        .send(file.bytes);
-    });
+    app.get<{ Params: { slug: string } }>(
+      `/plans/:slug/export.${format}`,
+      { config: { access: 'plan:read' } },
+      async (request, reply) => {
+        const file = await exportPlan(app.db, request.params.slug, format);
+        return reply
+          .type(file.contentType)
+          .header('content-disposition', `attachment; filename="${file.fileName}"`)
+          .send(file.bytes);
+      },
+    );
   }
 
-  app.get<{ Params: { slug: string } }>('/plans/:slug/print', async (request, reply) => {
-    const contents = await loadPlanContents(app.db.kysely, request.params.slug, { updates: 'all' });
-    return reply.render('exports/views/actionPlanPrint.njk', { doc: buildActionPlanDocument(contents) });
-  });
+  app.get<{ Params: { slug: string } }>(
+    '/plans/:slug/print',
+    { config: { access: 'plan:read' } },
+    async (request, reply) => {
+      const contents = await loadPlanContents(app.db.kysely, request.params.slug, { updates: 'all' });
+      return reply.render('exports/views/actionPlanPrint.njk', { doc: buildActionPlanDocument(contents) });
+    },
+  );
 }

@@ -6,6 +6,8 @@ import type { Database, HistoryTable } from '../db/schema.js';
 /** Who is making a change: a signed-in person, the importer, the CLI. Decided in one place (src/web/currentActor.ts). */
 export interface Actor {
   name: string;
+  /** The signed-in user, when there is one; the CLI and the demo loader act by name only. */
+  userId?: string;
   /** Where the change comes from besides the person, e.g. "import: staff-survey.docx". */
   source?: string;
 }
@@ -25,6 +27,7 @@ function historyRow(actor: Actor, change: Change, at: string) {
   return {
     at,
     actor: actor.name,
+    actor_id: actor.userId ?? null,
     record_type: change.recordType,
     record_id: change.recordId,
     plan_id: change.planId,

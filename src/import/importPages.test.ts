@@ -1,9 +1,7 @@
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildApp } from '../app.js';
-import { readConfig } from '../config.js';
 import { describeEachDatabase } from '../testing/databases.js';
 import { readSample } from '../testing/samples.js';
+import { buildTestApp, type TestApp } from '../testing/testApp.js';
 
 const boundary = '----HeadwayTestBoundary7MA4YWxkTrZu0gW';
 const limit = 64 * 1024;
@@ -45,12 +43,9 @@ function form(fields: Record<string, string>) {
 const actionRows = (html: string) => html.match(/<tr class="govuk-table__row" data-action>/g)?.length ?? 0;
 
 describeEachDatabase('import pages', (current) => {
-  let app: FastifyInstance;
+  let app: TestApp;
   beforeAll(async () => {
-    app = await buildApp({
-      db: current(),
-      config: readConfig({}, { actorName: 'Test Manager', importMaxBytes: limit }),
-    });
+    app = await buildTestApp(current(), { config: { importMaxBytes: limit } });
   });
   afterAll(async () => {
     await app.close();
@@ -315,6 +310,7 @@ describeEachDatabase('import pages', (current) => {
           sheet: null,
           columns_json: '{}',
           actor: 'Someone',
+          user_id: app.signedIn.user.id,
           created_at: created!,
         })),
       )

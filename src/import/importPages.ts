@@ -5,6 +5,8 @@ import type { PendingImportRow } from '../db/schema.js';
 import { parseTargetDate } from '../dates/targetDate.js';
 import { describeTargetDate } from '../dates/ukDate.js';
 import { NotFoundError } from '../errors.js';
+import { managedPlanIds, planAccessFor } from '../people/planAccess.js';
+import type { User } from '../people/users.js';
 import { findPlanBySlug } from '../plans/planCommands.js';
 import { richTextToPlain } from '../richtext/sanitise.js';
 import { formText, type FormBody } from '../web/forms.js';
@@ -223,9 +225,11 @@ export async function importPages(app: FastifyInstance): Promise<void> {
     context: Record<string, unknown> = {},
   ) {
     const understood = await understandPending(pending);
+    const managed = reply.request.user ? await managedPlanIds(app.db, reply.request.user) : new Set<string>();
     const plans = await app.db.kysely
       .selectFrom('plans')
       .select(['slug', 'title'])
+      .$if(managed !== 'all', (q) => q.where('id', 'in', [...(managed as Set<string>), '']))
       .orderBy('title')
       .execute();
     return reply.render('import/views/review.njk', {
@@ -238,9 +242,9 @@ export async function importPages(app: FastifyInstance): Promise<void> {
     });
   }
 
-  app.get('/import', async (_request, reply) => renderForm(reply));
+  app.get('/import', { config: { access: 'create-plans' } }, async (_request, reply) => renderForm(reply));
 
-  app.post('/import', async (request, reply) => {
+  app.post('/import', { config: { access: 'create-plans' } }, async (request, reply) => {
     if (!request.isMultipart())
       return renderForm(reply.status(400), { errors: { file: 'Choose a file or paste a table' } });
     const upload = await readUpload(request);
@@ -255,53 +259,78 @@ export async function importPages(app: FastifyInstance): Promise<void> {
       bytes: upload.bytes,
       sheet: upload.sheet || null,
       actorName: request.actor.name,
+      userId: request.user?.id ?? null,
     });
     return reply.redirect(`/import/${id}`, 303);
   });
 
-  app.get<{ Params: IdParams }>('/import/:id', async (request, reply) => {
-    const pending = await findPendingImport(app.db, request.params.id);
-    try {
-      return await renderReview(reply, pending);
-    } catch (error) {
-      // Only when the limit or the readers changed since the upload: the file cannot be reviewed any more.
-      if (!(error instanceof ImportFileError)) throw error;
-      await cancelPendingImport(app.db, pending.id);
-      return renderForm(reply.status(400), { errors: { file: `${pending.file_name}: ${error.message}` } });
-    }
-  });
+  app.get<{ Params: IdParams }>(
+    '/import/:id',
+    { config: { access: 'create-plans' } },
+    async (request, reply) => {
+      const pending = await findPendingImport(app.db, request.params.id, request.user?.id ?? null);
+      try {
+        return await renderReview(reply, pending);
+      } catch (error) {
+        // Only when the limit or the readers changed since the upload: the file cannot be reviewed any more.
+        if (!(error instanceof ImportFileError)) throw error;
+        await cancelPendingImport(app.db, pending.id, pending.user_id);
+        return renderForm(reply.status(400), { errors: { file: `${pending.file_name}: ${error.message}` } });
+      }
+    },
+  );
 
-  app.post<{ Params: IdParams; Body: FormBody }>('/import/:id/columns', async (request, reply) => {
-    const pending = await findPendingImport(app.db, request.params.id);
-    await setPendingColumns(app.db, pending.id, columnsFromForm(request.body, pendingColumns(pending)));
-    return reply.redirect(`/import/${pending.id}#columns`, 303);
-  });
+  app.post<{ Params: IdParams; Body: FormBody }>(
+    '/import/:id/columns',
+    { config: { access: 'create-plans' } },
+    async (request, reply) => {
+      const pending = await findPendingImport(app.db, request.params.id, request.user?.id ?? null);
+      await setPendingColumns(app.db, pending.id, columnsFromForm(request.body, pendingColumns(pending)));
+      return reply.redirect(`/import/${pending.id}#columns`, 303);
+    },
+  );
 
-  app.post<{ Params: IdParams; Body: FormBody }>('/import/:id/save', async (request, reply) => {
-    const pending = await findPendingImport(app.db, request.params.id);
-    const target = formText(request.body, 'target') === 'merge' ? 'merge' : 'new';
-    const into = target === 'merge' ? (formText(request.body, 'into') ?? '') : null;
-    const refuse = (message: string) =>
-      renderReview(reply.status(400), pending, { errors: { into: message }, form: { target, into } });
-    if (into === '') return refuse('Choose the plan to merge into');
-    if (into !== null && !(await planExists(app, into)))
-      return refuse('That plan is no longer there; choose another, or create a new plan');
+  app.post<{ Params: IdParams; Body: FormBody }>(
+    '/import/:id/save',
+    { config: { access: 'create-plans' } },
+    async (request, reply) => {
+      const pending = await findPendingImport(app.db, request.params.id, request.user?.id ?? null);
+      const target = formText(request.body, 'target') === 'merge' ? 'merge' : 'new';
+      const into = target === 'merge' ? (formText(request.body, 'into') ?? '') : null;
+      const refuse = (message: string) =>
+        renderReview(reply.status(400), pending, { errors: { into: message }, form: { target, into } });
+      if (into === '') return refuse('Choose the plan to merge into');
+      if (into !== null && !(await planExists(app, into)))
+        return refuse('That plan is no longer there; choose another, or create a new plan');
+      if (into !== null && !(await managesPlan(app, request.user, into)))
+        return refuse('You can merge only into a plan you manage; choose another, or create a new plan');
 
-    const understood = await understandPending(pending);
-    const saved = await app.db.kysely.transaction().execute(async (trx) => {
-      await takePendingImport(trx, pending.id);
-      return saveUnderstanding(trx, request.actor, understood, pending.file_name, into);
-    });
-    return reply.redirect(
-      withNotice(`/plans/${saved.plan.slug}`, importedNotice(saved.counts, saved.created)),
-      303,
-    );
-  });
+      const understood = await understandPending(pending);
+      const saved = await app.db.kysely.transaction().execute(async (trx) => {
+        await takePendingImport(trx, pending.id);
+        return saveUnderstanding(trx, request.actor, understood, pending.file_name, into);
+      });
+      return reply.redirect(
+        withNotice(`/plans/${saved.plan.slug}`, importedNotice(saved.counts, saved.created)),
+        303,
+      );
+    },
+  );
 
-  app.post<{ Params: IdParams }>('/import/:id/cancel', async (request, reply) => {
-    await cancelPendingImport(app.db, request.params.id);
-    return reply.redirect('/import', 303);
-  });
+  app.post<{ Params: IdParams }>(
+    '/import/:id/cancel',
+    { config: { access: 'create-plans' } },
+    async (request, reply) => {
+      await cancelPendingImport(app.db, request.params.id, request.user?.id ?? null);
+      return reply.redirect('/import', 303);
+    },
+  );
+}
+
+async function managesPlan(app: FastifyInstance, user: User | null, slug: string): Promise<boolean> {
+  if (!user) return false;
+  const plan = await findPlanBySlug(app.db.kysely, slug);
+  return (await planAccessFor(app.db, user, plan.id)) === 'manager';
 }
 
 async function planExists(app: FastifyInstance, slug: string): Promise<boolean> {

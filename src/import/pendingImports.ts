@@ -16,6 +16,8 @@ export interface NewPendingImport {
   bytes: Buffer;
   sheet: string | null;
   actorName: string;
+  /** Only this user can review, save or cancel the import. */
+  userId: string | null;
 }
 
 /** Stores a file for review and clears away those abandoned for a day; returns the new import's id. */
@@ -40,6 +42,7 @@ export async function startPendingImport(
         sheet: upload.sheet,
         columns_json: '{}',
         actor: upload.actorName,
+        user_id: upload.userId,
         created_at: now.toISOString(),
       })
       .execute();
@@ -47,11 +50,17 @@ export async function startPendingImport(
   return id;
 }
 
-export async function findPendingImport(db: Db, id: string): Promise<PendingImportRow> {
+/** The import waiting for review by this user; someone else's is "not found", as if it did not exist. */
+export async function findPendingImport(
+  db: Db,
+  id: string,
+  userId: string | null,
+): Promise<PendingImportRow> {
   const pending = await db.kysely
     .selectFrom('pending_imports')
     .selectAll()
     .where('id', '=', id)
+    .where((eb) => (userId === null ? eb('user_id', 'is', null) : eb('user_id', '=', userId)))
     .executeTakeFirst();
   if (!pending) throw notFound();
   return pending;
@@ -94,6 +103,10 @@ export async function takePendingImport(trx: Trx, id: string): Promise<void> {
   if (Number(result.numDeletedRows) === 0) throw notFound();
 }
 
-export async function cancelPendingImport(db: Db, id: string): Promise<void> {
-  await db.kysely.deleteFrom('pending_imports').where('id', '=', id).execute();
+export async function cancelPendingImport(db: Db, id: string, userId: string | null): Promise<void> {
+  await db.kysely
+    .deleteFrom('pending_imports')
+    .where('id', '=', id)
+    .where((eb) => (userId === null ? eb('user_id', 'is', null) : eb('user_id', '=', userId)))
+    .execute();
 }

@@ -9,6 +9,7 @@ import { formText, type FormBody } from '../web/forms.js';
 import { noticeText, withNotice } from '../web/notices.js';
 import { createOwner, deleteOwner, ownerKinds, updateOwner, type OwnerInput } from './ownerCommands.js';
 import { listOwners, ownerWithWork } from './ownerQueries.js';
+import { readablePlans } from '../web/access.js';
 
 type OwnerParams = { ownerId: string };
 const pageSize = 50;
@@ -32,6 +33,7 @@ function renderOwnerForm(reply: FastifyReply, context: Record<string, unknown>) 
 export async function ownerPages(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: { q?: string; kind?: string; page?: string; notice?: string } }>(
     '/owners',
+    { config: { access: 'signed-in' } },
     async (request, reply) => {
       const q = request.query.q?.trim() ?? '';
       const kind = (ownerKinds as readonly string[]).includes(request.query.kind ?? '')
@@ -65,11 +67,11 @@ export async function ownerPages(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get('/owners/new', async (_request, reply) =>
+  app.get('/owners/new', { config: { access: 'create-plans' } }, async (_request, reply) =>
     renderOwnerForm(reply, { title: 'Add an owner', form: {}, action: '/owners' }),
   );
 
-  app.post<{ Body: FormBody }>('/owners', async (request, reply) => {
+  app.post<{ Body: FormBody }>('/owners', { config: { access: 'create-plans' } }, async (request, reply) => {
     try {
       const owner = await inTransaction(app.db, (trx) =>
         createOwner(trx, request.actor, ownerInputFrom(request.body)),
@@ -88,8 +90,13 @@ export async function ownerPages(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: OwnerParams; Querystring: { notice?: string } }>(
     '/owners/:ownerId',
+    { config: { access: 'signed-in' } },
     async (request, reply) => {
-      const { owner, actions, themes } = await ownerWithWork(app.db.kysely, request.params.ownerId);
+      const { owner, actions, themes } = await ownerWithWork(
+        app.db.kysely,
+        request.params.ownerId,
+        await readablePlans(request),
+      );
       const today = todayIso();
       return reply.render('owners/views/owner.njk', {
         title: owner.name,
@@ -111,47 +118,75 @@ export async function ownerPages(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: OwnerParams }>('/owners/:ownerId/edit', async (request, reply) => {
-    const { owner } = await ownerWithWork(app.db.kysely, request.params.ownerId);
-    return renderOwnerForm(reply, {
-      title: `Edit ${owner.name}`,
-      form: owner,
-      action: `/owners/${owner.id}/edit`,
-    });
-  });
-
-  app.post<{ Params: OwnerParams; Body: FormBody }>('/owners/:ownerId/edit', async (request, reply) => {
-    try {
-      await inTransaction(app.db, (trx) =>
-        updateOwner(trx, request.actor, request.params.ownerId, ownerInputFrom(request.body)),
+  app.get<{ Params: OwnerParams }>(
+    '/owners/:ownerId/edit',
+    { config: { access: 'create-plans' } },
+    async (request, reply) => {
+      const { owner } = await ownerWithWork(
+        app.db.kysely,
+        request.params.ownerId,
+        await readablePlans(request),
       );
-      return reply.redirect(withNotice(`/owners/${request.params.ownerId}`, 'owner-saved'), 303);
-    } catch (error) {
-      if (!(error instanceof InvalidInputError)) throw error;
-      return renderOwnerForm(reply.status(400), {
-        title: 'Edit owner',
-        form: request.body,
-        errors: error.fieldErrors,
-        action: `/owners/${request.params.ownerId}/edit`,
+      return renderOwnerForm(reply, {
+        title: `Edit ${owner.name}`,
+        form: owner,
+        action: `/owners/${owner.id}/edit`,
       });
-    }
-  });
+    },
+  );
 
-  app.get<{ Params: OwnerParams }>('/owners/:ownerId/delete', async (request, reply) => {
-    const { owner, actions, themes } = await ownerWithWork(app.db.kysely, request.params.ownerId);
-    return reply.render('owners/views/ownerDelete.njk', {
-      title: `Delete ${owner.name}`,
-      owner,
-      actions,
-      themes,
-      breadcrumbs: [{ text: 'Owners', href: '/owners' }],
-    });
-  });
+  app.post<{ Params: OwnerParams; Body: FormBody }>(
+    '/owners/:ownerId/edit',
+    { config: { access: 'create-plans' } },
+    async (request, reply) => {
+      try {
+        await inTransaction(app.db, (trx) =>
+          updateOwner(trx, request.actor, request.params.ownerId, ownerInputFrom(request.body)),
+        );
+        return reply.redirect(withNotice(`/owners/${request.params.ownerId}`, 'owner-saved'), 303);
+      } catch (error) {
+        if (!(error instanceof InvalidInputError)) throw error;
+        return renderOwnerForm(reply.status(400), {
+          title: 'Edit owner',
+          form: request.body,
+          errors: error.fieldErrors,
+          action: `/owners/${request.params.ownerId}/edit`,
+        });
+      }
+    },
+  );
 
-  app.post<{ Params: OwnerParams; Body: FormBody }>('/owners/:ownerId/delete', async (request, reply) => {
-    const { owner } = await ownerWithWork(app.db.kysely, request.params.ownerId);
-    if (formText(request.body, 'confirm') !== 'yes') return reply.redirect(`/owners/${owner.id}`, 303);
-    await inTransaction(app.db, (trx) => deleteOwner(trx, request.actor, owner.id));
-    return reply.redirect(withNotice('/owners', 'owner-deleted'), 303);
-  });
+  app.get<{ Params: OwnerParams }>(
+    '/owners/:ownerId/delete',
+    { config: { access: 'create-plans' } },
+    async (request, reply) => {
+      const { owner, actions, themes } = await ownerWithWork(
+        app.db.kysely,
+        request.params.ownerId,
+        await readablePlans(request),
+      );
+      return reply.render('owners/views/ownerDelete.njk', {
+        title: `Delete ${owner.name}`,
+        owner,
+        actions,
+        themes,
+        breadcrumbs: [{ text: 'Owners', href: '/owners' }],
+      });
+    },
+  );
+
+  app.post<{ Params: OwnerParams; Body: FormBody }>(
+    '/owners/:ownerId/delete',
+    { config: { access: 'create-plans' } },
+    async (request, reply) => {
+      const { owner } = await ownerWithWork(
+        app.db.kysely,
+        request.params.ownerId,
+        await readablePlans(request),
+      );
+      if (formText(request.body, 'confirm') !== 'yes') return reply.redirect(`/owners/${owner.id}`, 303);
+      await inTransaction(app.db, (trx) => deleteOwner(trx, request.actor, owner.id));
+      return reply.redirect(withNotice('/owners', 'owner-deleted'), 303);
+    },
+  );
 }

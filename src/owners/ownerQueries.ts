@@ -44,7 +44,13 @@ export async function listOwners(db: Kysely<Database>, filters: { q?: string; ki
   }));
 }
 
-export async function ownerWithWork(db: Kysely<Database>, ownerId: string) {
+/** One owner with their actions and themes, in the plans the reader may see (`readable`) only. */
+export async function ownerWithWork(
+  db: Kysely<Database>,
+  ownerId: string,
+  readable: Set<string> | 'all' = 'all',
+) {
+  const plans = readable === 'all' ? undefined : [...readable, ''];
   const owner = await db.selectFrom('owners').selectAll().where('id', '=', ownerId).executeTakeFirst();
   if (!owner) throw new NotFoundError('Owner');
   const [actions, themes] = await Promise.all([
@@ -66,6 +72,7 @@ export async function ownerWithWork(db: Kysely<Database>, ownerId: string) {
         'plans.title as planTitle',
       ])
       .where('action_owners.owner_id', '=', ownerId)
+      .$if(plans !== undefined, (q) => q.where('plans.id', 'in', plans!))
       .orderBy('plans.title')
       .orderBy('actions.position')
       .execute(),
@@ -80,6 +87,7 @@ export async function ownerWithWork(db: Kysely<Database>, ownerId: string) {
         'plans.title as planTitle',
       ])
       .where('themes.lead_owner_id', '=', ownerId)
+      .$if(plans !== undefined, (q) => q.where('plans.id', 'in', plans!))
       .orderBy('plans.title')
       .orderBy('themes.position')
       .execute(),

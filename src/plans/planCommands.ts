@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { nowIso } from '../db/migrations.js';
 import type { HorizonRow, PlanRow, Rag } from '../db/schema.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
+import { setPlanRole } from '../people/userCommands.js';
 import { recordChange, type Actor, type Trx } from '../history/recordChange.js';
 import { newId, slugify } from '../ids.js';
 import { toRichText } from '../richtext/sanitise.js';
@@ -88,6 +89,8 @@ export async function createPlan(trx: Trx, actor: Actor, input: PlanInput): Prom
     after: plan,
   });
   await setHorizons(trx, actor, plan.id, horizons);
+  // Whoever creates a plan manages it, even if their own role changes later.
+  if (actor.userId) await setPlanRole(trx, actor, plan.id, actor.userId, 'manager');
   return plan;
 }
 

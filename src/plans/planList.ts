@@ -5,10 +5,17 @@ import { statuses } from './vocabulary.js';
 
 export type PlanSummary = PlanRow & { counts: Record<Status, number>; total: number };
 
-export async function listPlans(db: Kysely<Database>, search?: string): Promise<PlanSummary[]> {
+/** `readable`: the plans the reader may see (src/people/planAccess.ts); the others are left out entirely. */
+export async function listPlans(
+  db: Kysely<Database>,
+  search?: string,
+  readable: Set<string> | 'all' = 'all',
+): Promise<PlanSummary[]> {
+  if (readable !== 'all' && readable.size === 0) return [];
   const plans = await db
     .selectFrom('plans')
     .selectAll()
+    .$if(readable !== 'all', (q) => q.where('id', 'in', [...(readable as Set<string>)]))
     .$if(Boolean(search), (q) =>
       q.where((eb) =>
         eb.or([
@@ -23,6 +30,7 @@ export async function listPlans(db: Kysely<Database>, search?: string): Promise<
   const counts = await db
     .selectFrom('actions')
     .select(['plan_id', 'status', (eb) => eb.fn.countAll<number>().as('count')])
+    .$if(readable !== 'all', (q) => q.where('plan_id', 'in', [...(readable as Set<string>)]))
     .groupBy(['plan_id', 'status'])
     .execute();
   const byPlan = new Map<string, Record<Status, number>>();

@@ -11,6 +11,7 @@ import { listPlans } from './planList.js';
 import { buildPlanView, readPlanFilters } from './planView.js';
 import { presentPlanExport } from './presenters.js';
 import { rags, statuses } from './vocabulary.js';
+import { readablePlans } from '../web/access.js';
 
 type SlugParams = { slug: string };
 
@@ -49,16 +50,17 @@ function renderPlanForm(reply: FastifyReply, context: Record<string, unknown>) {
 }
 
 export async function planPages(app: FastifyInstance): Promise<void> {
-  app.get('/', async (_request, reply) => reply.redirect('/plans'));
+  app.get('/', { config: { access: 'signed-in' } }, async (_request, reply) => reply.redirect('/plans'));
 
   app.get<{ Querystring: { q?: string; sort?: string; notice?: string } }>(
     '/plans',
+    { config: { access: 'signed-in' } },
     async (request, reply) => {
       const q = request.query.q?.trim() ?? '';
       const sort = ['title', 'updated', 'actions'].includes(request.query.sort ?? '')
         ? request.query.sort!
         : 'title';
-      const plans = await listPlans(app.db.kysely, q || undefined);
+      const plans = await listPlans(app.db.kysely, q || undefined, await readablePlans(request));
       if (sort === 'updated') plans.sort((a, b) => b.updated_at.localeCompare(a.updated_at));
       if (sort === 'actions') plans.sort((a, b) => b.total - a.total);
       return reply.render('plans/views/planList.njk', {
@@ -72,11 +74,11 @@ export async function planPages(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get('/plans/new', async (_request, reply) =>
+  app.get('/plans/new', { config: { access: 'create-plans' } }, async (_request, reply) =>
     renderPlanForm(reply, { title: 'Create a plan', form: { horizons: '' }, action: '/plans' }),
   );
 
-  app.post<{ Body: FormBody }>('/plans', async (request, reply) => {
+  app.post<{ Body: FormBody }>('/plans', { config: { access: 'create-plans' } }, async (request, reply) => {
     const input = planInputFrom(request.body);
     try {
       const plan = await inTransaction(app.db, (trx) => createPlan(trx, request.actor, input));
@@ -94,6 +96,7 @@ export async function planPages(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: SlugParams; Querystring: Record<string, string | undefined> }>(
     '/plans/:slug',
+    { config: { access: 'plan:read' } },
     async (request, reply) => {
       const contents = await loadPlanContents(app.db.kysely, request.params.slug, { updates: 'themes' });
       const filters = readPlanFilters(request.query);
@@ -115,92 +118,108 @@ export async function planPages(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: SlugParams }>('/plans/:slug/edit', async (request, reply) => {
-    const contents = await loadPlanContents(app.db.kysely, request.params.slug, { updates: 'themes' });
-    return renderPlanForm(reply, {
-      title: `Edit ${contents.plan.title}`,
-      plan: contents.plan,
-      marking: contents.plan.marking,
-      form: planForm(
-        contents.plan,
-        contents.horizons.map((h) => h.name),
-      ),
-      action: `/plans/${contents.plan.slug}/edit`,
-      breadcrumbs: [
-        { text: 'Plans', href: '/plans' },
-        { text: contents.plan.title, href: `/plans/${contents.plan.slug}` },
-      ],
-    });
-  });
-
-  app.post<{ Params: SlugParams; Body: FormBody }>('/plans/:slug/edit', async (request, reply) => {
-    const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
-    const input = planInputFrom(request.body);
-    const context = {
-      plan,
-      marking: plan.marking,
-      action: `/plans/${plan.slug}/edit`,
-      breadcrumbs: [
-        { text: 'Plans', href: '/plans' },
-        { text: plan.title, href: `/plans/${plan.slug}` },
-      ],
-    };
-    try {
-      const saved = await inTransaction(app.db, (trx) =>
-        updatePlan(trx, request.actor, plan.id, formVersion(request.body), input),
-      );
-      return reply.redirect(withNotice(`/plans/${saved.slug}`, 'plan-saved'), 303);
-    } catch (error) {
-      if (error instanceof InvalidInputError) {
-        return renderPlanForm(reply.status(400), {
-          ...context,
-          title: `Edit ${plan.title}`,
-          form: request.body,
-          errors: error.fieldErrors,
-        });
-      }
-      if (error instanceof ConflictError) {
-        const contents = await loadPlanContents(app.db.kysely, plan.slug, { updates: 'themes' });
-        const saved = planForm(
+  app.get<{ Params: SlugParams }>(
+    '/plans/:slug/edit',
+    { config: { access: 'plan:manage' } },
+    async (request, reply) => {
+      const contents = await loadPlanContents(app.db.kysely, request.params.slug, { updates: 'themes' });
+      return renderPlanForm(reply, {
+        title: `Edit ${contents.plan.title}`,
+        plan: contents.plan,
+        marking: contents.plan.marking,
+        form: planForm(
           contents.plan,
           contents.horizons.map((h) => h.name),
+        ),
+        action: `/plans/${contents.plan.slug}/edit`,
+        breadcrumbs: [
+          { text: 'Plans', href: '/plans' },
+          { text: contents.plan.title, href: `/plans/${contents.plan.slug}` },
+        ],
+      });
+    },
+  );
+
+  app.post<{ Params: SlugParams; Body: FormBody }>(
+    '/plans/:slug/edit',
+    { config: { access: 'plan:manage' } },
+    async (request, reply) => {
+      const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+      const input = planInputFrom(request.body);
+      const context = {
+        plan,
+        marking: plan.marking,
+        action: `/plans/${plan.slug}/edit`,
+        breadcrumbs: [
+          { text: 'Plans', href: '/plans' },
+          { text: plan.title, href: `/plans/${plan.slug}` },
+        ],
+      };
+      try {
+        const saved = await inTransaction(app.db, (trx) =>
+          updatePlan(trx, request.actor, plan.id, formVersion(request.body), input),
         );
-        return renderPlanForm(reply.status(409), {
-          ...context,
-          title: `Edit ${plan.title}`,
-          // The user's text stays in the form; the version moves on so that saving again is a deliberate overwrite.
-          form: { ...request.body, version: saved.version },
-          conflict: { saved, fields: conflictFields(saved, request.body) },
-        });
+        return reply.redirect(withNotice(`/plans/${saved.slug}`, 'plan-saved'), 303);
+      } catch (error) {
+        if (error instanceof InvalidInputError) {
+          return renderPlanForm(reply.status(400), {
+            ...context,
+            title: `Edit ${plan.title}`,
+            form: request.body,
+            errors: error.fieldErrors,
+          });
+        }
+        if (error instanceof ConflictError) {
+          const contents = await loadPlanContents(app.db.kysely, plan.slug, { updates: 'themes' });
+          const saved = planForm(
+            contents.plan,
+            contents.horizons.map((h) => h.name),
+          );
+          return renderPlanForm(reply.status(409), {
+            ...context,
+            title: `Edit ${plan.title}`,
+            // The user's text stays in the form; the version moves on so that saving again is a deliberate overwrite.
+            form: { ...request.body, version: saved.version },
+            conflict: { saved, fields: conflictFields(saved, request.body) },
+          });
+        }
+        throw error;
       }
-      throw error;
-    }
-  });
+    },
+  );
 
-  app.get<{ Params: SlugParams }>('/plans/:slug/delete', async (request, reply) => {
-    const contents = await loadPlanContents(app.db.kysely, request.params.slug, { updates: 'themes' });
-    return reply.render('plans/views/planDelete.njk', {
-      title: `Delete ${contents.plan.title}`,
-      plan: contents.plan,
-      marking: contents.plan.marking,
-      actionCount: contents.actions.length,
-      themeCount: contents.themes.length,
-      breadcrumbs: [
-        { text: 'Plans', href: '/plans' },
-        { text: contents.plan.title, href: `/plans/${contents.plan.slug}` },
-      ],
-    });
-  });
+  app.get<{ Params: SlugParams }>(
+    '/plans/:slug/delete',
+    { config: { access: 'plan:manage' } },
+    async (request, reply) => {
+      const contents = await loadPlanContents(app.db.kysely, request.params.slug, { updates: 'themes' });
+      return reply.render('plans/views/planDelete.njk', {
+        title: `Delete ${contents.plan.title}`,
+        plan: contents.plan,
+        marking: contents.plan.marking,
+        actionCount: contents.actions.length,
+        themeCount: contents.themes.length,
+        breadcrumbs: [
+          { text: 'Plans', href: '/plans' },
+          { text: contents.plan.title, href: `/plans/${contents.plan.slug}` },
+        ],
+      });
+    },
+  );
 
-  app.post<{ Params: SlugParams; Body: FormBody }>('/plans/:slug/delete', async (request, reply) => {
-    const contents = await loadPlanContents(app.db.kysely, request.params.slug, { updates: 'all' });
-    if (formText(request.body, 'confirm') !== 'yes')
-      return reply.redirect(`/plans/${contents.plan.slug}`, 303);
-    await inTransaction(app.db, (trx) =>
-      deletePlan(trx, request.actor, contents.plan.id, presentPlanExport(contents)),
-    );
-    return reply.redirect(withNotice('/plans', 'plan-deleted'), 303);
-  });
+  app.post<{ Params: SlugParams; Body: FormBody }>(
+    '/plans/:slug/delete',
+    { config: { access: 'plan:manage' } },
+    async (request, reply) => {
+      const contents = await loadPlanContents(app.db.kysely, request.params.slug, { updates: 'all' });
+      if (formText(request.body, 'confirm') !== 'yes')
+        return reply.redirect(`/plans/${contents.plan.slug}`, 303);
+      await inTransaction(app.db, (trx) =>
+        deletePlan(trx, request.actor, contents.plan.id, presentPlanExport(contents)),
+      );
+      return reply.redirect(withNotice('/plans', 'plan-deleted'), 303);
+    },
+  );
 }
 
 /** Lists the fields where the saved version and the user's differ, for the side-by-side conflict view. */

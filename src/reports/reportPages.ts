@@ -116,67 +116,90 @@ export async function reportPages(app: FastifyInstance): Promise<void> {
     });
   }
 
-  app.get<{ Params: { slug: string } }>('/plans/:slug/reports', async (request, reply) =>
-    renderList(reply, await findPlanBySlug(app.db.kysely, request.params.slug)),
+  app.get<{ Params: { slug: string } }>(
+    '/plans/:slug/reports',
+    { config: { access: 'plan:read' } },
+    async (request, reply) => renderList(reply, await findPlanBySlug(app.db.kysely, request.params.slug)),
   );
 
-  app.post<{ Params: { slug: string }; Body: FormBody }>('/plans/:slug/reports', async (request, reply) => {
-    const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
-    try {
-      const report = await inTransaction(app.db, (trx) =>
-        createReport(trx, request.actor, plan.id, {
-          periodStart: formText(request.body, 'periodStart'),
-          periodEnd: formText(request.body, 'periodEnd'),
-        }),
+  app.post<{ Params: { slug: string }; Body: FormBody }>(
+    '/plans/:slug/reports',
+    { config: { access: 'plan:manage' } },
+    async (request, reply) => {
+      const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+      try {
+        const report = await inTransaction(app.db, (trx) =>
+          createReport(trx, request.actor, plan.id, {
+            periodStart: formText(request.body, 'periodStart'),
+            periodEnd: formText(request.body, 'periodEnd'),
+          }),
+        );
+        return reply.redirect(`/plans/${plan.slug}/reports/${report.id}`, 303);
+      } catch (error) {
+        if (!(error instanceof InvalidInputError)) throw error;
+        return renderList(reply.status(400), plan, { form: request.body, errors: error.fieldErrors });
+      }
+    },
+  );
+
+  app.get<{ Params: Params }>(
+    '/plans/:slug/reports/:reportId',
+    { config: { access: 'plan:read' } },
+    async (request, reply) => {
+      const { plan, report, model } = await loadReport(
+        app.db.kysely,
+        request.params.slug,
+        request.params.reportId,
       );
-      return reply.redirect(`/plans/${plan.slug}/reports/${report.id}`, 303);
-    } catch (error) {
-      if (!(error instanceof InvalidInputError)) throw error;
-      return renderList(reply.status(400), plan, { form: request.body, errors: error.fieldErrors });
-    }
-  });
+      return reply.render('reports/views/report.njk', {
+        title: `${plan.title}: highlight report for ${model.period.text}`,
+        plan,
+        report,
+        model,
+        marking: model.marking,
+        breadcrumbs: crumbs(plan),
+      });
+    },
+  );
 
-  app.get<{ Params: Params }>('/plans/:slug/reports/:reportId', async (request, reply) => {
-    const { plan, report, model } = await loadReport(
-      app.db.kysely,
-      request.params.slug,
-      request.params.reportId,
-    );
-    return reply.render('reports/views/report.njk', {
-      title: `${plan.title}: highlight report for ${model.period.text}`,
-      plan,
-      report,
-      model,
-      marking: model.marking,
-      breadcrumbs: crumbs(plan),
-    });
-  });
+  app.get<{ Params: Params }>(
+    '/plans/:slug/reports/:reportId/report.docx',
+    { config: { access: 'plan:read' } },
+    async (request, reply) => {
+      const { plan, model } = await loadReport(app.db.kysely, request.params.slug, request.params.reportId);
+      return reply
+        .type(contentTypes.docx)
+        .header(
+          'content-disposition',
+          `attachment; filename="${plan.slug}-report-${model.period.end ?? 'draft'}.docx"`,
+        )
+        .send(await reportToWord(model));
+    },
+  );
 
-  app.get<{ Params: Params }>('/plans/:slug/reports/:reportId/report.docx', async (request, reply) => {
-    const { plan, model } = await loadReport(app.db.kysely, request.params.slug, request.params.reportId);
-    return reply
-      .type(contentTypes.docx)
-      .header(
-        'content-disposition',
-        `attachment; filename="${plan.slug}-report-${model.period.end ?? 'draft'}.docx"`,
-      )
-      .send(await reportToWord(model));
-  });
+  app.get<{ Params: Params }>(
+    '/plans/:slug/reports/:reportId/print',
+    { config: { access: 'plan:read' } },
+    async (request, reply) => {
+      const { model } = await loadReport(app.db.kysely, request.params.slug, request.params.reportId);
+      return reply.render('reports/views/reportPrint.njk', { model });
+    },
+  );
 
-  app.get<{ Params: Params }>('/plans/:slug/reports/:reportId/print', async (request, reply) => {
-    const { model } = await loadReport(app.db.kysely, request.params.slug, request.params.reportId);
-    return reply.render('reports/views/reportPrint.njk', { model });
-  });
-
-  app.get<{ Params: Params }>('/plans/:slug/reports/:reportId/edit', async (request, reply) => {
-    const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
-    const report = await findReport(app.db.kysely, plan.id, request.params.reportId);
-    if (report.status !== 'draft') return reply.redirect(`/plans/${plan.slug}/reports/${report.id}`, 303);
-    return renderForm(reply, plan, report, { form: reportForm(report) });
-  });
+  app.get<{ Params: Params }>(
+    '/plans/:slug/reports/:reportId/edit',
+    { config: { access: 'plan:manage' } },
+    async (request, reply) => {
+      const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+      const report = await findReport(app.db.kysely, plan.id, request.params.reportId);
+      if (report.status !== 'draft') return reply.redirect(`/plans/${plan.slug}/reports/${report.id}`, 303);
+      return renderForm(reply, plan, report, { form: reportForm(report) });
+    },
+  );
 
   app.post<{ Params: Params; Body: FormBody }>(
     '/plans/:slug/reports/:reportId/edit',
+    { config: { access: 'plan:manage' } },
     async (request, reply) => {
       const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
       const report = await findReport(app.db.kysely, plan.id, request.params.reportId);
@@ -210,20 +233,25 @@ export async function reportPages(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: Params }>('/plans/:slug/reports/:reportId/publish', async (request, reply) => {
-    const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
-    const report = await findReport(app.db.kysely, plan.id, request.params.reportId);
-    return reply.render('reports/views/reportPublish.njk', {
-      title: `Publish the report for ${report.period_text}?`,
-      plan,
-      report,
-      marking: plan.marking,
-      breadcrumbs: crumbs(plan),
-    });
-  });
+  app.get<{ Params: Params }>(
+    '/plans/:slug/reports/:reportId/publish',
+    { config: { access: 'plan:manage' } },
+    async (request, reply) => {
+      const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+      const report = await findReport(app.db.kysely, plan.id, request.params.reportId);
+      return reply.render('reports/views/reportPublish.njk', {
+        title: `Publish the report for ${report.period_text}?`,
+        plan,
+        report,
+        marking: plan.marking,
+        breadcrumbs: crumbs(plan),
+      });
+    },
+  );
 
   app.post<{ Params: Params; Body: FormBody }>(
     '/plans/:slug/reports/:reportId/publish',
+    { config: { access: 'plan:manage' } },
     async (request, reply) => {
       const { plan, report, model } = await loadReport(
         app.db.kysely,
@@ -237,11 +265,15 @@ export async function reportPages(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post<{ Params: Params }>('/plans/:slug/reports/:reportId/correct', async (request, reply) => {
-    const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
-    const correction = await inTransaction(app.db, (trx) =>
-      correctReport(trx, request.actor, plan.id, request.params.reportId),
-    );
-    return reply.redirect(`/plans/${plan.slug}/reports/${correction.id}/edit`, 303);
-  });
+  app.post<{ Params: Params }>(
+    '/plans/:slug/reports/:reportId/correct',
+    { config: { access: 'plan:manage' } },
+    async (request, reply) => {
+      const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+      const correction = await inTransaction(app.db, (trx) =>
+        correctReport(trx, request.actor, plan.id, request.params.reportId),
+      );
+      return reply.redirect(`/plans/${plan.slug}/reports/${correction.id}/edit`, 303);
+    },
+  );
 }

@@ -51,41 +51,50 @@ export async function themePages(app: FastifyInstance): Promise<void> {
     { text: plan.title, href: `/plans/${plan.slug}` },
   ];
 
-  app.get<{ Params: { slug: string } }>('/plans/:slug/themes/new', async (request, reply) => {
-    const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
-    return renderThemeForm(reply, {
-      title: 'Add a theme',
-      plan,
-      marking: plan.marking,
-      form: {},
-      action: `/plans/${plan.slug}/themes`,
-      breadcrumbs: crumbs(plan),
-    });
-  });
-
-  app.post<{ Params: { slug: string }; Body: FormBody }>('/plans/:slug/themes', async (request, reply) => {
-    const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
-    try {
-      const theme = await inTransaction(app.db, (trx) =>
-        createTheme(trx, request.actor, plan.id, themeInputFrom(request.body)),
-      );
-      return reply.redirect(withNotice(`/plans/${plan.slug}/themes/${theme.id}`, 'theme-saved'), 303);
-    } catch (error) {
-      if (!(error instanceof InvalidInputError)) throw error;
-      return renderThemeForm(reply.status(400), {
+  app.get<{ Params: { slug: string } }>(
+    '/plans/:slug/themes/new',
+    { config: { access: 'plan:manage' } },
+    async (request, reply) => {
+      const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+      return renderThemeForm(reply, {
         title: 'Add a theme',
         plan,
         marking: plan.marking,
-        form: request.body,
-        errors: error.fieldErrors,
+        form: {},
         action: `/plans/${plan.slug}/themes`,
         breadcrumbs: crumbs(plan),
       });
-    }
-  });
+    },
+  );
+
+  app.post<{ Params: { slug: string }; Body: FormBody }>(
+    '/plans/:slug/themes',
+    { config: { access: 'plan:manage' } },
+    async (request, reply) => {
+      const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+      try {
+        const theme = await inTransaction(app.db, (trx) =>
+          createTheme(trx, request.actor, plan.id, themeInputFrom(request.body)),
+        );
+        return reply.redirect(withNotice(`/plans/${plan.slug}/themes/${theme.id}`, 'theme-saved'), 303);
+      } catch (error) {
+        if (!(error instanceof InvalidInputError)) throw error;
+        return renderThemeForm(reply.status(400), {
+          title: 'Add a theme',
+          plan,
+          marking: plan.marking,
+          form: request.body,
+          errors: error.fieldErrors,
+          action: `/plans/${plan.slug}/themes`,
+          breadcrumbs: crumbs(plan),
+        });
+      }
+    },
+  );
 
   app.get<{ Params: ThemeParams; Querystring: { notice?: string } }>(
     '/plans/:slug/themes/:themeId',
+    { config: { access: 'plan:read' } },
     async (request, reply) => {
       const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
       const { theme, updates, actions } = await themeWithUpdates(
@@ -110,6 +119,7 @@ export async function themePages(app: FastifyInstance): Promise<void> {
 
   app.post<{ Params: ThemeParams; Body: FormBody }>(
     '/plans/:slug/themes/:themeId/updates',
+    { config: { access: 'plan:contribute' } },
     async (request, reply) => {
       const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
       const path = `/plans/${plan.slug}/themes/${request.params.themeId}`;
@@ -135,21 +145,26 @@ export async function themePages(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: ThemeParams }>('/plans/:slug/themes/:themeId/edit', async (request, reply) => {
-    const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
-    const { theme } = await themeWithUpdates(app.db.kysely, plan.id, request.params.themeId);
-    return renderThemeForm(reply, {
-      title: `Edit ${theme.title}`,
-      plan,
-      marking: plan.marking,
-      form: themeForm(theme),
-      action: `/plans/${plan.slug}/themes/${theme.id}/edit`,
-      breadcrumbs: crumbs(plan),
-    });
-  });
+  app.get<{ Params: ThemeParams }>(
+    '/plans/:slug/themes/:themeId/edit',
+    { config: { access: 'plan:manage' } },
+    async (request, reply) => {
+      const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+      const { theme } = await themeWithUpdates(app.db.kysely, plan.id, request.params.themeId);
+      return renderThemeForm(reply, {
+        title: `Edit ${theme.title}`,
+        plan,
+        marking: plan.marking,
+        form: themeForm(theme),
+        action: `/plans/${plan.slug}/themes/${theme.id}/edit`,
+        breadcrumbs: crumbs(plan),
+      });
+    },
+  );
 
   app.post<{ Params: ThemeParams; Body: FormBody }>(
     '/plans/:slug/themes/:themeId/edit',
+    { config: { access: 'plan:manage' } },
     async (request, reply) => {
       const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
       const { slug, themeId } = request.params;
@@ -195,21 +210,26 @@ export async function themePages(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: ThemeParams }>('/plans/:slug/themes/:themeId/delete', async (request, reply) => {
-    const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
-    const { theme, actions } = await themeWithUpdates(app.db.kysely, plan.id, request.params.themeId);
-    return reply.render('themes/views/themeDelete.njk', {
-      title: `Delete ${theme.title}`,
-      plan,
-      theme,
-      actions,
-      marking: plan.marking,
-      breadcrumbs: crumbs(plan),
-    });
-  });
+  app.get<{ Params: ThemeParams }>(
+    '/plans/:slug/themes/:themeId/delete',
+    { config: { access: 'plan:manage' } },
+    async (request, reply) => {
+      const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+      const { theme, actions } = await themeWithUpdates(app.db.kysely, plan.id, request.params.themeId);
+      return reply.render('themes/views/themeDelete.njk', {
+        title: `Delete ${theme.title}`,
+        plan,
+        theme,
+        actions,
+        marking: plan.marking,
+        breadcrumbs: crumbs(plan),
+      });
+    },
+  );
 
   app.post<{ Params: ThemeParams; Body: FormBody }>(
     '/plans/:slug/themes/:themeId/delete',
+    { config: { access: 'plan:manage' } },
     async (request, reply) => {
       const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
       await findTheme(app.db.kysely, plan.id, request.params.themeId);
@@ -222,6 +242,7 @@ export async function themePages(app: FastifyInstance): Promise<void> {
 
   app.post<{ Params: ThemeParams; Body: FormBody }>(
     '/plans/:slug/themes/:themeId/move',
+    { config: { access: 'plan:manage' } },
     async (request, reply) => {
       const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
       const direction = formText(request.body, 'direction') === 'down' ? 'down' : 'up';

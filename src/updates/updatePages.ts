@@ -4,6 +4,7 @@ import { inTransaction } from '../db/transaction.js';
 import { ConflictError, InvalidInputError, type FieldErrors } from '../errors.js';
 import { findPlanBySlug } from '../plans/planCommands.js';
 import { statuses } from '../plans/vocabulary.js';
+import { assertMayContribute } from '../web/access.js';
 import { formText, formVersion, type FormBody } from '../web/forms.js';
 import { withNotice } from '../web/notices.js';
 import {
@@ -31,6 +32,7 @@ export async function postUpdateFromForm(
   planId: string,
   subject: UpdateSubject,
 ): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
+  await assertMayContribute(request, subject);
   try {
     await inTransaction(app.db, (trx) =>
       postUpdate(trx, request.actor, planId, subject, updateInputFrom(request.body)),
@@ -50,31 +52,42 @@ function subjectPath(slug: string, update: { action_id: string | null; theme_id:
     : `/plans/${slug}/themes/${update.theme_id}`;
 }
 
+/** The plan and the update a contribute route names, once it is clear this user may change it. */
+async function updateToChange(app: FastifyInstance, request: FastifyRequest<{ Params: UpdateParams }>) {
+  const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+  const update = await findUpdate(app.db.kysely, plan.id, request.params.updateId);
+  await assertMayContribute(request, update);
+  return { plan, update };
+}
+
 export async function updatePages(app: FastifyInstance): Promise<void> {
-  app.get<{ Params: UpdateParams }>('/plans/:slug/updates/:updateId/edit', async (request, reply) => {
-    const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
-    const update = await findUpdate(app.db.kysely, plan.id, request.params.updateId);
-    return reply.render('updates/views/updateForm.njk', {
-      title: 'Edit update',
-      plan,
-      update,
-      marking: plan.marking,
-      statuses,
-      backPath: subjectPath(plan.slug, update),
-      form: {
-        effectiveOn: update.effective_on,
-        author: update.author,
-        body: update.body,
-        version: String(update.version),
-      },
-    });
-  });
+  app.get<{ Params: UpdateParams }>(
+    '/plans/:slug/updates/:updateId/edit',
+    { config: { access: 'plan:contribute' } },
+    async (request, reply) => {
+      const { plan, update } = await updateToChange(app, request);
+      return reply.render('updates/views/updateForm.njk', {
+        title: 'Edit update',
+        plan,
+        update,
+        marking: plan.marking,
+        statuses,
+        backPath: subjectPath(plan.slug, update),
+        form: {
+          effectiveOn: update.effective_on,
+          author: update.author,
+          body: update.body,
+          version: String(update.version),
+        },
+      });
+    },
+  );
 
   app.post<{ Params: UpdateParams; Body: FormBody }>(
     '/plans/:slug/updates/:updateId/edit',
+    { config: { access: 'plan:contribute' } },
     async (request, reply) => {
-      const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
-      const update = await findUpdate(app.db.kysely, plan.id, request.params.updateId);
+      const { plan, update } = await updateToChange(app, request);
       const backPath = subjectPath(plan.slug, update);
       const input = { ...updateInputFrom(request.body), statusChange: undefined };
       try {
@@ -112,23 +125,26 @@ export async function updatePages(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: UpdateParams }>('/plans/:slug/updates/:updateId/delete', async (request, reply) => {
-    const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
-    const update = await findUpdate(app.db.kysely, plan.id, request.params.updateId);
-    return reply.render('updates/views/updateDelete.njk', {
-      title: 'Delete update',
-      plan,
-      update,
-      marking: plan.marking,
-      backPath: subjectPath(plan.slug, update),
-    });
-  });
+  app.get<{ Params: UpdateParams }>(
+    '/plans/:slug/updates/:updateId/delete',
+    { config: { access: 'plan:contribute' } },
+    async (request, reply) => {
+      const { plan, update } = await updateToChange(app, request);
+      return reply.render('updates/views/updateDelete.njk', {
+        title: 'Delete update',
+        plan,
+        update,
+        marking: plan.marking,
+        backPath: subjectPath(plan.slug, update),
+      });
+    },
+  );
 
   app.post<{ Params: UpdateParams; Body: FormBody }>(
     '/plans/:slug/updates/:updateId/delete',
+    { config: { access: 'plan:contribute' } },
     async (request, reply) => {
-      const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
-      const update = await findUpdate(app.db.kysely, plan.id, request.params.updateId);
+      const { plan, update } = await updateToChange(app, request);
       const backPath = subjectPath(plan.slug, update);
       if (formText(request.body, 'confirm') !== 'yes') return reply.redirect(backPath, 303);
       await inTransaction(app.db, (trx) => deleteUpdate(trx, request.actor, plan.id, update.id));

@@ -1,6 +1,7 @@
 // Maps every failure to one answer: problem+json (RFC 9457) for the API, a GOV.UK error page for people.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors.js';
+import { sendSignInProblem, signInRedirect, SignInRequiredError } from './access.js';
 
 interface Problem {
   status: number;
@@ -69,6 +70,20 @@ export function setUpErrorHandling(app: FastifyInstance): void {
     return reply.status(404).render('web/views/error.njk', { problem });
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof SignInRequiredError) {
+      if (wantsProblemJson(request)) return sendSignInProblem(request, reply);
+      return (
+        signInRedirect(request, reply) ??
+        reply.status(401).render('web/views/error.njk', {
+          problem: {
+            status: 401,
+            title: 'Sign in to continue',
+            detail: 'Your session has ended. Sign in, then try again.',
+          },
+          signInLink: true,
+        })
+      );
+    }
     const problem = problemFor(error);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ status: problem.status, detail: problem.detail }, 'request refused');

@@ -15,6 +15,10 @@ const notices: Record<string, string> = {
   'owner-saved': 'Owner saved',
   'owner-deleted': 'Owner deleted',
   moved: 'Order changed',
+  'signed-out': 'You have signed out',
+  'token-revoked': 'API token revoked',
+  'user-saved': 'User saved',
+  'members-saved': 'People and roles saved',
 };
 
 const reportStates: SaveCounts['report'][] = ['none', 'unchanged', 'created', 'changed'];

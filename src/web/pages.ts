@@ -3,6 +3,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { join } from 'node:path';
+import type { User } from '../people/users.js';
 import { projectRoot } from './projectRoot.js';
 import { createViews } from './views.js';
 
@@ -10,6 +11,25 @@ declare module 'fastify' {
   interface FastifyReply {
     render(template: string, context?: Record<string, unknown>): FastifyReply;
   }
+}
+
+interface NavigationItem {
+  href: string;
+  text: string;
+  active?: boolean;
+}
+
+/** The service navigation: only what this user can use. */
+export function navigationFor(user: User | null, path: string): NavigationItem[] {
+  if (!user) return [];
+  const items: NavigationItem[] = [
+    { href: '/plans', text: 'Plans', active: path === '/' || path.startsWith('/plans') },
+    { href: '/owners', text: 'Owners', active: path.startsWith('/owners') },
+  ];
+  if (user.role === 'admin' || user.role === 'manager')
+    items.push({ href: '/import', text: 'Import', active: path.startsWith('/import') });
+  items.push({ href: '/api/docs', text: 'API' });
+  return items;
 }
 
 export const setUpPages = fp(async (app: FastifyInstance) => {
@@ -24,6 +44,8 @@ export const setUpPages = fp(async (app: FastifyInstance) => {
         cspStyleNonce: nonces?.style,
         currentPath: this.request.url.split('?')[0],
         actor: this.request.actor,
+        user: this.request.user,
+        navigation: navigationFor(this.request.user, this.request.url.split('?')[0] ?? ''),
       });
       return this.type('text/html; charset=utf-8').send(html);
     },

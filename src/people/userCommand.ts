@@ -1,0 +1,63 @@
+// `headway user add [--admin | --role ROLE] [--name NAME] EMAIL`: a user, and a one-time link for them to choose a password.
+import { parseArgs } from 'node:util';
+import type { Config } from '../config.js';
+import { openDatabase } from '../db/connection.js';
+import { migrateToLatest } from '../db/migrations.js';
+import type { UserRole } from '../db/schema.js';
+import { inTransaction } from '../db/transaction.js';
+import { InvalidInputError } from '../errors.js';
+import { createPasswordLink } from '../signin/passwordLinks.js';
+import { createUser, userRoles } from './userCommands.js';
+import { findUserRowByEmail } from './users.js';
+
+export const userUsage = `user add [--admin | --role ${userRoles.join('|')}] [--name NAME] EMAIL`;
+export const passwordLinkHours = 72;
+
+/** The address a printed link starts with: HEADWAY_PUBLIC_URL, else where this configuration listens. */
+export function publicBase(config: Config): string {
+  if (config.publicUrl) return config.publicUrl;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
+}
+
+export async function userCommand(args: string[], config: Config): Promise<number> {
+  const [verb, ...rest] = args;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: { admin: { type: 'boolean' }, role: { type: 'string' }, name: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const email = positionals[0];
+  if (verb !== 'add' || !email || positionals.length > 1 || (values.admin && values.role)) {
+    console.error(`headway: usage: headway ${userUsage}`);
+    return 2;
+  }
+  const role = (values.admin ? 'admin' : (values.role ?? 'viewer')) as UserRole;
+  const db = openDatabase(config.databaseUrl);
+  try {
+    await migrateToLatest(db);
+    const link = await inTransaction(db, async (trx) => {
+      const actor = { name: config.actorName, source: 'command line' };
+      const existing = await findUserRowByEmail({ kysely: trx }, email);
+      if (existing)
+        throw new InvalidInputError({
+          email: `There is already a user with the e-mail address ${existing.email}`,
+        });
+      const user = await createUser(trx, actor, { email, name: values.name, role });
+      return { user, secret: await createPasswordLink(trx, user.id, passwordLinkHours) };
+    });
+    console.log(`Added ${link.user.name} <${link.user.email}> as ${role}.`);
+    console.log(`They choose a password at this link, which works once within ${passwordLinkHours} hours:`);
+    console.log(`  ${publicBase(config)}/setup/${link.secret}`);
+    return 0;
+  } catch (error) {
+    if (error instanceof InvalidInputError) {
+      console.error(`headway: ${Object.values(error.fieldErrors).join('; ')}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await db.close();
+  }
+}

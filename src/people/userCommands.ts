@@ -1,0 +1,214 @@
+// Every change to users and their plan roles: one function each, history written in the same transaction.
+import { nowIso } from '../db/migrations.js';
+import type { PlanRole, UserRole, UserRow } from '../db/schema.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
+import { recordChange, type Actor, type Trx } from '../history/recordChange.js';
+import { newId } from '../ids.js';
+import { FieldChecks } from '../validation.js';
+import { hashPassword, passwordProblem } from './passwords.js';
+import { emailKey, findUserRowByEmail, findUserRowById } from './users.js';
+
+export const userRoles: readonly UserRole[] = ['admin', 'manager', 'contributor', 'viewer'];
+export const planRoles: readonly PlanRole[] = ['manager', 'contributor', 'viewer'];
+
+export const userRoleNames: Record<UserRole, string> = {
+  admin: 'Administrator',
+  manager: 'Plan manager',
+  contributor: 'Contributor',
+  viewer: 'Viewer',
+};
+
+export const planRoleNames: Record<PlanRole, string> = {
+  manager: 'Plan manager',
+  contributor: 'Contributor',
+  viewer: 'Viewer',
+};
+
+/** What history keeps of a user: never the password hash. */
+function userRecord(row: UserRow) {
+  const { password_hash, ...rest } = row;
+  return { ...rest, has_password: password_hash !== null };
+}
+
+export interface UserInput {
+  email?: string;
+  name?: string;
+  role?: UserRole | '';
+  password?: string;
+}
+
+function checkEmail(checks: FieldChecks, value: unknown): string {
+  const email = emailKey(checks.text('email', 'an e-mail address', value, { required: true, max: 254 }));
+  if (email !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+    checks.fail('email', 'Enter an e-mail address like name@example.org');
+  return email;
+}
+
+export async function createUser(trx: Trx, actor: Actor, input: UserInput): Promise<UserRow> {
+  const checks = new FieldChecks();
+  const email = checkEmail(checks, input.email);
+  const name = checks.text('name', 'a name', input.name || email.split('@')[0], { required: true, max: 200 });
+  const role =
+    checks.choice('role', 'a role', input.role || 'viewer', userRoles, { required: true }) ?? 'viewer';
+  if (input.password !== undefined && input.password !== '') {
+    const problem = passwordProblem(input.password, email);
+    if (problem) checks.fail('password', problem);
+  }
+  checks.done();
+  if (await findUserRowByEmail({ kysely: trx }, email))
+    throw new InvalidInputError({ email: `There is already a user with the e-mail address ${email}` });
+  const at = nowIso();
+  const user: UserRow = {
+    id: newId(),
+    email,
+    name,
+    password_hash: input.password ? await hashPassword(input.password) : null,
+    role,
+    owner_id: null,
+    disabled_at: null,
+    version: 1,
+    created_at: at,
+    updated_at: at,
+  };
+  await trx.insertInto('users').values(user).execute();
+  await recordChange(trx, actor, {
+    recordType: 'user',
+    recordId: user.id,
+    planId: null,
+    change: 'create',
+    after: userRecord(user),
+  });
+  return user;
+}
+
+async function changeUser(
+  trx: Trx,
+  actor: Actor,
+  userId: string,
+  change: (before: UserRow) => Promise<Partial<UserRow>> | Partial<UserRow>,
+  kind: 'update' | 'role-change' = 'update',
+): Promise<UserRow> {
+  const before = await findUserRowById({ kysely: trx }, userId);
+  if (!before) throw new NotFoundError('User');
+  const patch = { ...(await change(before)), version: before.version + 1, updated_at: nowIso() };
+  const after: UserRow = { ...before, ...patch };
+  await trx.updateTable('users').set(patch).where('id', '=', userId).execute();
+  await recordChange(trx, actor, {
+    recordType: 'user',
+    recordId: userId,
+    planId: null,
+    change: kind,
+    before: userRecord(before),
+    after: userRecord(after),
+  });
+  return after;
+}
+
+export function setUserPassword(trx: Trx, actor: Actor, userId: string, password: string): Promise<UserRow> {
+  return changeUser(trx, actor, userId, async (user) => {
+    const problem = passwordProblem(password, user.email);
+    if (problem) throw new InvalidInputError({ password: problem });
+    return { password_hash: await hashPassword(password) };
+  });
+}
+
+export interface UserDetailsInput {
+  name?: string;
+  ownerId?: string | null;
+  disabled?: boolean;
+}
+
+export function updateUserDetails(
+  trx: Trx,
+  actor: Actor,
+  userId: string,
+  input: UserDetailsInput,
+): Promise<UserRow> {
+  return changeUser(trx, actor, userId, async (user) => {
+    const checks = new FieldChecks();
+    const name = checks.text('name', 'a name', input.name ?? user.name, { required: true, max: 200 });
+    checks.done();
+    let ownerId = input.ownerId === undefined ? user.owner_id : input.ownerId || null;
+    if (ownerId) {
+      const owner = await trx.selectFrom('owners').select('id').where('id', '=', ownerId).executeTakeFirst();
+      if (!owner) throw new InvalidInputError({ ownerId: 'Choose an owner from the directory' });
+      ownerId = owner.id;
+    }
+    const disabledAt =
+      input.disabled === undefined
+        ? user.disabled_at
+        : input.disabled
+          ? (user.disabled_at ?? nowIso())
+          : null;
+    if (disabledAt) await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+    return { name, owner_id: ownerId, disabled_at: disabledAt };
+  });
+}
+
+export function changeUserRole(
+  trx: Trx,
+  actor: Actor,
+  userId: string,
+  role: UserRole | string,
+): Promise<UserRow> {
+  return changeUser(
+    trx,
+    actor,
+    userId,
+    async (user) => {
+      const checks = new FieldChecks();
+      const chosen = checks.choice('role', 'a role', role, userRoles, { required: true }) ?? user.role;
+      checks.done();
+      if (user.role === 'admin' && chosen !== 'admin') await refuseRemovingLastAdmin(trx, user.id);
+      return { role: chosen };
+    },
+    'role-change',
+  );
+}
+
+async function refuseRemovingLastAdmin(trx: Trx, userId: string): Promise<void> {
+  const others = await trx
+    .selectFrom('users')
+    .select('id')
+    .where('role', '=', 'admin')
+    .where('disabled_at', 'is', null)
+    .where('id', '!=', userId)
+    .executeTakeFirst();
+  if (!others)
+    throw new InvalidInputError({
+      role: 'Headway needs at least one administrator: make someone else one first',
+    });
+}
+
+/** Gives a user a role in one plan, or changes it; `null` takes the plan away from them. */
+export async function setPlanRole(
+  trx: Trx,
+  actor: Actor,
+  planId: string,
+  userId: string,
+  role: PlanRole | string | null,
+): Promise<void> {
+  const checks = new FieldChecks();
+  const chosen =
+    role === null ? null : checks.choice('role', 'a role in this plan', role, planRoles, { required: true });
+  checks.done();
+  if (!(await findUserRowById({ kysely: trx }, userId))) throw new NotFoundError('User');
+  const before = await trx
+    .selectFrom('plan_members')
+    .selectAll()
+    .where('plan_id', '=', planId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  if ((before?.role ?? null) === chosen) return;
+  await trx.deleteFrom('plan_members').where('plan_id', '=', planId).where('user_id', '=', userId).execute();
+  const after = chosen ? { plan_id: planId, user_id: userId, role: chosen, created_at: nowIso() } : undefined;
+  if (after) await trx.insertInto('plan_members').values(after).execute();
+  await recordChange(trx, actor, {
+    recordType: 'plan_member',
+    recordId: `${planId}:${userId}`,
+    planId,
+    change: 'role-change',
+    before,
+    after,
+  });
+}

@@ -1,0 +1,201 @@
+// Who is asking, and may they: every route declares its access, and one hook enforces it before any handler runs.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { ForbiddenError, NotFoundError } from '../errors.js';
+import type { Actor } from '../history/recordChange.js';
+import {
+  atLeast,
+  mayContributeTo,
+  planAccessFor,
+  readablePlanIds,
+  type PlanAccessLevel,
+} from '../people/planAccess.js';
+import type { User } from '../people/users.js';
+import { userForApiToken, type TokenHolder } from '../signin/apiTokens.js';
+import { sessionCookieName, sessionTimes, userForSession, clearSessionCookie } from '../signin/sessions.js';
+import { sendProblem } from './errorHandler.js';
+
+/**
+ * - public: anyone, signed in or not (sign-in, health, assets);
+ * - signed-in: any signed-in user (what they then see is filtered to their plans);
+ * - create-plans: administrators and plan managers (new plans, imports, the owners directory);
+ * - admin: administrators only;
+ * - plan:read / plan:contribute / plan:manage: the plan named by `:slug`, at that level or above;
+ *   plan:contribute lets owners in, and the handler then checks the action or focus area is theirs.
+ */
+export type RouteAccess =
+  'public' | 'signed-in' | 'create-plans' | 'admin' | 'plan:read' | 'plan:contribute' | 'plan:manage';
+
+export interface PlanAccess {
+  planId: string;
+  slug: string;
+  level: PlanAccessLevel;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+  interface FastifyRequest {
+    user: User | null;
+    /** Set when the request came with an API token. */
+    apiToken: TokenHolder | null;
+    /** Set for plan:* routes: the plan and what this user may do in it. */
+    planAccess: PlanAccess | null;
+    actor: Actor;
+  }
+}
+
+// Routes registered by plugins we do not write (files, API documentation): their access is decided here.
+const pluginRoutes: [prefix: string, access: RouteAccess][] = [
+  ['/static/', 'public'],
+  ['/assets/', 'public'],
+  ['/api/docs', 'signed-in'],
+];
+
+export class SignInRequiredError extends Error {
+  constructor() {
+    super('Sign in to continue');
+    this.name = 'SignInRequiredError';
+  }
+}
+
+export const planLevelFor: Record<'plan:read' | 'plan:contribute' | 'plan:manage', PlanAccessLevel> = {
+  'plan:read': 'viewer',
+  'plan:contribute': 'owner',
+  'plan:manage': 'manager',
+};
+
+function isApiRequest(request: FastifyRequest): boolean {
+  return request.url.startsWith('/api/v1/') || request.url === '/api/v1';
+}
+
+async function identify(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const { db, config } = request.server;
+  if (isApiRequest(request)) {
+    // The API takes only bearer tokens, never the browser's cookie, so a page elsewhere cannot act through it.
+    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+    request.apiToken = match ? await userForApiToken(db, match[1]!) : null;
+    request.user = request.apiToken?.user ?? null;
+    return;
+  }
+  const secret = request.cookies[sessionCookieName];
+  if (!secret) return;
+  request.user = await userForSession(db, secret, sessionTimes(config));
+  if (!request.user) clearSessionCookie(request, reply);
+}
+
+function mayCreatePlans(user: User): boolean {
+  return user.role === 'admin' || user.role === 'manager';
+}
+
+async function enforce(request: FastifyRequest): Promise<void> {
+  // An address that matches no route is a 404 for someone signed in, and the sign-in page for anyone else.
+  const access = request.is404 ? 'signed-in' : request.routeOptions.config.access;
+  if (access === undefined) throw new ForbiddenError('This address declares no access rule');
+  if (access === 'public') return;
+  const user = request.user;
+  if (!user) throw new SignInRequiredError();
+  if (request.apiToken?.access === 'read' && !['GET', 'HEAD'].includes(request.method))
+    throw new ForbiddenError('This API token can only read: make a read-write token to change things');
+  if (access === 'signed-in') return;
+  if (access === 'admin') {
+    if (user.role !== 'admin') throw new ForbiddenError('Only an administrator can do that');
+    return;
+  }
+  if (access === 'create-plans') {
+    if (!mayCreatePlans(user))
+      throw new ForbiddenError('Only an administrator or a plan manager can do that');
+    return;
+  }
+  const slug = (request.params as { slug?: string }).slug;
+  const plan = slug
+    ? await request.server.db.kysely
+        .selectFrom('plans')
+        .select(['id', 'slug'])
+        .where('slug', '=', slug)
+        .executeTakeFirst()
+    : undefined;
+  const level = plan ? await planAccessFor(request.server.db, user, plan.id) : null;
+  // A plan the user may not read answers exactly as a plan that does not exist, so slugs cannot be probed.
+  if (!plan || level === null) throw new NotFoundError('Plan');
+  if (!atLeast(level, planLevelFor[access]))
+    throw new ForbiddenError(
+      access === 'plan:manage'
+        ? 'Only a manager of this plan can do that'
+        : 'You can read this plan but not post updates to it',
+    );
+  request.planAccess = { planId: plan.id, slug: plan.slug, level };
+}
+
+export const setUpAccess = fp(async (app: FastifyInstance) => {
+  app.decorateRequest('user', null);
+  app.decorateRequest('apiToken', null);
+  app.decorateRequest('planAccess', null);
+  app.decorateRequest('actor', null as unknown as Actor);
+  app.addHook('onRoute', (route) => {
+    const config = (route.config ?? {}) as { access?: RouteAccess };
+    if (config.access) return;
+    const fromPlugin = pluginRoutes.find(([prefix]) => route.url.startsWith(prefix));
+    if (!fromPlugin)
+      throw new Error(`Route ${String(route.method)} ${route.url} must declare its access (config.access)`);
+    route.config = { ...config, access: fromPlugin[1] };
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    await identify(request, reply);
+    request.actor = request.user
+      ? { name: request.user.name, userId: request.user.id }
+      : { name: 'Signed-out visitor' };
+    await enforce(request);
+  });
+});
+
+/** Where a signed-out person is sent for a page: the sign-in page, coming back here afterwards. */
+export function signInRedirect(request: FastifyRequest, reply: FastifyReply) {
+  if (request.method === 'GET' || request.method === 'HEAD') {
+    return reply.redirect(`/sign-in?returnTo=${encodeURIComponent(request.url)}`, 303);
+  }
+  return null;
+}
+
+export function sendSignInProblem(request: FastifyRequest, reply: FastifyReply) {
+  reply.header('WWW-Authenticate', 'Bearer realm="Headway"');
+  return sendProblem(request, reply, {
+    status: 401,
+    title: 'Sign-in required',
+    detail: 'Send an API token as "Authorization: Bearer hw_..."; make one under Your account',
+  });
+}
+
+/**
+ * For plan:contribute routes: refuses unless the user may post on this action or focus area (a plan's contributors
+ * and managers on any; its owners only on their own). Takes an update's own record to check what it is on.
+ */
+export async function assertMayContribute(
+  request: FastifyRequest,
+  subject: { actionId: string } | { themeId: string } | { action_id: string | null; theme_id: string | null },
+): Promise<void> {
+  const access = request.planAccess;
+  const user = request.user;
+  if (!access || !user) throw new ForbiddenError();
+  const target =
+    'actionId' in subject
+      ? { kind: 'action' as const, id: subject.actionId }
+      : 'themeId' in subject
+        ? { kind: 'theme' as const, id: subject.themeId }
+        : subject.action_id
+          ? { kind: 'action' as const, id: subject.action_id }
+          : { kind: 'theme' as const, id: subject.theme_id ?? '' };
+  if (!(await mayContributeTo(request.server.db, user, access.level, target)))
+    throw new ForbiddenError(
+      target.kind === 'action'
+        ? 'You can post updates only on the actions you own'
+        : 'You can post updates only on the focus areas you lead',
+    );
+}
+
+/** The plans the signed-in user may read, for lists that span plans. */
+export function readablePlans(request: FastifyRequest): Promise<Set<string> | 'all'> {
+  if (!request.user) return Promise.resolve(new Set());
+  return readablePlanIds(request.server.db, request.user);
+}
