@@ -157,7 +157,8 @@ export class PdfBook {
         // Word does not kern body text by default, and neither do we: pdfkit looks up every pair of letters in the
         // standard fonts' kerning tables, building a string for each, which was half the time of a long document.
         // The font object is this document's own, so nothing outside it changes.
-        (this.doc as unknown as { _font: { font: { getKernPair(): number } } })._font.font.getKernPair = () => 0;
+        (this.doc as unknown as { _font: { font: { getKernPair(): number } } })._font.font.getKernPair = () =>
+          0;
       }
     }
     if (size !== this.currentSize || font !== this.currentFont) this.doc.fontSize(size);
