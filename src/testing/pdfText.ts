@@ -91,16 +91,19 @@ export function comparable(text: string): string {
 /**
  * Whether the page shows `text` as a reader follows it: word after word along a line, and on to the start of the next
  * line in the same place, as words wrap in a table cell. Reading order alone cannot tell: a tool reading across a
- * table runs the first line of one cell into the first line of the next.
+ * table runs the first line of one cell into the first line of the next. With the pages that follow, a row that
+ * breaks across a page is followed to the top of its column on the next page, under the repeated header.
  */
-export function pageShows(page: PdfPage, text: string): boolean {
+export function pageShows(page: PdfPage, text: string, following: PdfPage[] = []): boolean {
   const wanted = comparable(text).split(' ');
   return page.words.some((first) => {
     if (first.text !== wanted[0]) return false;
     let current = first;
+    let on = page;
+    let nextPages = following;
     for (const word of wanted.slice(1)) {
       const height = current.yMax - current.yMin;
-      const onLine = page.words
+      const onLine = on.words
         .filter(
           (w) =>
             Math.abs(w.yMin - current.yMin) < 1 &&
@@ -108,7 +111,7 @@ export function pageShows(page: PdfPage, text: string): boolean {
             w.xMin - current.xMax < height,
         )
         .sort((a, b) => a.xMin - b.xMin)[0];
-      const nextLine = page.words
+      const nextLine = on.words
         .filter(
           (w) =>
             w.yMin > current.yMin + 1 &&
@@ -116,7 +119,15 @@ export function pageShows(page: PdfPage, text: string): boolean {
             Math.abs(w.xMin - first.xMin) < 2,
         )
         .sort((a, b) => a.yMin - b.yMin)[0];
-      const next = [onLine, nextLine].find((w) => w?.text === word);
+      let next = [onLine, nextLine].find((w) => w?.text === word);
+      if (!next && !nextLine && nextPages[0]) {
+        next = nextPages[0].words
+          .filter((w) => Math.abs(w.xMin - first.xMin) < 2)
+          .sort((a, b) => a.yMin - b.yMin)
+          .slice(0, 4)
+          .find((w) => w.text === word);
+        if (next) [on, ...nextPages] = nextPages;
+      }
       if (!next) return false;
       current = next;
     }
@@ -140,7 +151,8 @@ export function problemsWithPages(
   const problems: string[] = [];
   if (pages.length === 0) return ['the PDF has no pages'];
   for (const text of expected.texts)
-    if (!pages.some((page) => pageShows(page, text))) problems.push(`"${text}" is not in the PDF`);
+    if (!pages.some((page, index) => pageShows(page, text, pages.slice(index + 1, index + 2))))
+      problems.push(`"${text}" is not in the PDF`);
   pages.forEach((page, index) => {
     const where = `page ${index + 1} of ${pages.length}`;
     if (expected.marking) {
