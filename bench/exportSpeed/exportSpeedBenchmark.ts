@@ -1,5 +1,6 @@
 // The export-speed part of `npm run bench`: a 500-action plan with 5,000 updates, written through the app's own
 // commands, exported as the action-plan document to .docx (target under 1 s) and to PDF (under 2 s), on each database.
+import os from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/db/connection.js';
 import { migrateToLatest } from '../../src/db/migrations.js';
@@ -56,6 +57,7 @@ export async function exportSpeedBenchmark(
     `Export-speed benchmark${options.quick ? ' (quick)' : ''}: ${data}; ${runs} timed exports of each format per database.`,
   );
 
+  const loadBefore = os.loadavg()[0]!;
   const cases: Case[] = [];
   const failures: string[] = [];
   const notes: string[] = [];
@@ -144,6 +146,7 @@ export async function exportSpeedBenchmark(
     `Last run ${new Date().toISOString().slice(0, 10)} with \`${options.command}\` on ${describeMachine()}.`,
     '',
     `Data (seed ${options.seed}): ${data}. Each format exported once untimed, then ${runs} times timed, per database.`,
+    `Load average (1 minute) ${loadBefore.toFixed(1)} as the run began and ${os.loadavg()[0]!.toFixed(1)} as it ended, on ${os.cpus().length} cores: the machine is shared, and a busy one slows every export.`,
     '',
     table,
     '',
