@@ -1,13 +1,20 @@
 // Benchmark settings from the command line (npm run bench -- --quick) or the environment, checked once.
 import type { DataSize } from './planLoad/planData.js';
 
-export const benchNames = ['plan-load', 'import'] as const;
+export const benchNames = ['plan-load', 'import', 'export'] as const;
 export type BenchName = (typeof benchNames)[number];
 
 export interface ImportSize {
   xlsxRows: number;
   docxRows: number;
   /** Imports of each file on each database; the median and the worst are reported. */
+  runs: number;
+}
+
+export interface ExportSize {
+  actions: number;
+  updates: number;
+  /** Timed exports of each format on each database; the median is reported. */
   runs: number;
 }
 
@@ -23,17 +30,19 @@ export interface BenchOptions {
   warmUpSeconds: number;
   seconds: number;
   importSize: ImportSize;
+  exportSize: ExportSize;
   /** Whether to rewrite the figures in docs/performance.md; quick runs leave the recorded figures alone. */
   writeDocs: boolean;
   /** The command as typed, for the record. */
   command: string;
 }
 
-const usage = `Usage: npm run bench -- [--only-bench=plan-load|import] [--quick] [--only=sqlite|postgres]
+const usage = `Usage: npm run bench -- [--only-bench=plan-load|import|export] [--quick] [--only=sqlite|postgres]
                       [--seconds=N] [--connections=N] [--runs=N] [--docs|--no-docs]
-  --only-bench  run one benchmark (default: all of them, plan load then import)
+  --only-bench  run one benchmark (default: all of them, plan load, import, then export)
   --seconds, --connections  plan load: length of each measurement and concurrent connections
-  --runs        import: imports of each file on each database (default 3)
+  --runs        import: imports of each file on each database (default 3);
+                export: timed exports of each format on each database (default 5)
 Environment: HEADWAY_BENCH_QUICK=1, HEADWAY_BENCH_ONLY_BENCH, HEADWAY_BENCH_ONLY, HEADWAY_BENCH_SECONDS,
              HEADWAY_BENCH_CONNECTIONS, HEADWAY_BENCH_RUNS,
              HEADWAY_BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test)`;
@@ -46,6 +55,8 @@ const fullSize: DataSize = { plans: 10, actions: 5000, updates: 20000, measuredP
 const quickSize: DataSize = { plans: 2, actions: 500, updates: 2000, measuredPlanActions: 250 };
 const fullImport = { xlsxRows: 5000, docxRows: 500, runs: 3 };
 const quickImport = { xlsxRows: 500, docxRows: 50, runs: 1 };
+const fullExport = { actions: 500, updates: 5000, runs: 5 };
+const quickExport = { actions: 100, updates: 1000, runs: 2 };
 
 export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
   const flags = new Map<string, string>();
@@ -80,6 +91,14 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
     importSize: {
       ...importSize,
       runs: wholeNumber('runs', flags.get('runs') ?? env.HEADWAY_BENCH_RUNS, importSize.runs),
+    },
+    exportSize: {
+      ...(quick ? quickExport : fullExport),
+      runs: wholeNumber(
+        'runs',
+        flags.get('runs') ?? env.HEADWAY_BENCH_RUNS,
+        (quick ? quickExport : fullExport).runs,
+      ),
     },
     writeDocs: flags.has('docs') || (!quick && !flags.has('no-docs')),
     command: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),

@@ -1,8 +1,9 @@
-// Entry point of `npm run bench`: the plan-load and import-speed benchmarks on SQLite and PostgreSQL, figures kept in
+// Entry point of `npm run bench`: the plan-load, import-speed and export-speed benchmarks on SQLite and PostgreSQL, figures kept in
 // docs/performance.md.
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { describeMachine } from './machine.js';
+import { exportSpeedBenchmark } from './exportSpeed/exportSpeedBenchmark.js';
 import { importSpeedBenchmark } from './importSpeed/importSpeedBenchmark.js';
 import { OptionsError, readOptions, type BenchOptions } from './options.js';
 import { rewriteSection } from './performanceDoc.js';
@@ -34,7 +35,9 @@ async function main(): Promise<number> {
     const code =
       benchmark === 'plan-load'
         ? await planLoadBenchmark(options)
-        : await importSpeedBenchmark(projectRoot, options, say);
+        : benchmark === 'import'
+          ? await importSpeedBenchmark(projectRoot, options, say)
+          : await exportSpeedBenchmark(projectRoot, options, say);
     exitCode = Math.max(exitCode, code);
   }
   return exitCode;

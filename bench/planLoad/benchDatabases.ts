@@ -12,8 +12,8 @@ export interface BenchDatabase {
 }
 
 /** A new file each run; it is kept afterwards (.bench/ is git-ignored) so a slow query can be looked into. */
-export async function freshSqlite(projectRoot: string): Promise<BenchDatabase> {
-  const file = join(projectRoot, '.bench', 'plan-load.db');
+export async function freshSqlite(projectRoot: string, name = 'plan-load.db'): Promise<BenchDatabase> {
+  const file = join(projectRoot, '.bench', name);
   for (const suffix of ['', '-wal', '-shm']) await rm(file + suffix, { force: true });
   return { label: 'SQLite', url: file, dispose: async () => {} };
 }

@@ -49,7 +49,8 @@ const weights: Record<ActionPlanColumn, number> = {
 
 type Widths = Map<ActionPlanColumn, number>;
 
-function widthsFor(doc: ActionPlanDocument): Widths {
+/** Each column's width in twentieths of a point, across a landscape page: the Word file's, and the PDF's in scale. */
+export function columnWidthsFor(doc: ActionPlanDocument): Widths {
   // Each cell's lines as the table shows them: the owners one a line.
   const rows = [
     ...actionsInOrder(doc).map((a) => ({ ...actionAsText(a), Owner: a.owners.join('\n') })),
@@ -136,7 +137,7 @@ function focusAreaRow(doc: ActionPlanDocument, area: DocumentFocusArea, widths: 
 }
 
 export async function actionPlanToDocx(doc: ActionPlanDocument): Promise<Buffer> {
-  const widths = widthsFor(doc);
+  const widths = columnWidthsFor(doc);
   const rows = [headerRow(doc, widths)];
   for (const group of doc.groups)
     group.actions.forEach((action, index) =>

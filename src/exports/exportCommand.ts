@@ -1,4 +1,4 @@
-// `headway export SLUG --format docx|xlsx|csv|json --out FILE`: a plan written to a file.
+// `headway export SLUG --format docx|pdf|xlsx|csv|json --out FILE`: a plan written to a file.
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';

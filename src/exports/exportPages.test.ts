@@ -20,6 +20,7 @@ describeEachDatabase('plan downloads', (current) => {
 
   it.each([
     ['docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'PK'],
+    ['pdf', 'application/pdf', '%PDF-'],
     ['xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'PK'],
     ['csv', 'text/csv; charset=utf-8', '\uFEFFAction'],
   ])('gives the action plan as .%s', async (format, type, start) => {
@@ -63,6 +64,27 @@ it('writes a plan to a file from the command line, and refuses unknown plans and
       await main(['export', 'staff-survey-2021', '--format', 'json', '--out', join(folder, 'p.json')], env),
     ).toBe(0);
     expect(JSON.parse(readFileSync(join(folder, 'p.json'), 'utf8')).format).toBe('headway.plan');
+    expect(await main(['export', 'staff-survey-2021', '--out', join(folder, 'p.pdf')], env)).toBe(0);
+    expect(readFileSync(join(folder, 'p.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+    const report = join(folder, 'report.pdf');
+    expect(
+      await main(
+        [
+          'report',
+          'culture-action-plan',
+          '--from',
+          '2024-01-01',
+          '--to',
+          '2024-03-31',
+          '--format',
+          'pdf',
+          '--out',
+          report,
+        ],
+        env,
+      ),
+    ).toBe(0);
+    expect(readFileSync(report).subarray(0, 5).toString()).toBe('%PDF-');
     expect(
       await main(['export', 'no-such-plan', '--format', 'csv', '--out', join(folder, 'x.csv')], env),
     ).toBe(1);

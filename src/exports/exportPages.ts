@@ -1,11 +1,11 @@
-// Downloads of a plan: the action-plan document as Word, Excel or CSV, and as a page to print.
+// Downloads of a plan: the action-plan document as Word, PDF, Excel or CSV, and as a page to print.
 import type { FastifyInstance } from 'fastify';
 import { loadPlanContents } from '../plans/planContents.js';
 import { buildActionPlanDocument } from './actionPlanDocument.js';
 import { exportPlan, type PlanFormat } from './exportPlan.js';
 
 export async function exportPages(app: FastifyInstance): Promise<void> {
-  for (const format of ['docx', 'xlsx', 'csv'] as const satisfies PlanFormat[]) {
+  for (const format of ['docx', 'pdf', 'xlsx', 'csv'] as const satisfies PlanFormat[]) {
     app.get<{ Params: { slug: string } }>(
       `/plans/:slug/export.${format}`,
       { config: { access: 'plan:read' } },

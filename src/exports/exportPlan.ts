@@ -5,13 +5,15 @@ import { presentPlanExport } from '../plans/presenters.js';
 import { buildActionPlanDocument } from './actionPlanDocument.js';
 import { actionPlanToCsv } from './actionPlanCsv.js';
 import { actionPlanToDocx } from './actionPlanDocx.js';
+import { actionPlanToPdf } from './actionPlanPdf.js';
 import { actionPlanToXlsx } from './actionPlanXlsx.js';
 
-export const planFormats = ['docx', 'xlsx', 'csv', 'json'] as const;
+export const planFormats = ['docx', 'pdf', 'xlsx', 'csv', 'json'] as const;
 export type PlanFormat = (typeof planFormats)[number];
 
 export const contentTypes: Record<PlanFormat, string> = {
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  pdf: 'application/pdf',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   csv: 'text/csv; charset=utf-8',
   json: 'application/json; charset=utf-8',
@@ -27,10 +29,12 @@ export async function exportPlan(db: Db, slug: string, format: PlanFormat) {
   const bytes =
     format === 'docx'
       ? await actionPlanToDocx(doc)
-      : format === 'xlsx'
-        ? await actionPlanToXlsx(doc)
-        : format === 'csv'
-          ? actionPlanToCsv(doc)
-          : Buffer.from(JSON.stringify(presentPlanExport(contents), null, 2));
+      : format === 'pdf'
+        ? await actionPlanToPdf(doc)
+        : format === 'xlsx'
+          ? await actionPlanToXlsx(doc)
+          : format === 'csv'
+            ? actionPlanToCsv(doc)
+            : Buffer.from(JSON.stringify(presentPlanExport(contents), null, 2));
   return { bytes, contentType: contentTypes[format], fileName: `${contents.plan.slug}.${format}` };
 }

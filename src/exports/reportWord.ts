@@ -13,7 +13,8 @@ import {
   TextRun,
   WidthType,
 } from 'docx';
-import type { ReportAction, ReportModel } from '../reports/reportModel.js';
+import type { ReportModel } from '../reports/reportModel.js';
+import { generatedLists, labelledSections, progressHeading, type LabelledRow } from './reportText.js';
 import { richTextToWord } from './richTextToWord.js';
 import {
   columnWidths,
@@ -25,9 +26,7 @@ import {
   textWidth,
 } from './wordParts.js';
 
-const ragFill: Record<string, string> = { red: 'F4B6AE', amber: 'FFE08A', green: 'B9DFC8' };
-
-function labelledTable(rows: { label: string; html?: string; text?: string; fill?: string }[]): Table {
+function labelledTable(rows: LabelledRow[]): Table {
   const widths = columnWidths([1, 3], textWidth.portrait);
   return new Table({
     columnWidths: widths,
@@ -99,67 +98,21 @@ function bullets(lines: string[], empty: string): Paragraph[] {
   );
 }
 
-function actionLine(action: ReportAction): string {
-  const owners = action.owners.length > 0 ? ` (${action.owners.join(', ')})` : '';
-  const date = action.revisedTarget || action.target;
-  return `${action.title}${owners}${date ? `: ${date}` : ''}`;
-}
-
 export async function reportToWord(model: ReportModel): Promise<Buffer> {
-  const section = (key: string) => model.sections.find((s) => s.key === key)!;
-  const changes = model.changes;
-  const changeLines = changes
-    ? [
-        ...changes.statusChanges.map((c) => `${c.title}: ${c.from} to ${c.to}`),
-        ...changes.added.map((a) => `New: ${a.title}`),
-        ...changes.removed.map((a) => `Removed: ${a.title}`),
-        ...changes.movedDates.map(
-          (m) =>
-            `${m.title}: date moved from ${m.from || 'none'} to ${m.to || 'none'}${m.reason ? ` (${m.reason})` : ''}`,
-        ),
-      ]
-    : [];
+  const sections = labelledSections(model);
   const children = [
     new Paragraph({
       heading: HeadingLevel.TITLE,
       children: [new TextRun(`${model.planTitle}: highlight report`)],
     }),
-    labelledTable([
-      { label: 'Strategic sponsor', text: model.sponsor || 'Not stated' },
-      { label: 'Period covered', text: model.period.text },
-      {
-        label: 'Overall project status',
-        text: [model.overall.rag ? model.overall.ragLabel : '', model.overall.words]
-          .filter(Boolean)
-          .join(': '),
-        fill: model.overall.rag ? ragFill[model.overall.rag] : undefined,
-      },
-      { label: section('summary').label, html: section('summary').html },
-      { label: section('governance').label, html: section('governance').html },
-    ]),
+    labelledTable(sections.before),
     ...model.progress.flatMap((horizon) => [
-      heading(
-        `Progress against ${horizon.horizon === 'Other actions' ? 'other actions' : horizon.horizon.toLowerCase()}`,
-      ),
+      heading(progressHeading(horizon.horizon)),
       progressTable(horizon.themes),
     ]),
     new Paragraph({ children: [] }),
-    labelledTable(
-      ['progress', 'communication', 'issues', 'risks', 'nextSteps'].map((key) => ({
-        label: section(key).label,
-        html: section(key).html,
-      })),
-    ),
-    heading('Completed in this period'),
-    ...bullets(model.completedInPeriod.map(actionLine), 'No actions were completed in this period.'),
-    heading('Overdue'),
-    ...bullets(model.overdue.map(actionLine), 'No actions are overdue.'),
-    heading('Due in the next period'),
-    ...bullets(model.dueNextPeriod.map(actionLine), 'No actions fall due in the next period.'),
-    heading('Changes since the last published report'),
-    ...(changes
-      ? bullets(changeLines, 'No changes.')
-      : bullets([], "This is the plan's first report: there is no published report to compare with.")),
+    labelledTable(sections.after),
+    ...generatedLists(model).flatMap((list) => [heading(list.heading), ...bullets(list.lines, list.empty)]),
   ];
   const document = new Document({
     creator: 'Headway',

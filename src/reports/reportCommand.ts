@@ -1,4 +1,4 @@
-// `headway report SLUG --from YYYY-MM-DD --to YYYY-MM-DD --format docx|html --out FILE`: the highlight report for a
+// `headway report SLUG --from YYYY-MM-DD --to YYYY-MM-DD --format docx|pdf|html --out FILE`: the highlight report for a
 // period, drafted from the plan if the plan has none for that period yet.
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -6,13 +6,14 @@ import type { Config } from '../config.js';
 import { openDatabase } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrations.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
+import { reportToPdf } from '../exports/reportPdf.js';
 import { reportToWord } from '../exports/reportWord.js';
 import { findPlanBySlug } from '../plans/planCommands.js';
 import { createViews } from '../web/views.js';
 import { createReport } from './reportCommands.js';
 import { loadReport } from './reportQueries.js';
 
-export const reportUsage = 'report SLUG --from YYYY-MM-DD --to YYYY-MM-DD --format docx|html --out FILE';
+export const reportUsage = 'report SLUG --from YYYY-MM-DD --to YYYY-MM-DD --format docx|pdf|html --out FILE';
 
 export async function reportCommand(args: string[], config: Config): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -28,7 +29,13 @@ export async function reportCommand(args: string[], config: Config): Promise<num
   });
   const slug = positionals[0];
   const format = values.format ?? values.out?.split('.').pop();
-  if (!slug || !values.from || !values.to || !values.out || (format !== 'docx' && format !== 'html')) {
+  if (
+    !slug ||
+    !values.from ||
+    !values.to ||
+    !values.out ||
+    (format !== 'docx' && format !== 'pdf' && format !== 'html')
+  ) {
     console.error(`headway: usage: headway ${reportUsage}`);
     return 2;
   }
@@ -59,7 +66,9 @@ export async function reportCommand(args: string[], config: Config): Promise<num
     const bytes =
       format === 'docx'
         ? await reportToWord(model)
-        : Buffer.from(createViews().render('reports/views/reportPrint.njk', { model }));
+        : format === 'pdf'
+          ? await reportToPdf(model)
+          : Buffer.from(createViews().render('reports/views/reportPrint.njk', { model }));
     await writeFile(values.out, bytes);
     console.log(`Wrote ${values.out}`);
     return 0;

@@ -130,6 +130,12 @@ describeEachDatabase('highlight reports', (current) => {
     const published = await app.inject(url);
     expect(published.body).toContain('Published on');
     expect(published.body).toContain('A Culture Steering Group meets monthly.');
+    expect(published.body).toContain(`href="${url}/report.pdf"`);
+    const pdf = await app.inject(`${url}/report.pdf`);
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.headers['content-disposition']).toContain('-report-2024-02-29.pdf');
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
 
     // Later changes to the plan do not change the published report.
     await app.inject({
@@ -139,6 +145,8 @@ describeEachDatabase('highlight reports', (current) => {
     });
     const article = (html: string) => html.slice(html.indexOf('<article'), html.indexOf('</article>'));
     expect(article((await app.inject(url)).body)).toBe(article(published.body));
+    // The board's PDF comes out byte for byte the same, from the snapshot, whenever it is downloaded.
+    expect((await app.inject(`${url}/report.pdf`)).rawPayload.equals(pdf.rawPayload)).toBe(true);
     expect(article(published.body)).toContain('Review fireground welfare');
     expect(
       (await app.inject({ method: 'POST', url: `${url}/edit`, ...form({ version: '3' }) })).statusCode,

@@ -20,6 +20,7 @@ import {
 import { parseSections } from './reportModel.js';
 import { listReports, loadReport } from './reportQueries.js';
 import { contentTypes } from '../exports/exportPlan.js';
+import { reportToPdf } from '../exports/reportPdf.js';
 import { reportToWord } from '../exports/reportWord.js';
 import { richTextToPlain } from '../richtext/sanitise.js';
 
@@ -162,20 +163,26 @@ export async function reportPages(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get<{ Params: Params }>(
-    '/plans/:slug/reports/:reportId/report.docx',
-    { config: { access: 'plan:read' } },
-    async (request, reply) => {
-      const { plan, model } = await loadReport(app.db.kysely, request.params.slug, request.params.reportId);
-      return reply
-        .type(contentTypes.docx)
-        .header(
-          'content-disposition',
-          `attachment; filename="${plan.slug}-report-${model.period.end ?? 'draft'}.docx"`,
-        )
-        .send(await reportToWord(model));
-    },
-  );
+  // A published report is drawn from its stored snapshot, so each download says what the board was shown.
+  for (const [format, render] of [
+    ['docx', reportToWord],
+    ['pdf', reportToPdf],
+  ] as const) {
+    app.get<{ Params: Params }>(
+      `/plans/:slug/reports/:reportId/report.${format}`,
+      { config: { access: 'plan:read' } },
+      async (request, reply) => {
+        const { plan, model } = await loadReport(app.db.kysely, request.params.slug, request.params.reportId);
+        return reply
+          .type(contentTypes[format])
+          .header(
+            'content-disposition',
+            `attachment; filename="${plan.slug}-report-${model.period.end ?? 'draft'}.${format}"`,
+          )
+          .send(await render(model));
+      },
+    );
+  }
 
   app.get<{ Params: Params }>(
     '/plans/:slug/reports/:reportId/print',

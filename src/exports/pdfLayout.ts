@@ -1,0 +1,431 @@
+// The parts every Headway PDF shares, drawn with pdfkit: A4 pages with the marking in the header and footer, page
+// numbers and the date of generation on every page, headings and paragraphs, and tables whose header row repeats on
+// every page, whose rows split across pages when they must, and whose first column can be merged down its rows.
+// pdfkit's own text flow and tables measure every line again on every call; a 500-action plan is hundreds of pages,
+// so lines are broken here once, with word widths cached, and drawn at positions already known.
+import PDFDocument from 'pdfkit';
+import { formatUkDate } from '../dates/ukDate.js';
+
+export interface PdfRun {
+  text: string;
+  bold?: boolean;
+  italic?: boolean;
+}
+
+export interface PdfParagraph {
+  runs: PdfRun[];
+  /** Points from the cell's (or page's) left edge to the words. */
+  indent?: number;
+  /** A bullet or number set in the indent, before the first line. */
+  marker?: string;
+  /** Extra points above the paragraph. */
+  gapBefore?: number;
+}
+
+export interface PdfRow {
+  cells: PdfParagraph[][];
+  /** Background colours (hex) by column. */
+  fills?: (string | undefined)[];
+  /** The group the row belongs to, when the table's first column is merged down each group's rows. */
+  group?: string;
+}
+
+export interface PdfTable {
+  /** Column widths in points, summing to the page's text width. */
+  widths: number[];
+  /** The header row, repeated at the top of every page the table is on; none for a table of labels. */
+  header?: string[];
+  /** Rows, or a row across the whole table (a subheading inside it). */
+  rows: (PdfRow | { across: PdfParagraph[] })[];
+  /** The first column shows each group's title once per page, merged down the group's rows. */
+  mergeFirstColumn?: boolean;
+}
+
+type FontName = 'Helvetica' | 'Helvetica-Bold' | 'Helvetica-Oblique' | 'Helvetica-BoldOblique';
+
+interface Piece {
+  text: string;
+  font: FontName;
+  x: number;
+}
+
+interface Line {
+  pieces: Piece[];
+  /** Points above the line: its share of its paragraph's gap. */
+  gap: number;
+}
+
+/** What pdfkit's standard fonts can show: Windows-1252. Everything else is written as its nearest letter. */
+const winAnsi =
+  /[^\u0020-\u007e\u00a0-\u00ff\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178]/g;
+const printableCache = new Map<string, string>();
+
+/**
+ * Text as the standard fonts can draw it. The fonts are the PDF's own (nothing to ship or download, and the file
+ * stays small); they cover English, most Western European letters, curly quotes, dashes, £ and €. A letter outside
+ * them loses its accent (ŵ is written w) rather than coming out as a wrong glyph; a symbol becomes "?".
+ */
+export function printable(text: string): string {
+  return text.replace(winAnsi, (character) => {
+    if (/\s/.test(character)) return ' ';
+    let known = printableCache.get(character);
+    if (known === undefined) {
+      const base = character.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+      known = base !== '' && !new RegExp(winAnsi.source).test(base) ? base : '?';
+      printableCache.set(character, known);
+    }
+    return known;
+  });
+}
+
+function fontOf(run: { bold?: boolean; italic?: boolean }): FontName {
+  if (run.bold) return run.italic ? 'Helvetica-BoldOblique' : 'Helvetica-Bold';
+  return run.italic ? 'Helvetica-Oblique' : 'Helvetica';
+}
+
+const ruleColour = '#505a5f';
+const headerFill = '#e8e8e8';
+const textColour = '#0b0c0c';
+/** Points of space between a cell's border and its words. */
+const padding = 3;
+
+export interface PdfPageSetup {
+  landscape: boolean;
+  title: string;
+  marking: string;
+  /** ISO date. */
+  generatedOn: string;
+  /** Words for the document's properties. */
+  subject: string;
+}
+
+/** A PDF being written: the page cursor, text measurement, and the furniture every page gets at the end. */
+export class PdfBook {
+  readonly doc: PDFKit.PDFDocument;
+  readonly left = 42.5; // 1.5 cm, as the Word files
+  readonly top: number;
+  readonly bottom: number;
+  readonly width: number;
+  y: number;
+  private currentFont: FontName | null = null;
+  private currentSize = 0;
+  private readonly widths = new Map<FontName, Map<string, number>>();
+  private readonly unkerned = new Set<FontName>();
+
+  constructor(private readonly setup: PdfPageSetup) {
+    // A published report must come out the same every time: the file's dates are the day it was generated.
+    const date = new Date(`${setup.generatedOn}T00:00:00Z`);
+    this.doc = new PDFDocument({
+      size: 'A4',
+      layout: setup.landscape ? 'landscape' : 'portrait',
+      margin: 0,
+      bufferPages: true,
+      autoFirstPage: true,
+      lang: 'en-GB',
+      displayTitle: true,
+      info: {
+        Title: printable(setup.title),
+        Subject: printable(setup.subject),
+        Creator: 'Headway',
+        Producer: 'Headway',
+        CreationDate: date,
+        ModDate: date,
+      },
+    });
+    const page = this.doc.page;
+    this.top = setup.marking ? 56 : 42.5;
+    this.bottom = page.height - 62;
+    this.width = page.width - 2 * this.left;
+    this.y = this.top;
+  }
+
+  get pageHeight(): number {
+    return this.bottom - this.top;
+  }
+
+  newPage(): void {
+    this.doc.addPage();
+    this.currentFont = null;
+    this.y = this.top;
+  }
+
+  private use(font: FontName, size: number): void {
+    if (font !== this.currentFont) {
+      this.doc.font(font);
+      if (!this.unkerned.has(font)) {
+        this.unkerned.add(font);
+        // Word does not kern body text by default, and neither do we: pdfkit looks up every pair of letters in the
+        // standard fonts' kerning tables, building a string for each, which was half the time of a long document.
+        // The font object is this document's own, so nothing outside it changes.
+        (this.doc as unknown as { _font: { font: { getKernPair(): number } } })._font.font.getKernPair = () =>
+          0;
+      }
+    }
+    if (size !== this.currentSize || font !== this.currentFont) this.doc.fontSize(size);
+    this.currentFont = font;
+    this.currentSize = size;
+  }
+
+  /** The width of a word at 1 pt, cached: a long document repeats its words thousands of times. */
+  private unitWidth(font: FontName, word: string): number {
+    let cache = this.widths.get(font);
+    if (!cache) this.widths.set(font, (cache = new Map()));
+    let width = cache.get(word);
+    if (width === undefined) {
+      this.use(font, 1);
+      width = this.doc.widthOfString(word);
+      cache.set(word, width);
+    }
+    return width;
+  }
+
+  /** Paragraphs broken into lines that fit `width` points at `size` points. */
+  lines(paragraphs: PdfParagraph[], width: number, size: number): Line[] {
+    const lines: Line[] = [];
+    for (const paragraph of paragraphs) {
+      const indent = paragraph.indent ?? 0;
+      const room = Math.max(width - indent, size * 4);
+      let pieces: Piece[] = [];
+      let x = 0;
+      let pendingSpace = 0;
+      let first = true;
+      const endLine = () => {
+        lines.push({ pieces, gap: first ? (paragraph.gapBefore ?? 0) : 0 });
+        if (first && paragraph.marker)
+          pieces.unshift({ text: printable(paragraph.marker), font: 'Helvetica', x: indent - 9 });
+        first = false;
+        pieces = [];
+        x = 0;
+        pendingSpace = 0;
+      };
+      for (const run of paragraph.runs) {
+        const font = fontOf(run);
+        const space = this.unitWidth(font, ' ') * size;
+        for (const word of printable(run.text).split(/( +)/)) {
+          if (word === '') continue;
+          if (word.startsWith(' ')) {
+            if (x > 0) pendingSpace = space;
+            continue;
+          }
+          let rest = word;
+          let wordWidth = this.unitWidth(font, rest) * size;
+          if (x > 0 && x + pendingSpace + wordWidth > room) endLine();
+          // A word longer than the line (a web address) is cut where it must be.
+          while (wordWidth > room) {
+            let fits = rest.length - 1;
+            while (fits > 1 && this.unitWidth(font, rest.slice(0, fits)) * size > room) fits -= 1;
+            pieces.push({ text: rest.slice(0, fits), font, x: indent });
+            endLine();
+            rest = rest.slice(fits);
+            wordWidth = this.unitWidth(font, rest) * size;
+          }
+          const last = pieces.at(-1);
+          if (last && last.font === font) last.text += (pendingSpace > 0 ? ' ' : '') + rest;
+          else pieces.push({ text: rest, font, x: indent + x + pendingSpace });
+          x += pendingSpace + wordWidth;
+          pendingSpace = 0;
+        }
+      }
+      if (pieces.length > 0 || first) endLine();
+    }
+    return lines;
+  }
+
+  private drawLines(lines: Line[], x: number, y: number, size: number): void {
+    const leading = size * 1.22;
+    for (const line of lines) {
+      y += line.gap;
+      for (const piece of line.pieces) {
+        this.use(piece.font, size);
+        this.doc.text(piece.text, x + piece.x, y, { lineBreak: false });
+      }
+      y += leading;
+    }
+  }
+
+  private heightOf(lines: Line[], size: number): number {
+    return lines.reduce((sum, line) => sum + line.gap + size * 1.22, 0);
+  }
+
+  /** Paragraphs across the page, continued on the next page where they do not fit. */
+  paragraphs(paragraphs: PdfParagraph[], size: number, options: { keepWithNext?: number } = {}): void {
+    const lines = this.lines(paragraphs, this.width, size);
+    const leading = size * 1.22;
+    if (this.y + Math.min(this.heightOf(lines, size), leading) + (options.keepWithNext ?? 0) > this.bottom)
+      this.newPage();
+    this.doc.fillColor(textColour);
+    for (const line of lines) {
+      if (this.y + line.gap + leading > this.bottom) this.newPage();
+      this.drawLines([line], this.left, this.y, size);
+      this.y += line.gap + leading;
+    }
+  }
+
+  space(points: number): void {
+    this.y = Math.min(this.y + points, this.bottom);
+  }
+
+  /** A table that fits the page's width, continued over as many pages as it needs. */
+  table(table: PdfTable, size: number): void {
+    const xs = table.widths.reduce<number[]>((acc, w) => [...acc, acc.at(-1)! + w], [this.left]);
+    const right = xs.at(-1)!;
+    const cellLines = (paragraphs: PdfParagraph[], column: number, span = 1) =>
+      this.lines(paragraphs, xs[column + span]! - xs[column]! - 2 * padding, size);
+    const headerLines = table.header?.map((h, i) => cellLines([{ runs: [{ text: h, bold: true }] }], i));
+    const headerHeight = headerLines
+      ? Math.max(...headerLines.map((l) => this.heightOf(l, size))) + 2 * padding
+      : 0;
+    const leading = size * 1.22;
+    let tableTopOnPage = this.y;
+    /** The group shown in the merged column on this page so far. */
+    let groupOnPage: string | undefined;
+    /** The group of the row drawn last, on whatever page. */
+    let lastGroup: string | undefined;
+
+    const rule = (x1: number, y1: number, x2: number, y2: number) =>
+      this.doc.moveTo(x1, y1).lineTo(x2, y2).lineWidth(0.5).strokeColor(ruleColour).stroke();
+    const fill = (x: number, y: number, w: number, h: number, colour: string) =>
+      this.doc.rect(x, y, w, h).fillColor(colour).fill();
+
+    /** One row's cells (or what of them fits) at the cursor, with its borders. */
+    const drawSegment = (
+      cells: { lines: Line[]; fill?: string; from: number; span: number }[],
+      height: number,
+      ruleFrom: number,
+    ) => {
+      for (const cell of cells)
+        if (cell.fill)
+          fill(xs[cell.from]!, this.y, xs[cell.from + cell.span]! - xs[cell.from]!, height, cell.fill);
+      this.doc.fillColor(textColour);
+      for (const cell of cells) this.drawLines(cell.lines, xs[cell.from]! + padding, this.y + padding, size);
+      rule(ruleFrom, this.y, right, this.y);
+      for (const cell of cells) rule(xs[cell.from]!, this.y, xs[cell.from]!, this.y + height);
+      rule(right, this.y, right, this.y + height);
+      this.y += height;
+    };
+
+    const startPage = () => {
+      tableTopOnPage = this.y;
+      groupOnPage = undefined;
+      if (headerLines)
+        drawSegment(
+          headerLines.map((lines, i) => ({ lines, fill: headerFill, from: i, span: 1 })),
+          headerHeight,
+          this.left,
+        );
+    };
+    const endPage = () => {
+      rule(this.left, this.y, right, this.y);
+      this.newPage();
+      startPage();
+    };
+
+    // The header and the first lines of the first row stay together.
+    if (this.y + headerHeight + 3 * leading + 2 * padding > this.bottom) this.newPage();
+    startPage();
+
+    for (const row of table.rows) {
+      let cells: { lines: Line[]; fill?: string; from: number; span: number }[] =
+        'across' in row
+          ? [{ lines: cellLines(row.across, 0, table.widths.length), from: 0, span: table.widths.length }]
+          : row.cells.map((paragraphs, i) => ({
+              lines: cellLines(paragraphs, i),
+              fill: row.fills?.[i],
+              from: i,
+              span: 1,
+            }));
+      const group = 'across' in row ? undefined : row.group;
+      for (;;) {
+        // The merged column shows the group's title where the group starts, and again at the top of a page.
+        const showsGroup = table.mergeFirstColumn && group !== undefined && group !== groupOnPage;
+        if (table.mergeFirstColumn && group !== undefined)
+          cells[0] = {
+            ...cells[0]!,
+            lines: showsGroup
+              ? cellLines(
+                  [
+                    {
+                      runs: [
+                        { text: group && group === lastGroup ? `${group} (continued)` : group, bold: true },
+                      ],
+                    },
+                  ],
+                  0,
+                )
+              : [],
+          };
+        const height = Math.max(...cells.map((c) => this.heightOf(c.lines, size))) + 2 * padding;
+        const ruleFrom = table.mergeFirstColumn && !showsGroup && group !== undefined ? xs[1]! : this.left;
+        const room = this.bottom - this.y;
+        if (height <= room) {
+          drawSegment(cells, height, ruleFrom);
+          groupOnPage = lastGroup = group;
+          break;
+        }
+        // A row that would fit on a page of its own starts on the next page, unless that leaves most of this one
+        // empty; a longer row fills this page and goes on over the next.
+        const fitsOnAPage = height <= this.bottom - tableTopOnPage - headerHeight;
+        if ((fitsOnAPage && room < this.pageHeight / 3) || room < 3 * leading + 2 * padding) {
+          if (this.y === tableTopOnPage + headerHeight) {
+            // Nothing of the table on this page yet, and still it does not fit: split it all the same.
+          } else {
+            endPage();
+            continue;
+          }
+        }
+        const taken = cells.map((cell) => {
+          let used = 0;
+          let count = 0;
+          for (const line of cell.lines) {
+            if (used + line.gap + leading > room - 2 * padding) break;
+            used += line.gap + leading;
+            count += 1;
+          }
+          return count;
+        });
+        drawSegment(
+          cells.map((cell, i) => ({ ...cell, lines: cell.lines.slice(0, taken[i]) })),
+          room,
+          ruleFrom,
+        );
+        groupOnPage = lastGroup = group;
+        cells = cells.map((cell, i) => ({ ...cell, lines: cell.lines.slice(taken[i]) }));
+        endPage();
+      }
+    }
+    rule(this.left, this.y, right, this.y);
+  }
+
+  /** The marking at the top and bottom of every page, and the title, date and page number in the footer. */
+  async finish(): Promise<Buffer> {
+    const { doc, setup } = this;
+    const range = doc.bufferedPageRange();
+    const marking = printable(setup.marking);
+    const footer = printable(`${setup.title} · generated on ${formatUkDate(setup.generatedOn)}`);
+    for (let index = range.start; index < range.start + range.count; index += 1) {
+      doc.switchToPage(index);
+      const { width, height } = doc.page;
+      doc.fillColor(textColour);
+      if (marking) {
+        doc.font('Helvetica-Bold').fontSize(9);
+        doc.text(marking, 0, 26, { width, align: 'center', lineBreak: false });
+        doc.text(marking, 0, height - 52, { width, align: 'center', lineBreak: false });
+      }
+      doc.font('Helvetica').fontSize(7.5);
+      doc.text(`${footer} · Page ${index + 1} of ${range.count}`, 0, height - 38, {
+        width,
+        align: 'center',
+        lineBreak: false,
+      });
+    }
+    const chunks: Buffer[] = [];
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const ended = new Promise<void>((resolve, reject) => {
+      doc.on('end', resolve);
+      doc.on('error', reject);
+    });
+    doc.end();
+    await ended;
+    return Buffer.concat(chunks);
+  }
+}

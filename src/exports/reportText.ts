@@ -1,0 +1,79 @@
+// The highlight report's words as the Word file and the PDF both write them, so that the two say the same thing.
+import type { ReportAction, ReportModel } from '../reports/reportModel.js';
+
+export const ragFill: Record<string, string> = { red: 'F4B6AE', amber: 'FFE08A', green: 'B9DFC8' };
+
+/** "Title (owners): date", a line of the generated lists. */
+export function actionLine(action: ReportAction): string {
+  const owners = action.owners.length > 0 ? ` (${action.owners.join(', ')})` : '';
+  const date = action.revisedTarget || action.target;
+  return `${action.title}${owners}${date ? `: ${date}` : ''}`;
+}
+
+export function changeLines(changes: NonNullable<ReportModel['changes']>): string[] {
+  return [
+    ...changes.statusChanges.map((c) => `${c.title}: ${c.from} to ${c.to}`),
+    ...changes.added.map((a) => `New: ${a.title}`),
+    ...changes.removed.map((a) => `Removed: ${a.title}`),
+    ...changes.movedDates.map(
+      (m) =>
+        `${m.title}: date moved from ${m.from || 'none'} to ${m.to || 'none'}${m.reason ? ` (${m.reason})` : ''}`,
+    ),
+  ];
+}
+
+export function overallText(model: ReportModel): string {
+  return [model.overall.rag ? model.overall.ragLabel : '', model.overall.words].filter(Boolean).join(': ');
+}
+
+export function progressHeading(horizon: string): string {
+  return `Progress against ${horizon === 'Other actions' ? 'other actions' : horizon.toLowerCase()}`;
+}
+
+/** The generated lists after the narrative, each with what it says when it is empty. */
+export function generatedLists(model: ReportModel): { heading: string; lines: string[]; empty: string }[] {
+  return [
+    {
+      heading: 'Completed in this period',
+      lines: model.completedInPeriod.map(actionLine),
+      empty: 'No actions were completed in this period.',
+    },
+    { heading: 'Overdue', lines: model.overdue.map(actionLine), empty: 'No actions are overdue.' },
+    {
+      heading: 'Due in the next period',
+      lines: model.dueNextPeriod.map(actionLine),
+      empty: 'No actions fall due in the next period.',
+    },
+    {
+      heading: 'Changes since the last published report',
+      lines: model.changes ? changeLines(model.changes) : [],
+      empty: model.changes
+        ? 'No changes.'
+        : "This is the plan's first report: there is no published report to compare with.",
+    },
+  ];
+}
+
+/** The two labelled tables: the facts and opening sections, then the narrative after the progress tables. */
+export function labelledSections(model: ReportModel) {
+  const section = (key: string) => model.sections.find((s) => s.key === key)!;
+  return {
+    before: [
+      { label: 'Strategic sponsor', text: model.sponsor || 'Not stated' },
+      { label: 'Period covered', text: model.period.text },
+      {
+        label: 'Overall project status',
+        text: overallText(model),
+        fill: model.overall.rag ? ragFill[model.overall.rag] : undefined,
+      },
+      { label: section('summary').label, html: section('summary').html },
+      { label: section('governance').label, html: section('governance').html },
+    ],
+    after: ['progress', 'communication', 'issues', 'risks', 'nextSteps'].map((key) => ({
+      label: section(key).label,
+      html: section(key).html,
+    })),
+  };
+}
+
+export type LabelledRow = { label: string; html?: string; text?: string; fill?: string };
