@@ -230,10 +230,10 @@ export function singleSignOnWith(config: SingleSignOnConfig): SingleSignOn {
   };
 }
 
+/** The most specific words for what went wrong: openid-client wraps the particular check that failed as the cause. */
 function reason(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return `${error.message}${cause}`;
+  return error.cause instanceof Error ? error.cause.message : error.message;
 }
 
 type RequestChecks = { state: string; nonce: string; code_verifier: string; return_to: string };
