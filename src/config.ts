@@ -114,8 +114,10 @@ function singleSignOn(
   ].filter((name) => name !== undefined);
   if (missing.length > 0 || !issuer || !clientId || !redirectUrl)
     throw new ConfigError(
-      `Single sign-on is partly set up (${settings.join(', ')}): ${missing.join(' and ')} ${
-        missing.length > 1 ? 'are' : 'is'
+      `Single sign-on is partly set up (${settings.join(', ')}): ${
+        missing.length > 1
+          ? `${missing.slice(0, -1).join(', ')} and ${missing.at(-1)} are`
+          : `${missing[0]} is`
       } missing`,
     );
   const role = read('HEADWAY_OIDC_DEFAULT_ROLE') ?? 'viewer';

@@ -78,8 +78,15 @@ export function singleSignOnWith(config: SingleSignOnConfig): SingleSignOn {
         config.clientId,
         { redirect_uris: [config.redirectUrl], response_types: ['code'] },
         config.clientSecret ? oidc.ClientSecretPost(config.clientSecret) : oidc.None(),
-        // Plain http is accepted only for a provider on this machine, which config.ts has already checked.
-        { execute: isLocal(issuer) ? [oidc.allowInsecureRequests] : [], timeout: 10 },
+        {
+          // The ID token's signature is checked against the provider's published keys too, not only trusted
+          // for having come over TLS. Plain http is accepted only for a provider on this machine (see config.ts).
+          execute: [
+            oidc.enableNonRepudiationChecks,
+            ...(isLocal(issuer) ? [oidc.allowInsecureRequests] : []),
+          ],
+          timeout: 10,
+        },
       )
       .catch((error: unknown) => {
         discovered = undefined;
