@@ -328,6 +328,24 @@ describeEachDatabase('single sign-on with OpenID Connect', (current) => {
     );
   });
 
+  it('signs in through a public client, which has no secret and proves itself by PKCE alone', async () => {
+    const publicClient = await buildApp({
+      db: current(),
+      config: readConfig(
+        {},
+        { singleSignOn: settings({ clientId: provider.publicClientId, clientSecret: undefined }) },
+      ),
+    });
+    try {
+      const person = newPerson();
+      const { res } = await signInAs(publicClient, current(), person);
+      expect(res.statusCode).toBe(303);
+      expect(cookieFrom(res, 'headway_session')).toBeDefined();
+    } finally {
+      await publicClient.close();
+    }
+  });
+
   it('says so clearly when the provider cannot be reached, and works once it can', async () => {
     const unreachable = await buildApp({
       db: current(),

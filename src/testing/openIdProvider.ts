@@ -15,6 +15,8 @@ export interface TestProvider {
   issuer: string;
   clientId: string;
   clientSecret: string;
+  /** A public client: no secret, proved by PKCE alone. */
+  publicClientId: string;
   /** The person the provider signs in at the next login, or `'refuse'` to answer access_denied. */
   next: ProviderPerson | 'refuse';
   close(): Promise<void>;
@@ -29,6 +31,7 @@ export async function startOpenIdProvider(redirectUrl: string): Promise<TestProv
     issuer,
     clientId: 'headway',
     clientSecret: 'a-client-secret-long-enough-for-the-provider',
+    publicClientId: 'headway-public',
     next: { sub: 'nobody' },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
@@ -42,6 +45,13 @@ export async function startOpenIdProvider(redirectUrl: string): Promise<TestProv
         grant_types: ['authorization_code'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_post',
+      },
+      {
+        client_id: state.publicClientId,
+        redirect_uris: [redirectUrl],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'none',
       },
     ],
     // PKCE is demanded of every client here, not only of public ones.
@@ -73,7 +83,10 @@ export async function startOpenIdProvider(redirectUrl: string): Promise<TestProv
           people.set(state.next.sub, state.next);
           return await provider.interactionFinished(req, res, { login: { accountId: state.next.sub } });
         }
-        const grant = new provider.Grant({ accountId: details.session!.accountId, clientId: state.clientId });
+        const grant = new provider.Grant({
+          accountId: details.session!.accountId,
+          clientId: details.params.client_id as string,
+        });
         grant.addOIDCScope('openid email profile');
         const grantId = await grant.save();
         await provider.interactionFinished(req, res, { consent: { grantId } });
