@@ -1,4 +1,5 @@
 // A real OpenID Connect provider (oidc-provider) on 127.0.0.1 for tests, and a small browser that walks through it.
+import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
@@ -60,6 +61,23 @@ export async function startOpenIdProvider(redirectUrl: string): Promise<TestProv
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     cookies: { keys: ['test-cookie-key-for-the-provider'] },
+    // A signing key of its own for each run, and lifetimes stated, so the provider needs none of its development defaults.
+    jwks: {
+      keys: [
+        {
+          ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }),
+          use: 'sig',
+        },
+      ],
+    },
+    ttl: {
+      Interaction: 600,
+      Session: 3600,
+      Grant: 3600,
+      AccessToken: 600,
+      IdToken: 600,
+      AuthorizationCode: 60,
+    },
     findAccount: (_ctx, id) => {
       const person = people.get(id);
       if (!person) return undefined;
