@@ -1,20 +1,8 @@
 // Single sign-on in a real Chromium: from a deep link, through a real OpenID provider on another site, and back.
-import { createServer } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOpenIdProvider, type TestProvider } from '../src/testing/openIdProvider.js';
+import { freePort, startOpenIdProvider, type TestProvider } from '../src/testing/openIdProvider.js';
 import { browserAvailable, launchBrowser, startDemoServer, type DemoServer } from './support.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 describe.runIf(browserAvailable())('journey: sign in with an OpenID provider in Chromium', () => {
   let provider: TestProvider;

@@ -7,6 +7,7 @@ import { inTransaction } from '../db/transaction.js';
 import { createUser, updateUserDetails } from '../people/userCommands.js';
 import { describeEachDatabase } from '../testing/databases.js';
 import {
+  freePort,
   startOpenIdProvider,
   walkThroughProvider,
   type ProviderPerson,
@@ -346,22 +347,27 @@ describeEachDatabase('single sign-on with OpenID Connect', (current) => {
     }
   });
 
-  it('says so clearly when the provider cannot be reached, and works once it can', async () => {
-    const unreachable = await buildApp({
+  it('says so clearly when the provider cannot be reached, and discovers it once it can be', async () => {
+    const port = await freePort();
+    const laterIssuer = `http://127.0.0.1:${port}`;
+    const later = await buildApp({
       db: current(),
-      config: readConfig(
-        {},
-        { singleSignOn: settings({ issuer: 'http://127.0.0.1:9/', label: 'Far Provider' }) },
-      ),
+      config: readConfig({}, { singleSignOn: settings({ issuer: laterIssuer, label: 'Far Provider' }) }),
     });
+    let lateProvider: TestProvider | undefined;
     try {
-      const res = await unreachable.inject('/sign-in/sso');
+      const res = await later.inject('/sign-in/sso');
       expect(res.statusCode).toBe(503);
       expect(res.body).toContain('Far Provider cannot be reached just now');
       expect(res.body).toContain('sign in with your e-mail address and password');
       expect(res.cookies.find((c) => c.name === 'headway_sign_on')).toBeUndefined();
+      lateProvider = await startOpenIdProvider(redirectUrl, port);
+      const retry = await later.inject('/sign-in/sso');
+      expect(retry.statusCode).toBe(303);
+      expect(retry.headers.location).toContain(`${laterIssuer}/auth?`);
     } finally {
-      await unreachable.close();
+      await later.close();
+      await lateProvider?.close();
     }
   });
 

@@ -1,7 +1,7 @@
 // A real OpenID Connect provider (oidc-provider) on 127.0.0.1 for tests, and a small browser that walks through it.
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 
 /** Who signs in at the provider next; `email` and `email_verified` left out are not sent at all. */
@@ -23,9 +23,21 @@ export interface TestProvider {
   close(): Promise<void>;
 }
 
-export async function startOpenIdProvider(redirectUrl: string): Promise<TestProvider> {
+/** A port nothing listens on just now, for a server whose address must be known before it starts. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startOpenIdProvider(redirectUrl: string, port = 0): Promise<TestProvider> {
   const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const people = new Map<string, ProviderPerson>();
   const state: TestProvider = {
