@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { readConfig } from '../src/config.js';
+import { readConfig, type Config } from '../src/config.js';
 import { openDatabase } from '../src/db/connection.js';
 import { migrateToLatest } from '../src/db/migrations.js';
 import { ensureDemoAccounts, type DemoAccount } from '../src/demo/demoAccounts.js';
@@ -53,8 +53,8 @@ export async function signIn(page: Page, server: DemoServer, account = server.ac
   await page.waitForURL(`${server.url}/plans`);
 }
 
-/** A server on a free port over a fresh SQLite file holding the two sample plans. */
-export async function startDemoServer(): Promise<DemoServer> {
+/** A server on a free port (unless `settings` names one) over a fresh SQLite file holding the two sample plans. */
+export async function startDemoServer(settings: Partial<Config> = {}): Promise<DemoServer> {
   const folder = mkdtempSync(join(tmpdir(), 'headway-e2e-'));
   const databaseUrl = join(folder, 'headway.db');
   const db = openDatabase(databaseUrl);
@@ -62,7 +62,7 @@ export async function startDemoServer(): Promise<DemoServer> {
   await loadDemo(db, { name: 'Headway demo' });
   const accounts = await ensureDemoAccounts(db);
   const server = await startServer(
-    readConfig({}, { port: 0, host: '127.0.0.1', databaseUrl, logLevel: 'warn' }),
+    readConfig({}, { port: 0, host: '127.0.0.1', databaseUrl, logLevel: 'warn', ...settings }),
     { db },
   );
   return {

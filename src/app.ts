@@ -14,6 +14,7 @@ import { reportPages } from './reports/reportPages.js';
 import { themePages } from './themes/themePages.js';
 import { updatePages } from './updates/updatePages.js';
 import { signInPages } from './signin/signInPages.js';
+import { singleSignOnPages } from './signin/singleSignOnPages.js';
 import { setUpAccess } from './web/access.js';
 import { setUpErrorHandling } from './web/errorHandler.js';
 import { healthRoutes } from './web/health.js';
@@ -54,6 +55,7 @@ export async function buildApp({ db, config, logger = false }: AppOptions): Prom
 
   await app.register(healthRoutes);
   await app.register(signInPages);
+  await app.register(singleSignOnPages);
   await app.register(planPages);
   await app.register(themePages);
   await app.register(actionPages);

@@ -42,4 +42,72 @@ describe('readConfig', () => {
     expect(readConfig({}).importMaxBytes).toBe(20 * 1024 * 1024);
     expect(readConfig({ HEADWAY_IMPORT_MAX_MB: '2.5' }).importMaxBytes).toBe(2.5 * 1024 * 1024);
   });
+
+  describe('single sign-on', () => {
+    const full = {
+      HEADWAY_OIDC_ISSUER: 'https://login.example.org/tenant',
+      HEADWAY_OIDC_CLIENT_ID: 'headway',
+      HEADWAY_OIDC_CLIENT_SECRET: 'secret',
+      HEADWAY_OIDC_REDIRECT_URL: 'https://headway.example.org/sign-in/sso/callback',
+      HEADWAY_OIDC_DEFAULT_ROLE: 'contributor',
+      HEADWAY_OIDC_LABEL: 'Microsoft',
+    };
+
+    it('is off when no HEADWAY_OIDC_ setting is given', () => {
+      expect(readConfig({}).singleSignOn).toBeUndefined();
+    });
+
+    it('takes every setting from the environment', () => {
+      expect(readConfig(full).singleSignOn).toEqual({
+        issuer: 'https://login.example.org/tenant',
+        clientId: 'headway',
+        clientSecret: 'secret',
+        redirectUrl: 'https://headway.example.org/sign-in/sso/callback',
+        defaultRole: 'contributor',
+        label: 'Microsoft',
+      });
+    });
+
+    it('comes back to HEADWAY_PUBLIC_URL, makes viewers and needs no secret for a public client', () => {
+      const config = readConfig({
+        HEADWAY_PUBLIC_URL: 'https://headway.example.org/',
+        HEADWAY_OIDC_ISSUER: 'https://login.example.org',
+        HEADWAY_OIDC_CLIENT_ID: 'headway',
+      });
+      expect(config.singleSignOn).toMatchObject({
+        redirectUrl: 'https://headway.example.org/sign-in/sso/callback',
+        defaultRole: 'viewer',
+        clientSecret: undefined,
+      });
+    });
+
+    it.each([
+      [
+        { HEADWAY_OIDC_LABEL: 'Microsoft' },
+        'partly set up (HEADWAY_OIDC_LABEL): HEADWAY_OIDC_ISSUER, HEADWAY_OIDC_CLIENT_ID and HEADWAY_OIDC_REDIRECT_URL (or HEADWAY_PUBLIC_URL) are missing',
+      ],
+      [{ ...full, HEADWAY_OIDC_CLIENT_ID: ' ' }, 'HEADWAY_OIDC_CLIENT_ID is missing'],
+      [
+        { ...full, HEADWAY_OIDC_REDIRECT_URL: '' },
+        'HEADWAY_OIDC_REDIRECT_URL (or HEADWAY_PUBLIC_URL) is missing',
+      ],
+      [
+        { ...full, HEADWAY_OIDC_DEFAULT_ROLE: 'admin' },
+        'HEADWAY_OIDC_DEFAULT_ROLE must be one of manager, contributor, viewer, not "admin"',
+      ],
+      [
+        { ...full, HEADWAY_OIDC_ISSUER: 'http://login.example.org' },
+        'HEADWAY_OIDC_ISSUER must be an https:// address',
+      ],
+      [{ ...full, HEADWAY_OIDC_ISSUER: 'login.example.org' }, 'HEADWAY_OIDC_ISSUER must be a web address'],
+    ])('refuses to start when it is partly or wrongly set up: %o', (env, message) => {
+      expect(() => readConfig(env)).toThrow(ConfigError);
+      expect(() => readConfig(env)).toThrow(message);
+    });
+
+    it('accepts plain http only for a provider on this machine', () => {
+      const config = readConfig({ ...full, HEADWAY_OIDC_ISSUER: 'http://127.0.0.1:8080' });
+      expect(config.singleSignOn?.issuer).toBe('http://127.0.0.1:8080');
+    });
+  });
 });

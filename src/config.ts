@@ -1,4 +1,20 @@
 // Settings read and checked once at start-up; a bad one stops the start with a message naming it.
+import type { UserRole } from './db/schema.js';
+
+/** Single sign-on through an OpenID Connect provider: set by HEADWAY_OIDC_*, all together or not at all. */
+export interface SingleSignOnConfig {
+  /** The provider's issuer address; its /.well-known/openid-configuration is read on first use. */
+  issuer: string;
+  clientId: string;
+  /** Absent for a public client, which proves itself by PKCE alone. */
+  clientSecret: string | undefined;
+  /** Where the provider sends people back: registered with the provider exactly as written here. */
+  redirectUrl: string;
+  /** The role of a user made at their first sign-in. */
+  defaultRole: Exclude<UserRole, 'admin'>;
+  /** The provider's name on the button: "Sign in with Microsoft". */
+  label: string;
+}
 
 export interface Config {
   port: number;
@@ -15,6 +31,8 @@ export interface Config {
   publicUrl: string | undefined;
   /** The largest file the importer takes, in bytes (HEADWAY_IMPORT_MAX_MB, default 20). */
   importMaxBytes: number;
+  /** Absent when single sign-on is not set up. */
+  singleSignOn: SingleSignOnConfig | undefined;
 }
 
 export class ConfigError extends Error {
@@ -56,6 +74,69 @@ function publicUrl(value: string | undefined): string | undefined {
   return text.replace(/\/+$/, '');
 }
 
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** An https:// address; plain http:// only on this machine, where nothing travels over a network. */
+function webAddress(value: string, name: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be a web address such as https://login.example.org, not "${value}"`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname)))
+    throw new ConfigError(
+      `${name} must be an https:// address (http:// only for localhost or 127.0.0.1), not "${value}"`,
+    );
+  return value;
+}
+
+const singleSignOnRoles = ['manager', 'contributor', 'viewer'] as const;
+
+function singleSignOn(
+  env: NodeJS.ProcessEnv,
+  publicAddress: string | undefined,
+): SingleSignOnConfig | undefined {
+  const read = (name: string) => env[name]?.trim() || undefined;
+  const settings = Object.keys(env).filter((name) => name.startsWith('HEADWAY_OIDC_') && read(name));
+  if (settings.length === 0) return undefined;
+  const issuer = read('HEADWAY_OIDC_ISSUER');
+  const clientId = read('HEADWAY_OIDC_CLIENT_ID');
+  const redirectUrl =
+    read('HEADWAY_OIDC_REDIRECT_URL') ??
+    (publicAddress ? `${publicAddress}/sign-in/sso/callback` : undefined);
+  const missing = [
+    issuer ? undefined : 'HEADWAY_OIDC_ISSUER',
+    clientId ? undefined : 'HEADWAY_OIDC_CLIENT_ID',
+    redirectUrl ? undefined : 'HEADWAY_OIDC_REDIRECT_URL (or HEADWAY_PUBLIC_URL)',
+  ].filter((name) => name !== undefined);
+  if (missing.length > 0 || !issuer || !clientId || !redirectUrl)
+    throw new ConfigError(
+      `Single sign-on is partly set up (${settings.join(', ')}): ${
+        missing.length > 1
+          ? `${missing.slice(0, -1).join(', ')} and ${missing.at(-1)} are`
+          : `${missing[0]} is`
+      } missing`,
+    );
+  const role = read('HEADWAY_OIDC_DEFAULT_ROLE') ?? 'viewer';
+  const defaultRole = singleSignOnRoles.find((r) => r === role);
+  if (!defaultRole)
+    throw new ConfigError(
+      `HEADWAY_OIDC_DEFAULT_ROLE must be one of ${singleSignOnRoles.join(', ')}, not "${role}" ` +
+        '(make administrators with: headway user add --admin EMAIL)',
+    );
+  return {
+    issuer: webAddress(issuer, 'HEADWAY_OIDC_ISSUER'),
+    clientId,
+    clientSecret: read('HEADWAY_OIDC_CLIENT_SECRET'),
+    redirectUrl: webAddress(redirectUrl, 'HEADWAY_OIDC_REDIRECT_URL'),
+    defaultRole,
+    label: read('HEADWAY_OIDC_LABEL') ?? "your organisation's account",
+  };
+}
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -68,6 +149,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   if (!logLevels.includes(logLevel))
     throw new ConfigError(`LOG_LEVEL must be one of ${logLevels.join(', ')}, not "${logLevel}"`);
+  const publicAddress = publicUrl(env.HEADWAY_PUBLIC_URL);
   return {
     port: port(env.PORT, 'PORT'),
     host: env.HOST?.trim() || '127.0.0.1',
@@ -77,7 +159,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     importMaxBytes: importLimit(env.HEADWAY_IMPORT_MAX_MB),
     sessionIdleMinutes: wholeNumber(env, 'HEADWAY_SESSION_IDLE_MINUTES', 60, 24 * 60),
     sessionMaxHours: wholeNumber(env, 'HEADWAY_SESSION_MAX_HOURS', 12, 24 * 30),
-    publicUrl: publicUrl(env.HEADWAY_PUBLIC_URL),
+    publicUrl: publicAddress,
+    singleSignOn: singleSignOn(env, publicAddress),
     ...overrides,
   };
 }

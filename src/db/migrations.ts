@@ -334,6 +334,28 @@ function migrations(dialect: DialectName): Record<string, Migration> {
           await db.schema.dropTable(table).ifExists().execute();
       },
     },
+    '005-single-sign-on': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('single_sign_on_requests')
+          .addColumn('id_hash', 'text', (c) => c.primaryKey())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('nonce', 'text', (c) => c.notNull())
+          .addColumn('code_verifier', 'text', (c) => c.notNull())
+          .addColumn('return_to', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('single_sign_on_requests_expiry')
+          .on('single_sign_on_requests')
+          .column('expires_at')
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('single_sign_on_requests').ifExists().execute();
+      },
+    },
   };
 }
 

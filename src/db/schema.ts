@@ -241,6 +241,19 @@ export interface PasswordLinkTable {
   used_at: string | null;
 }
 
+/** A single sign-on begun in a browser and not yet finished: what the provider's answer is checked against. */
+export interface SingleSignOnRequestTable {
+  /** SHA-256 of the short-lived cookie that ties the request to the browser that began it. */
+  id_hash: string;
+  state: string;
+  nonce: string;
+  /** The PKCE code verifier: only its S256 challenge went to the provider. */
+  code_verifier: string;
+  return_to: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface Database {
   plans: PlanTable;
   horizons: HorizonTable;
@@ -258,6 +271,7 @@ export interface Database {
   api_tokens: ApiTokenTable;
   sign_in_failures: SignInFailureTable;
   password_links: PasswordLinkTable;
+  single_sign_on_requests: SingleSignOnRequestTable;
 }
 
 export type PlanRow = Selectable<PlanTable>;

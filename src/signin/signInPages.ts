@@ -14,7 +14,11 @@ import { openSession, signInWithPassword, signOut, SignInRefusedError } from './
 type TokenParams = { token: string };
 
 function renderSignIn(reply: FastifyReply, context: Record<string, unknown>) {
-  return reply.render('signin/views/signIn.njk', { title: 'Sign in', ...context });
+  return reply.render('signin/views/signIn.njk', {
+    title: 'Sign in',
+    singleSignOn: reply.server.config.singleSignOn?.label,
+    ...context,
+  });
 }
 
 export async function signInPages(app: FastifyInstance): Promise<void> {
