@@ -1,8 +1,37 @@
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import type { Db } from '../db/connection.js';
 import { ConflictError, InvalidInputError } from '../errors.js';
-import { describeEachDatabase } from '../testing/databases.js';
+import { describeEachDatabase, openTestDatabase, postgresReachable } from '../testing/databases.js';
 import { makeAction, makePlan, makeTheme, testActor } from '../testing/factories.js';
-import { createAction, deleteAction, findAction, updateAction } from './actionCommands.js';
+import {
+  createAction,
+  createActions,
+  deleteAction,
+  findAction,
+  updateAction,
+  type ActionInput,
+} from './actionCommands.js';
+
+/** Actions as an import brings them: owners shared between rows and spelled differently, rich text, dates. */
+function importedActions(count: number, themeId: string | null): ActionInput[] {
+  return Array.from({ length: count }, (_, i) => ({
+    ref: `${i + 1}`,
+    title: `Imported action ${i + 1}`,
+    owners: i % 3 === 0 ? [`Owner ${i % 4}`, 'corp  comms', 'Corp Comms'] : [`owner ${i % 4}`],
+    themeId,
+    progress: `<p>Step ${i + 1} &amp; "more" – café</p>`,
+    targetDate: i % 2 === 0 ? 'end of sept 21' : 'Ongoing',
+    status: i % 5 === 0 ? 'complete' : 'in_progress',
+  }));
+}
+
+const historyOf = (db: Db, recordType: 'action' | 'owner') =>
+  db.kysely
+    .selectFrom('history')
+    .select(['record_id', 'change', 'after_json'])
+    .where('record_type', '=', recordType)
+    .orderBy('id')
+    .execute();
 
 describeEachDatabase('action commands', (current) => {
   it('creates an action with its owners, parsed target date and a history record', async () => {
@@ -173,4 +202,98 @@ describeEachDatabase('action commands', (current) => {
     const action = await makeAction(db, plan.id, { progress: '<p>Done<script>alert(1)</script></p>' });
     expect(action.progress).toBe('<p>Done</p>');
   });
+});
+
+describeEachDatabase('creating many actions at once', (current) => {
+  it('saves each action, its owners and its history as creating them one at a time does', async () => {
+    const db = current();
+    const [one, many] = [await makePlan(db), await makePlan(db)];
+    const [oneTheme, manyTheme] = [await makeTheme(db, one.id), await makeTheme(db, many.id)];
+    const singly: Awaited<ReturnType<typeof makeAction>>[] = [];
+    for (const input of importedActions(7, oneTheme.id)) singly.push(await makeAction(db, one.id, input));
+    const ownersBefore = (await historyOf(db, 'owner')).length;
+    const together = await db.kysely
+      .transaction()
+      .execute((trx) => createActions(trx, testActor, many.id, importedActions(7, manyTheme.id)));
+
+    const comparable = (action: (typeof singly)[number]) => {
+      const { id: _id, plan_id: _plan, theme_id: _theme, created_at: _c, updated_at: _u, ...rest } = action;
+      return rest;
+    };
+    expect(together.map(comparable)).toEqual(singly.map(comparable));
+    expect(together[0]!.owners).toEqual(['Owner 0', 'corp comms']);
+    const stored = await Promise.all(together.map((action) => findAction(db.kysely, many.id, action.id)));
+    expect(stored).toEqual(together);
+    // The owners were all made by the one-at-a-time plan; the batch found them and added none.
+    expect((await historyOf(db, 'owner')).length).toBe(ownersBefore);
+    const history = (await historyOf(db, 'action')).filter((h) => together.some((a) => a.id === h.record_id));
+    expect(history.map((h) => h.change)).toEqual(together.map(() => 'create'));
+    expect(history.map((h) => JSON.parse(h.after_json!))).toEqual(together);
+  });
+
+  it('adds each new owner once, with a history record, in the order first named', async () => {
+    const db = current();
+    const plan = await makePlan(db);
+    const before = (await historyOf(db, 'owner')).length;
+    await db.kysely.transaction().execute((trx) =>
+      createActions(trx, testActor, plan.id, [
+        { title: 'First', owners: ['Zoe Batch', 'Batch Team'] },
+        { title: 'Second', owners: ['batch  team', 'Yusuf Batch'] },
+      ]),
+    );
+    const added = (await historyOf(db, 'owner')).slice(before);
+    expect(added.map((h) => [h.change, JSON.parse(h.after_json!).name])).toEqual([
+      ['create', 'Zoe Batch'],
+      ['create', 'Batch Team'],
+      ['create', 'Yusuf Batch'],
+    ]);
+  });
+
+  it('refuses the batch at its first invalid action, naming the row, and writes nothing', async () => {
+    const db = current();
+    const plan = await makePlan(db);
+    const inputs = [...importedActions(3, null), { title: '', owners: ['Never Added'] }];
+    const error = await db.kysely
+      .transaction()
+      .execute((trx) => createActions(trx, testActor, plan.id, inputs))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as Error).message).toMatch(/^Action 4 \(\): /);
+    const actions = await db.kysely
+      .selectFrom('actions')
+      .select('id')
+      .where('plan_id', '=', plan.id)
+      .execute();
+    expect(actions).toEqual([]);
+    const owner = await db.kysely
+      .selectFrom('owners')
+      .select('id')
+      .where('name', '=', 'Never Added')
+      .execute();
+    expect(owner).toEqual([]);
+  });
+});
+
+describe('creating many actions at once: statements', () => {
+  for (const dialect of ['sqlite', 'postgres'] as const)
+    it(`runs the same number of statements for 20 actions as for 1,200 [${dialect}]`, async (context) => {
+      if (dialect === 'postgres' && !(await postgresReachable())) return context.skip();
+      let statements = 0;
+      const test = await openTestDatabase(dialect, { onQuery: () => (statements += 1) });
+      try {
+        const counts: number[] = [];
+        for (const size of [20, 1200]) {
+          const plan = await makePlan(test.db);
+          statements = 0;
+          await test.db.kysely
+            .transaction()
+            .execute((trx) => createActions(trx, testActor, plan.id, importedActions(size, null)));
+          counts.push(statements);
+        }
+        // 1,200 actions fill three statements of a table where 20 fill one: a few more, not hundreds.
+        expect(counts[1]! - counts[0]!).toBeLessThanOrEqual(8);
+      } finally {
+        await test.close();
+      }
+    });
 });

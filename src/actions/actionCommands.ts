@@ -1,12 +1,13 @@
 // Creating, changing and deleting actions (deliverables); each writes history in the caller's transaction.
+import { insertRows } from '../db/insertRows.js';
 import { nowIso } from '../db/migrations.js';
-import type { ActionOwnerRow, ActionRow, Rag, Status } from '../db/schema.js';
+import type { ActionOwnerRow, ActionRow, OwnerRow, Rag, Status } from '../db/schema.js';
 import { parseTargetDate } from '../dates/targetDate.js';
 import { todayIso } from '../dates/ukDate.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { recordChange, recordChanges, type Actor, type Trx } from '../history/recordChange.js';
 import { newId } from '../ids.js';
-import { findOrCreateOwner, ownerNameKey } from '../owners/ownerCommands.js';
+import { findOrCreateOwners, ownerNameKey } from '../owners/ownerCommands.js';
 import { nextPosition } from '../plans/planCommands.js';
 import { rags, statuses } from '../plans/vocabulary.js';
 import { toRichText } from '../richtext/sanitise.js';
@@ -172,21 +173,24 @@ async function actionValues(
   return { values, owners: input.owners === undefined ? undefined : owners };
 }
 
-async function setActionOwners(trx: Trx, actor: Actor, actionId: string, names: string[]): Promise<string[]> {
-  await trx.deleteFrom('action_owners').where('action_id', '=', actionId).execute();
-  const kept: string[] = [];
-  const seen = new Set<string>();
-  for (const name of names) {
-    const owner = await findOrCreateOwner(trx, actor, name);
-    if (seen.has(owner.id)) continue;
-    seen.add(owner.id);
-    await trx
-      .insertInto('action_owners')
-      .values({ action_id: actionId, owner_id: owner.id, position: kept.length })
-      .execute();
-    kept.push(owner.name);
+/** The action's owner links in the order named, each owner once, with the owners' names as the directory spells them. */
+function ownerLinks(actionId: string, named: string[], owners: Map<string, OwnerRow>) {
+  const links: ActionOwnerRow[] = [];
+  const names: string[] = [];
+  for (const name of named) {
+    const owner = owners.get(ownerNameKey(name))!;
+    if (links.some((link) => link.owner_id === owner.id)) continue;
+    links.push({ action_id: actionId, owner_id: owner.id, position: links.length });
+    names.push(owner.name);
   }
-  return kept;
+  return { links, names };
+}
+
+async function setActionOwners(trx: Trx, actor: Actor, actionId: string, named: string[]): Promise<string[]> {
+  await trx.deleteFrom('action_owners').where('action_id', '=', actionId).execute();
+  const { links, names } = ownerLinks(actionId, named, await findOrCreateOwners(trx, actor, named));
+  await insertRows(trx, 'action_owners', links);
+  return names;
 }
 
 export async function ownerNamesOf(trx: Trx, actionId: string): Promise<string[]> {
@@ -246,20 +250,9 @@ export async function createActions(
     trx.selectFrom('horizons').select('id').where('plan_id', '=', planId).execute(),
   ]);
   const known = { themes: new Set(themes.map((t) => t.id)), horizons: new Set(horizons.map((h) => h.id)) };
-  const owners = new Map<string, { id: string; name: string }>();
-  const ownerOf = async (name: string) => {
-    const key = ownerNameKey(name);
-    let owner = owners.get(key);
-    if (!owner) {
-      owner = await findOrCreateOwner(trx, actor, name);
-      owners.set(key, owner);
-    }
-    return owner;
-  };
   let position = await nextPosition(trx, 'actions', planId);
   const now = nowIso();
-  const created: ActionWithOwners[] = [];
-  const links: ActionOwnerRow[] = [];
+  const checkedActions: { action: ActionRow; owners: string[] }[] = [];
   for (const [index, input] of inputs.entries()) {
     let checked: Awaited<ReturnType<typeof actionValues>>;
     try {
@@ -281,27 +274,27 @@ export async function createActions(
       created_at: now,
       updated_at: now,
     };
-    const names: string[] = [];
-    const linked = new Set<string>();
-    for (const name of checked.owners ?? []) {
-      const owner = await ownerOf(name);
-      if (linked.has(owner.id)) continue;
-      linked.add(owner.id);
-      links.push({ action_id: action.id, owner_id: owner.id, position: names.length });
-      names.push(owner.name);
-    }
-    created.push({ ...action, owners: names });
+    checkedActions.push({ action, owners: checked.owners ?? [] });
   }
-  for (let i = 0; i < created.length; i += 100)
-    await trx
-      .insertInto('actions')
-      .values(created.slice(i, i + 100).map(({ owners: _owners, ...row }) => row))
-      .execute();
-  for (let i = 0; i < links.length; i += 500)
-    await trx
-      .insertInto('action_owners')
-      .values(links.slice(i, i + 500))
-      .execute();
+  // Every owner named is looked up (or added) together once all the actions have passed their checks.
+  const owners = await findOrCreateOwners(
+    trx,
+    actor,
+    checkedActions.flatMap((a) => a.owners),
+  );
+  const created: ActionWithOwners[] = [];
+  const links: ActionOwnerRow[] = [];
+  for (const { action, owners: named } of checkedActions) {
+    const owned = ownerLinks(action.id, named, owners);
+    links.push(...owned.links);
+    created.push({ ...action, owners: owned.names });
+  }
+  await insertRows(
+    trx,
+    'actions',
+    created.map(({ owners: _owners, ...row }) => row),
+  );
+  await insertRows(trx, 'action_owners', links);
   await recordChanges(
     trx,
     actor,

@@ -1,5 +1,6 @@
 // Writes one row of history in the caller's transaction, so a change and its record stand or fall together.
 import type { Kysely } from 'kysely';
+import { insertRows, rowsPerStatement } from '../db/insertRows.js';
 import { nowIso } from '../db/migrations.js';
 import type { Database, HistoryTable } from '../db/schema.js';
 
@@ -48,9 +49,11 @@ export async function recordChange(trx: Trx, actor: Actor, change: Change): Prom
 /** Many changes made together (an import), written in a few statements rather than one each. */
 export async function recordChanges(trx: Trx, actor: Actor, changes: Change[]): Promise<void> {
   const at = nowIso();
-  for (let i = 0; i < changes.length; i += 500)
-    await trx
-      .insertInto('history')
-      .values(changes.slice(i, i + 500).map((change) => historyRow(actor, change, at)))
-      .execute();
+  // A batch at a time, so that thousands of rows of JSON are never all held at once.
+  for (let i = 0; i < changes.length; i += rowsPerStatement)
+    await insertRows(
+      trx,
+      'history',
+      changes.slice(i, i + rowsPerStatement).map((change) => historyRow(actor, change, at)),
+    );
 }

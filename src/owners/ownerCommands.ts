@@ -1,8 +1,9 @@
 // The owners directory: people and teams that own actions or lead themes, found or added by name.
+import { insertRows } from '../db/insertRows.js';
 import { nowIso } from '../db/migrations.js';
 import type { OwnerKind, OwnerRow } from '../db/schema.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
-import { recordChange, type Actor, type Trx } from '../history/recordChange.js';
+import { recordChange, recordChanges, type Actor, type Change, type Trx } from '../history/recordChange.js';
 import { newId } from '../ids.js';
 import { FieldChecks } from '../validation.js';
 
@@ -56,34 +57,59 @@ async function refuseDuplicateName(trx: Trx, name: string, exceptId?: string): P
   if (clash) throw new InvalidInputError({ name: `There is already an owner called "${name}"` });
 }
 
+function newOwner(values: ReturnType<typeof checkOwner>, createdAt: string): OwnerRow {
+  return { id: newId(), ...values, name_key: ownerNameKey(values.name), created_at: createdAt };
+}
+
+function ownerCreated(owner: OwnerRow): Change {
+  return { recordType: 'owner', recordId: owner.id, planId: null, change: 'create', after: owner };
+}
+
 export async function createOwner(trx: Trx, actor: Actor, input: OwnerInput): Promise<OwnerRow> {
   const values = checkOwner(input);
   await refuseDuplicateName(trx, values.name);
-  const owner: OwnerRow = {
-    id: newId(),
-    ...values,
-    name_key: ownerNameKey(values.name),
-    created_at: nowIso(),
-  };
+  const owner = newOwner(values, nowIso());
   await trx.insertInto('owners').values(owner).execute();
-  await recordChange(trx, actor, {
-    recordType: 'owner',
-    recordId: owner.id,
-    planId: null,
-    change: 'create',
-    after: owner,
-  });
+  await recordChange(trx, actor, ownerCreated(owner));
   return owner;
 }
 
 /** The owner with this name, added to the directory if new. */
 export async function findOrCreateOwner(trx: Trx, actor: Actor, name: string): Promise<OwnerRow> {
-  const found = await trx
-    .selectFrom('owners')
-    .selectAll()
-    .where('name_key', '=', ownerNameKey(name))
-    .executeTakeFirst();
-  return found ?? createOwner(trx, actor, { name });
+  return (await findOrCreateOwners(trx, actor, [name])).get(ownerNameKey(name))!;
+}
+
+/**
+ * The owners with these names, keyed by ownerNameKey, the new ones added to the directory in the order first named:
+ * a few statements however many names, so an import naming dozens of owners does not ask for each in turn.
+ */
+export async function findOrCreateOwners(
+  trx: Trx,
+  actor: Actor,
+  names: string[],
+): Promise<Map<string, OwnerRow>> {
+  const wanted = new Map<string, string>();
+  for (const name of names) if (!wanted.has(ownerNameKey(name))) wanted.set(ownerNameKey(name), name);
+  const owners = new Map<string, OwnerRow>();
+  const keys = [...wanted.keys()];
+  for (let i = 0; i < keys.length; i += 1000)
+    for (const owner of await trx
+      .selectFrom('owners')
+      .selectAll()
+      .where('name_key', 'in', keys.slice(i, i + 1000))
+      .execute())
+      owners.set(owner.name_key, owner);
+  const now = nowIso();
+  const added: OwnerRow[] = [];
+  for (const [key, name] of wanted) {
+    if (owners.has(key)) continue;
+    const owner = newOwner(checkOwner({ name }), now);
+    owners.set(key, owner);
+    added.push(owner);
+  }
+  await insertRows(trx, 'owners', added);
+  await recordChanges(trx, actor, added.map(ownerCreated));
+  return owners;
 }
 
 export async function updateOwner(

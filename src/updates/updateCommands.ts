@@ -1,4 +1,5 @@
 // Dated updates on actions and themes: posting one may also move the status of what it is about.
+import { insertRows } from '../db/insertRows.js';
 import { nowIso } from '../db/migrations.js';
 import type { Status, UpdateRow } from '../db/schema.js';
 import { todayIso } from '../dates/ukDate.js';
@@ -185,11 +186,7 @@ export async function postUpdates(
       created_at: now,
     });
   }
-  for (let i = 0; i < rows.length; i += 200)
-    await trx
-      .insertInto('updates')
-      .values(rows.slice(i, i + 200))
-      .execute();
+  await insertRows(trx, 'updates', rows);
   await recordChanges(
     trx,
     actor,
