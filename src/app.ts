@@ -35,7 +35,12 @@ export interface AppOptions {
   onRoute?: (route: RouteOptions) => void;
 }
 
-export async function buildApp({ db, config, logger = false, onRoute }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  db,
+  config,
+  logger = false,
+  onRoute,
+}: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger,
     bodyLimit: 2 * 1024 * 1024,

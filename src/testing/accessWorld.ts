@@ -80,7 +80,12 @@ export async function makeCast(db: Db, config: Config): Promise<Cast> {
     own.user = presentUser(await updateUserDetails(trx, testActor, own.user.id, { ownerId: owner.id }));
     const { token } = await createApiToken(trx, testActor, mgr.user.id, { name: 'read', access: 'read' });
     const email = `sign-in-${Date.now()}@example.org`;
-    await createUser(trx, testActor, { email, name: 'Signe Signin', role: 'viewer', password: signInPassword });
+    await createUser(trx, testActor, {
+      email,
+      name: 'Signe Signin',
+      role: 'viewer',
+      password: signInPassword,
+    });
     return {
       people: { admin, mgr, con, view, own, mgr0, stranger },
       ownerId: owner.id,
@@ -110,7 +115,9 @@ async function makeReports(db: Db, plan: { id: string; slug: string }, words: st
     return [first, second];
   });
   const { model, report } = await loadReport(db.kysely, plan.slug, published.id);
-  await inTransaction(db, (trx) => publishReport(trx, testActor, plan.id, published.id, report.version, model));
+  await inTransaction(db, (trx) =>
+    publishReport(trx, testActor, plan.id, published.id, report.version, model),
+  );
   return { publishedReportId: published.id, draftReportId: draft.id };
 }
 
@@ -171,11 +178,13 @@ const importCsv = Buffer.from('Action,Owner,Status\nPublish the imported action,
 
 /** Plans A and B with everyone's place in them, and a pending import for each person. */
 export async function makeWorld(db: Db, cast: Cast): Promise<World> {
-  const ownerName = (await db.kysely
-    .selectFrom('owners')
-    .select('name')
-    .where('id', '=', cast.ownerId)
-    .executeTakeFirstOrThrow()).name;
+  const ownerName = (
+    await db.kysely
+      .selectFrom('owners')
+      .select('name')
+      .where('id', '=', cast.ownerId)
+      .executeTakeFirstOrThrow()
+  ).name;
   // Owners of their own in each world, so that deleting one in a fresh world leaves the others alone.
   const A = await makePlanFixture(db, 'Alder', `Avery Adams ${worlds}`, ownerName);
   const B = await makePlanFixture(db, `${planBMarker} harbour`, `Bryony Bramble ${worlds}`, null);
@@ -221,7 +230,11 @@ export async function fingerprint(db: Db): Promise<string> {
   const result = await sql<{ print: string }>`select ${sql.join(parts, sql` || ' ' || `)} as print`.execute(
     db.kysely,
   );
-  const owners = await db.kysely.selectFrom('owners').select(['name', 'email', 'kind']).orderBy('id').execute();
+  const owners = await db.kysely
+    .selectFrom('owners')
+    .select(['name', 'email', 'kind'])
+    .orderBy('id')
+    .execute();
   const columnsChosen = await db.kysely
     .selectFrom('pending_imports')
     .select('columns_json')
