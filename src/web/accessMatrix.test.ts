@@ -35,7 +35,8 @@ type Outcome = 'ok' | 'in' | '403' | '404';
  * everyone else gets 404, as for a plan that does not exist. Routes without :slug answer the same on B, unless
  * the line says otherwise after a "|". HEAD answers as GET. If the route writes, give it a valid body in
  * `requests` below (a 400 counts as neither allowed nor refused), and if an allowed request uses up what it
- * acts on (a delete, a publish), list it in `usesUp` so it runs on fresh plans.
+ * acts on (a delete, a publish), list it in `usesUp` so it runs on fresh plans. A new path parameter needs its
+ * value in `idsFor`, and a new kind of record its fixtures in src/testing/accessWorld.ts.
  *
  * Columns (src/testing/accessWorld.ts): admin; mgr = manager of A; con = contributor in A; view = viewer of A;
  * own = owner-linked user on their own action/theme; oth = the same user on another action/theme of A;
