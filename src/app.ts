@@ -1,7 +1,7 @@
 // Builds the Headway app: one line per concern, then the routes, then errors. Building never listens.
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import { actionPages } from './actions/actionPages.js';
 import { registerApi } from './api/registerApi.js';
 import type { Config } from './config.js';
@@ -32,9 +32,16 @@ export interface AppOptions {
   db: Db;
   config: Config;
   logger?: FastifyServerOptions['logger'];
+  /** Told of every route as it is added: the authorisation matrix test lists the app's routes this way. */
+  onRoute?: (route: RouteOptions) => void;
 }
 
-export async function buildApp({ db, config, logger = false }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  db,
+  config,
+  logger = false,
+  onRoute,
+}: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger,
     bodyLimit: 2 * 1024 * 1024,
@@ -42,6 +49,7 @@ export async function buildApp({ db, config, logger = false }: AppOptions): Prom
     // Unknown fields in a body are refused with a message, not dropped without a word.
     ajv: { customOptions: { removeAdditional: false } },
   });
+  if (onRoute) app.addHook('onRoute', onRoute);
   app.decorate('db', db);
   app.decorate('config', config);
 

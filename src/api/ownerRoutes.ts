@@ -79,7 +79,11 @@ export async function ownerRoutes(plain: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const { q, kind, ...paging } = request.query;
-      const owners = await listOwners(db.kysely, { q: q?.trim() || undefined, kind });
+      const owners = await listOwners(
+        db.kysely,
+        { q: q?.trim() || undefined, kind },
+        await readablePlans(request),
+      );
       return paginate(
         owners.map((owner) => ({
           ...presentOwner(owner),

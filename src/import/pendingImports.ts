@@ -103,10 +103,12 @@ export async function takePendingImport(trx: Trx, id: string): Promise<void> {
   if (Number(result.numDeletedRows) === 0) throw notFound();
 }
 
+/** Someone else's import, or one already gone, is "not found": a cancel must not pass for done when nothing was. */
 export async function cancelPendingImport(db: Db, id: string, userId: string | null): Promise<void> {
-  await db.kysely
+  const result = await db.kysely
     .deleteFrom('pending_imports')
     .where('id', '=', id)
     .where((eb) => (userId === null ? eb('user_id', 'is', null) : eb('user_id', '=', userId)))
-    .execute();
+    .executeTakeFirst();
+  if (Number(result.numDeletedRows) === 0) throw notFound();
 }

@@ -39,7 +39,7 @@ export async function ownerPages(app: FastifyInstance): Promise<void> {
       const kind = (ownerKinds as readonly string[]).includes(request.query.kind ?? '')
         ? (request.query.kind as OwnerKind)
         : undefined;
-      const all = await listOwners(app.db.kysely, { q: q || undefined, kind });
+      const all = await listOwners(app.db.kysely, { q: q || undefined, kind }, await readablePlans(request));
       const pageCount = Math.max(1, Math.ceil(all.length / pageSize));
       const page = Math.min(pageCount, Math.max(1, Number.parseInt(request.query.page ?? '1', 10) || 1));
       const query = (n: number) =>

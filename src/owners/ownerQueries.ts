@@ -3,7 +3,13 @@ import type { Kysely } from 'kysely';
 import type { Database, OwnerKind } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
 
-export async function listOwners(db: Kysely<Database>, filters: { q?: string; kind?: OwnerKind }) {
+/** The directory, each owner with what they hold in the plans the reader may see (`readable`): counts say nothing of the others. */
+export async function listOwners(
+  db: Kysely<Database>,
+  filters: { q?: string; kind?: OwnerKind },
+  readable: Set<string> | 'all' = 'all',
+) {
+  const plans = readable === 'all' ? undefined : [...readable, ''];
   const [owners, actionCounts, openCounts, leadCounts] = await Promise.all([
     db
       .selectFrom('owners')
@@ -14,20 +20,24 @@ export async function listOwners(db: Kysely<Database>, filters: { q?: string; ki
       .execute(),
     db
       .selectFrom('action_owners')
-      .select(['owner_id', (eb) => eb.fn.countAll<number>().as('count')])
-      .groupBy('owner_id')
+      .innerJoin('actions', 'actions.id', 'action_owners.action_id')
+      .select(['action_owners.owner_id', (eb) => eb.fn.countAll<number>().as('count')])
+      .$if(plans !== undefined, (q) => q.where('actions.plan_id', 'in', plans!))
+      .groupBy('action_owners.owner_id')
       .execute(),
     db
       .selectFrom('action_owners')
       .innerJoin('actions', 'actions.id', 'action_owners.action_id')
       .select(['action_owners.owner_id', (eb) => eb.fn.countAll<number>().as('count')])
       .where('actions.status', 'not in', ['complete', 'cancelled'])
+      .$if(plans !== undefined, (q) => q.where('actions.plan_id', 'in', plans!))
       .groupBy('action_owners.owner_id')
       .execute(),
     db
       .selectFrom('themes')
       .select(['lead_owner_id', (eb) => eb.fn.countAll<number>().as('count')])
       .where('lead_owner_id', 'is not', null)
+      .$if(plans !== undefined, (q) => q.where('plan_id', 'in', plans!))
       .groupBy('lead_owner_id')
       .execute(),
   ]);

@@ -105,6 +105,30 @@ export async function mayContributeTo(
   return owned !== undefined;
 }
 
+/** The actions an owner owns and the focus areas they lead in one plan: where an owner-level user may post. */
+export async function ownedInPlan(
+  db: Reader,
+  ownerId: string,
+  planId: string,
+): Promise<{ actionIds: Set<string>; themeIds: Set<string> }> {
+  const [actions, themes] = await Promise.all([
+    db.kysely
+      .selectFrom('action_owners')
+      .innerJoin('actions', 'actions.id', 'action_owners.action_id')
+      .select('actions.id')
+      .where('action_owners.owner_id', '=', ownerId)
+      .where('actions.plan_id', '=', planId)
+      .execute(),
+    db.kysely
+      .selectFrom('themes')
+      .select('id')
+      .where('lead_owner_id', '=', ownerId)
+      .where('plan_id', '=', planId)
+      .execute(),
+  ]);
+  return { actionIds: new Set(actions.map((row) => row.id)), themeIds: new Set(themes.map((row) => row.id)) };
+}
+
 /** The plans a user manages (every plan for an administrator): where they may merge an import, for instance. */
 export async function managedPlanIds(db: Reader, user: User): Promise<Set<string> | 'all'> {
   if (user.role === 'admin') return 'all';

@@ -6,6 +6,7 @@ import type { Actor } from '../history/recordChange.js';
 import {
   atLeast,
   mayContributeTo,
+  ownedInPlan,
   planAccessFor,
   readablePlanIds,
   type PlanAccessLevel,
@@ -30,6 +31,8 @@ export interface PlanAccess {
   planId: string;
   slug: string;
   level: PlanAccessLevel;
+  /** For an owner: what they own and lead in this plan, so pages offer them the update form only there. */
+  owned?: { actionIds: Set<string>; themeIds: Set<string> };
 }
 
 declare module 'fastify' {
@@ -125,7 +128,35 @@ async function enforce(request: FastifyRequest): Promise<void> {
         ? 'Only a manager of this plan can do that'
         : 'You can read this plan but not post updates to it',
     );
-  request.planAccess = { planId: plan.id, slug: plan.slug, level };
+  request.planAccess = {
+    planId: plan.id,
+    slug: plan.slug,
+    level,
+    ...(level === 'owner' && user.ownerId
+      ? { owned: await ownedInPlan(request.server.db, user.ownerId, plan.id) }
+      : {}),
+  };
+}
+
+/**
+ * What the user may do, for pages to offer only that (the routes refuse the rest whatever a page shows):
+ * create plans and keep the owners directory; manage the plan of this page; post updates on an action or focus area.
+ */
+export function permissionsFor(user: User | null, planAccess: PlanAccess | null) {
+  const level = planAccess?.level ?? null;
+  return {
+    createPlans: user !== null && mayCreatePlans(user),
+    managePlan: atLeast(level, 'manager'),
+    postOn(kind: 'action' | 'theme', id: string): boolean {
+      if (atLeast(level, 'contributor')) return true;
+      const owned = planAccess?.owned;
+      return (
+        level === 'owner' &&
+        owned !== undefined &&
+        (kind === 'action' ? owned.actionIds : owned.themeIds).has(id)
+      );
+    },
+  };
 }
 
 export const setUpAccess = fp(async (app: FastifyInstance) => {

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { join } from 'node:path';
 import type { User } from '../people/users.js';
+import { permissionsFor } from './access.js';
 import { projectRoot } from './projectRoot.js';
 import { createViews } from './views.js';
 
@@ -46,6 +47,7 @@ export const setUpPages = fp(async (app: FastifyInstance) => {
         actor: this.request.actor,
         user: this.request.user,
         navigation: navigationFor(this.request.user, this.request.url.split('?')[0] ?? ''),
+        may: permissionsFor(this.request.user, this.request.planAccess),
       });
       return this.type('text/html; charset=utf-8').send(html);
     },
