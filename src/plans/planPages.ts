@@ -112,6 +112,7 @@ export async function planPages(app: FastifyInstance): Promise<void> {
         statuses,
         rags,
         query: request.query,
+        mayManage: request.planAccess?.level === 'manager',
         notice: noticeText(request.query.notice),
         breadcrumbs: [{ text: 'Plans', href: '/plans' }],
       });
