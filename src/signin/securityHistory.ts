@@ -144,6 +144,7 @@ async function describeEvents(db: Db, rows: HistoryRow[]): Promise<SecurityEvent
   const userIds = new Set<string>();
   const planIds = new Set<string>();
   for (const { row, before, after } of parsed) {
+    if (row.actor_id) userIds.add(row.actor_id);
     if (row.record_type === 'user') userIds.add(row.record_id);
     const userId = text(after.user_id) || text(before.user_id);
     if (userId) userIds.add(userId);
