@@ -114,14 +114,20 @@ export async function securityHistory(db: Db, filters: SecurityHistoryFilters) {
   return { total, page, events: await describeEvents(db, rows) };
 }
 
+export interface PersonNamed {
+  name: string;
+  /** Absent when the person is known by a name only (the command line, an unknown e-mail address tried). */
+  email?: string;
+}
+
 export interface SecurityEvent {
   id: number;
   at: string;
-  actor: string;
+  actor: PersonNamed;
   /** What happened, in words. */
   what: string;
   /** The user the event is about, when it is not the one who acted. */
-  about: string | undefined;
+  about: PersonNamed | undefined;
   address: string | undefined;
 }
 
@@ -166,7 +172,9 @@ async function describeEvents(db: Db, rows: HistoryRow[]): Promise<SecurityEvent
           .execute()
       : [],
   ]);
-  const userName = new Map(users.map((user) => [user.id, `${user.name} (${user.email})`]));
+  const userName = new Map<string, PersonNamed>(
+    users.map((user) => [user.id, { name: user.name, email: user.email }]),
+  );
   const planTitle = new Map(plans.map((plan) => [plan.id, plan.title]));
   return parsed.map(({ row, before, after }) => {
     const subjectId =
@@ -175,7 +183,7 @@ async function describeEvents(db: Db, rows: HistoryRow[]): Promise<SecurityEvent
     return {
       id: row.id,
       at: row.at,
-      actor: row.actor_id ? (userName.get(row.actor_id) ?? row.actor) : row.actor,
+      actor: (row.actor_id ? userName.get(row.actor_id) : undefined) ?? { name: row.actor },
       what: describe(row, before, after, planTitle),
       about,
       address: text(after.address) || undefined,
