@@ -15,6 +15,10 @@ import { themePages } from './themes/themePages.js';
 import { updatePages } from './updates/updatePages.js';
 import { signInPages } from './signin/signInPages.js';
 import { singleSignOnPages } from './signin/singleSignOnPages.js';
+import { securityHistoryPages } from './signin/securityHistoryPages.js';
+import { accountPages } from './people/accountPages.js';
+import { adminUserPages } from './people/adminUserPages.js';
+import { planPeoplePages } from './people/planPeoplePages.js';
 import { setUpAccess } from './web/access.js';
 import { setUpErrorHandling } from './web/errorHandler.js';
 import { healthRoutes } from './web/health.js';
@@ -72,5 +76,9 @@ export async function buildApp({
   await app.register(importPages);
   await app.register(reportPages);
   await app.register(exportPages);
+  await app.register(accountPages);
+  await app.register(adminUserPages);
+  await app.register(planPeoplePages);
+  await app.register(securityHistoryPages);
   return app;
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { describeTargetDate, formatUkDate, formatUkDateRange, todayIso } from './ukDate.js';
+import {
+  describeTargetDate,
+  formatUkDate,
+  formatUkDateRange,
+  formatUkDateTime,
+  londonDayStart,
+  todayIso,
+} from './ukDate.js';
 
 describe('UK dates', () => {
   it('formats a day as 7 August 2021', () => {
@@ -27,5 +34,16 @@ describe('UK dates', () => {
     );
     expect(describeTargetDate({ kind: 'ongoing', start: null, end: null })).toBe('Ongoing');
     expect(describeTargetDate({ kind: 'unparsed', start: null, end: null })).toBe('Not recognised');
+  });
+
+  it('shows a time as 7 August 2021, 14:05 in London time, summer or winter', () => {
+    expect(formatUkDateTime('2021-08-07T13:05:00.000Z')).toBe('7 August 2021, 14:05');
+    expect(formatUkDateTime('2021-12-07T09:30:00.000Z')).toBe('7 December 2021, 09:30');
+    expect(formatUkDateTime(null)).toBe('');
+  });
+
+  it('begins a London day at midnight London time', () => {
+    expect(londonDayStart('2021-08-07')).toBe('2021-08-06T23:00:00.000Z');
+    expect(londonDayStart('2021-12-07')).toBe('2021-12-07T00:00:00.000Z');
   });
 });

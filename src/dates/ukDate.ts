@@ -59,3 +59,40 @@ export function describeTargetDate(target: Pick<TargetDate, 'kind' | 'start' | '
   if (target.kind === 'date') return formatUkDateRange(target.start, target.end);
   return kindDescriptions[target.kind] ?? 'No date';
 }
+
+// Headway's users are in the UK: times are shown, and days begin, in London time whatever the server's own zone.
+const londonParts = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+function inLondon(instant: Date): Record<string, number> {
+  const fields: Record<string, number> = {};
+  for (const part of londonParts.formatToParts(instant))
+    if (part.type !== 'literal') fields[part.type] = Number(part.value);
+  return fields;
+}
+
+/** A timestamp as "7 August 2021, 14:05", in London time. */
+export function formatUkDateTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const instant = new Date(iso);
+  if (Number.isNaN(instant.getTime())) return '';
+  const { year, month, day, hour, minute } = inLondon(instant);
+  return `${day} ${monthNames[(month ?? 1) - 1]} ${year}, ${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+}
+
+/** The instant (ISO, UTC) at which a London day begins, for filters by date. */
+export function londonDayStart(isoDate: string): string {
+  const [year, month, day] = parts(isoDate);
+  const guess = Date.UTC(year, month - 1, day);
+  const seen = inLondon(new Date(guess));
+  const offset = Date.UTC(seen.year!, seen.month! - 1, seen.day!, seen.hour!, seen.minute!) - guess;
+  return new Date(guess - offset).toISOString();
+}

@@ -7,6 +7,7 @@ import { todayIso } from '../dates/ukDate.js';
 import { InvalidInputError } from '../errors.js';
 import { formText, type FormBody } from '../web/forms.js';
 import { noticeText, withNotice } from '../web/notices.js';
+import { pageNumber, paginationLinks } from '../web/pagination.js';
 import { createOwner, deleteOwner, ownerKinds, updateOwner, type OwnerInput } from './ownerCommands.js';
 import { listOwners, ownerWithWork } from './ownerQueries.js';
 import { readablePlans } from '../web/access.js';
@@ -40,10 +41,7 @@ export async function ownerPages(app: FastifyInstance): Promise<void> {
         ? (request.query.kind as OwnerKind)
         : undefined;
       const all = await listOwners(app.db.kysely, { q: q || undefined, kind }, await readablePlans(request));
-      const pageCount = Math.max(1, Math.ceil(all.length / pageSize));
-      const page = Math.min(pageCount, Math.max(1, Number.parseInt(request.query.page ?? '1', 10) || 1));
-      const query = (n: number) =>
-        `/owners?${new URLSearchParams({ ...(q ? { q } : {}), ...(kind ? { kind } : {}), page: String(n) })}`;
+      const page = pageNumber(request.query.page, all.length, pageSize);
       return reply.render('owners/views/ownerList.njk', {
         title: 'Owners',
         owners: all.slice((page - 1) * pageSize, page * pageSize),
@@ -51,18 +49,7 @@ export async function ownerPages(app: FastifyInstance): Promise<void> {
         q,
         kind,
         notice: noticeText(request.query.notice),
-        pagination:
-          pageCount > 1
-            ? {
-                previous: page > 1 ? { href: query(page - 1) } : undefined,
-                next: page < pageCount ? { href: query(page + 1) } : undefined,
-                items: Array.from({ length: pageCount }, (_, i) => ({
-                  number: i + 1,
-                  href: query(i + 1),
-                  current: i + 1 === page,
-                })),
-              }
-            : undefined,
+        pagination: paginationLinks('/owners', { q, kind }, page, all.length, pageSize),
       });
     },
   );

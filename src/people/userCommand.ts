@@ -6,12 +6,9 @@ import { migrateToLatest } from '../db/migrations.js';
 import type { UserRole } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
 import { InvalidInputError } from '../errors.js';
-import { createPasswordLink } from '../signin/passwordLinks.js';
-import { createUser, userRoles } from './userCommands.js';
-import { findUserRowByEmail } from './users.js';
+import { addUser, passwordLinkHours, userRoles } from './userCommands.js';
 
 export const userUsage = `user add [--admin | --role ${userRoles.join('|')}] [--name NAME] EMAIL`;
-export const passwordLinkHours = 72;
 
 /** The address a printed link starts with: HEADWAY_PUBLIC_URL, else where this configuration listens. */
 export function publicBase(config: Config): string {
@@ -37,16 +34,9 @@ export async function userCommand(args: string[], config: Config): Promise<numbe
   const db = openDatabase(config.databaseUrl);
   try {
     await migrateToLatest(db);
-    const link = await inTransaction(db, async (trx) => {
-      const actor = { name: config.actorName, source: 'command line' };
-      const existing = await findUserRowByEmail({ kysely: trx }, email);
-      if (existing)
-        throw new InvalidInputError({
-          email: `There is already a user with the e-mail address ${existing.email}`,
-        });
-      const user = await createUser(trx, actor, { email, name: values.name, role });
-      return { user, secret: await createPasswordLink(trx, user.id, passwordLinkHours) };
-    });
+    const link = await inTransaction(db, (trx) =>
+      addUser(trx, { name: config.actorName, source: 'command line' }, { email, name: values.name, role }),
+    );
     console.log(`Added ${link.user.name} <${link.user.email}> as ${role}.`);
     console.log(`They choose a password at this link, which works once within ${passwordLinkHours} hours:`);
     console.log(`  ${publicBase(config)}/setup/${link.secret}`);

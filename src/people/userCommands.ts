@@ -4,6 +4,7 @@ import type { PlanRole, UserRole, UserRow } from '../db/schema.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { recordChange, type Actor, type Trx } from '../history/recordChange.js';
 import { newId } from '../ids.js';
+import { createPasswordLink } from '../signin/passwordLinks.js';
 import { FieldChecks } from '../validation.js';
 import { hashPassword, passwordProblem } from './passwords.js';
 import { emailKey, findUserRowByEmail, findUserRowById } from './users.js';
@@ -87,6 +88,8 @@ async function changeUser(
   userId: string,
   change: (before: UserRow) => Promise<Partial<UserRow>> | Partial<UserRow>,
   kind: 'update' | 'role-change' = 'update',
+  /** Said in history besides the record, e.g. that the password changed (the hash itself is never kept there). */
+  note: Record<string, unknown> = {},
 ): Promise<UserRow> {
   const before = await findUserRowById({ kysely: trx }, userId);
   if (!before) throw new NotFoundError('User');
@@ -99,17 +102,24 @@ async function changeUser(
     planId: null,
     change: kind,
     before: userRecord(before),
-    after: userRecord(after),
+    after: { ...userRecord(after), ...note },
   });
   return after;
 }
 
 export function setUserPassword(trx: Trx, actor: Actor, userId: string, password: string): Promise<UserRow> {
-  return changeUser(trx, actor, userId, async (user) => {
-    const problem = passwordProblem(password, user.email);
-    if (problem) throw new InvalidInputError({ password: problem });
-    return { password_hash: await hashPassword(password) };
-  });
+  return changeUser(
+    trx,
+    actor,
+    userId,
+    async (user) => {
+      const problem = passwordProblem(password, user.email);
+      if (problem) throw new InvalidInputError({ password: problem });
+      return { password_hash: await hashPassword(password) };
+    },
+    'update',
+    { password_changed: true },
+  );
 }
 
 export interface UserDetailsInput {
@@ -133,6 +143,11 @@ export function updateUserDetails(
       const owner = await trx.selectFrom('owners').select('id').where('id', '=', ownerId).executeTakeFirst();
       if (!owner) throw new InvalidInputError({ ownerId: 'Choose an owner from the directory' });
       ownerId = owner.id;
+    }
+    if (input.disabled && !user.disabled_at) {
+      if (actor.userId === userId)
+        throw new InvalidInputError({ disabled: 'You cannot disable your own account' });
+      if (user.role === 'admin') await refuseRemovingLastAdmin(trx, user.id, 'disabled');
     }
     const disabledAt =
       input.disabled === undefined
@@ -166,7 +181,7 @@ export function changeUserRole(
   );
 }
 
-async function refuseRemovingLastAdmin(trx: Trx, userId: string): Promise<void> {
+async function refuseRemovingLastAdmin(trx: Trx, userId: string, field = 'role'): Promise<void> {
   const others = await trx
     .selectFrom('users')
     .select('id')
@@ -176,7 +191,7 @@ async function refuseRemovingLastAdmin(trx: Trx, userId: string): Promise<void> 
     .executeTakeFirst();
   if (!others)
     throw new InvalidInputError({
-      role: 'Headway needs at least one administrator: make someone else one first',
+      [field]: 'Headway needs at least one administrator: make someone else one first',
     });
 }
 
@@ -211,4 +226,53 @@ export async function setPlanRole(
     before,
     after,
   });
+}
+
+/** How long a one-time link to choose a password works. */
+export const passwordLinkHours = 72;
+
+/** A one-time link for a user to choose a (new) password; the secret is returned to be shown once, and never stored. */
+export async function issuePasswordLink(trx: Trx, actor: Actor, userId: string): Promise<string> {
+  const user = await findUserRowById({ kysely: trx }, userId);
+  if (!user) throw new NotFoundError('User');
+  const secret = await createPasswordLink(trx, userId, passwordLinkHours);
+  await recordChange(trx, actor, {
+    recordType: 'user',
+    recordId: userId,
+    planId: null,
+    change: 'update',
+    after: { password_link_issued_for_hours: passwordLinkHours },
+  });
+  return secret;
+}
+
+/** A new user, and the one-time link they choose their password at: the way in for everyone after the first. */
+export async function addUser(
+  trx: Trx,
+  actor: Actor,
+  input: UserInput,
+): Promise<{ user: UserRow; secret: string }> {
+  const user = await createUser(trx, actor, input);
+  return { user, secret: await issuePasswordLink(trx, actor, user.id) };
+}
+
+/** Gives the user with this e-mail address a role in a plan (or changes it), as a plan's managers do on its People page. */
+export async function givePlanRoleByEmail(
+  trx: Trx,
+  actor: Actor,
+  planId: string,
+  email: string | undefined,
+  role: string | undefined,
+): Promise<UserRow> {
+  const checks = new FieldChecks();
+  const address = checks.text('email', 'the e-mail address of a user', email, { required: true, max: 254 });
+  checks.choice('role', 'a role in this plan', role, planRoles, { required: true });
+  checks.done();
+  const user = await findUserRowByEmail({ kysely: trx }, address);
+  if (!user)
+    throw new InvalidInputError({
+      email: `There is no user with the e-mail address ${emailKey(address)}: an administrator can add them under Users`,
+    });
+  await setPlanRole(trx, actor, planId, user.id, role ?? null);
+  return user;
 }

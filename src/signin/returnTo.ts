@@ -8,8 +8,26 @@ function hasControlCharacter(text: string): boolean {
   return false;
 }
 
+/** The text with percent-encoding undone as often as it goes (at most a few times); undefined when it will not decode. */
+function decoded(value: string): string | undefined {
+  let text = value;
+  for (let round = 0; round < 3; round++) {
+    try {
+      const next = decodeURIComponent(text);
+      if (next === text) return text;
+      text = next;
+    } catch {
+      return undefined;
+    }
+  }
+  return text;
+}
+
 export function safeReturnTo(value: unknown): string {
   if (typeof value !== 'string') return '/plans';
+  // A proxy or browser that decodes "/%2F%2Fevil" would go elsewhere: the decoded text must be safe too.
+  const plain = decoded(value);
+  if (plain === undefined || (plain !== value && safeReturnTo(plain) === '/plans')) return '/plans';
   // One leading slash and no second slash or backslash after it ("//evil", "/\evil" go elsewhere).
   if (
     !/^\/(?![/\\])/.test(value) ||

@@ -108,3 +108,16 @@ export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, s
 export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {
   reply.clearCookie(sessionCookieName, cookieOptions(request));
 }
+
+/** Ends every session of a user but the one with this secret (the browser that asked). */
+export async function endOtherSessions(
+  trx: Trx,
+  userId: string,
+  keepSecret: string | undefined,
+): Promise<void> {
+  await trx
+    .deleteFrom('sessions')
+    .where('user_id', '=', userId)
+    .$if(keepSecret !== undefined, (q) => q.where('id_hash', '!=', secretHash(keepSecret!)))
+    .execute();
+}

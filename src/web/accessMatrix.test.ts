@@ -8,6 +8,8 @@ import type { Db } from '../db/connection.js';
 import { inTransaction } from '../db/transaction.js';
 import { openZip } from '../import/read/zip.js';
 import { ownerNamesOf } from '../actions/actionCommands.js';
+import { setPlanRole, setUserPassword } from '../people/userCommands.js';
+import { createApiToken } from '../signin/apiTokens.js';
 import { createPasswordLink } from '../signin/passwordLinks.js';
 import { sessionCookieName, sessionTimes } from '../signin/sessions.js';
 import { openSession } from '../signin/signIn.js';
@@ -17,12 +19,14 @@ import {
   makeCast,
   makeWorld,
   planBMarker,
+  signInPassword,
   type Cast,
   type Column,
   type PlanFixture,
   type World,
 } from '../testing/accessWorld.js';
 import { describeEachDatabase } from '../testing/databases.js';
+import { testActor } from '../testing/factories.js';
 
 /** ok: allowed (2xx, or 3xx anywhere but the sign-in page); in: sign in first (401 or to /sign-in); 403; 404. */
 type Outcome = 'ok' | 'in' | '403' | '404';
@@ -153,6 +157,26 @@ const matrix: Record<string, string> = {
   'GET /api/v1/owners/:ownerId':                            'ok    ok  ok  ok   ok  ok  ok   in   ok  ok',
   'PATCH /api/v1/owners/:ownerId':                          'ok    ok  403 403  403 403 ok   in   403 ok',
   'DELETE /api/v1/owners/:ownerId':                         'ok    ok  403 403  403 403 ok   in   403 ok',
+  // Your account, for everyone signed in; administration, for administrators; a plan's people, for its managers.
+  'GET /account':                                           'ok    ok  ok  ok   ok  ok  ok   in   in  in',
+  'POST /account/password':                                 'ok    ok  ok  ok   ok  ok  ok   in   in  in',
+  'POST /account/tokens':                                   'ok    ok  ok  ok   ok  ok  ok   in   in  in',
+  'GET /account/tokens/:tokenId/revoke':                    'ok    ok  ok  ok   ok  ok  ok   in   in  in',
+  'POST /account/tokens/:tokenId/revoke':                   'ok    ok  ok  ok   ok  ok  ok   in   in  in',
+  'GET /admin/users':                                       'ok    403 403 403  403 403 403  in   in  in',
+  'GET /admin/users/new':                                   'ok    403 403 403  403 403 403  in   in  in',
+  'POST /admin/users':                                      'ok    403 403 403  403 403 403  in   in  in',
+  'GET /admin/users/:userId':                               'ok    403 403 403  403 403 403  in   in  in',
+  'POST /admin/users/:userId/role':                         'ok    403 403 403  403 403 403  in   in  in',
+  'POST /admin/users/:userId/details':                      'ok    403 403 403  403 403 403  in   in  in',
+  'POST /admin/users/:userId/access':                       'ok    403 403 403  403 403 403  in   in  in',
+  'POST /admin/users/:userId/password-link':                'ok    403 403 403  403 403 403  in   in  in',
+  'GET /admin/history':                                     'ok    403 403 403  403 403 403  in   in  in',
+  'GET /plans/:slug/people':                                'ok    ok  403 403  403 403 404  in   in  in',
+  'POST /plans/:slug/people':                               'ok    ok  403 403  403 403 404  in   in  in',
+  'POST /plans/:slug/people/:userId':                       'ok    ok  403 403  403 403 404  in   in  in',
+  'GET /plans/:slug/people/:userId/remove':                 'ok    ok  403 403  403 403 404  in   in  in',
+  'POST /plans/:slug/people/:userId/remove':                'ok    ok  403 403  403 403 404  in   in  in',
 };
 
 /** Allowed requests to these use up what they act on, so each runs on fresh plans of its own. */
@@ -170,6 +194,8 @@ const usesUp = new Set([
   'DELETE /api/v1/owners/:ownerId',
   'POST /import/:id/save',
   'POST /import/:id/cancel',
+  'POST /account/tokens/:tokenId/revoke',
+  'POST /plans/:slug/people/:userId/remove',
 ]);
 
 /** Signing in ends the session the browser brought, and signing out ends it: these run on a session of their own. */
@@ -341,7 +367,40 @@ const requests: Record<string, (t: Target, ids: Ids) => Promise<Body> | Body> = 
   }),
   'POST /api/v1/owners': () => ({ json: { name: `Nadia Newowner ${++made}`, kind: 'person' } }),
   'PATCH /api/v1/owners/:ownerId': () => ({ json: { kind: 'person' } }),
+  'POST /account/password': async (t) => {
+    // Cast members sign in by session only: they are all given a password once, on the first (an allowed) request,
+    // and change it to the same, so that it lasts and a refused request changes nothing.
+    const people = Object.values(t.cast.people).map((person) => person.user.id);
+    const withoutPassword = await t.db.kysely
+      .selectFrom('users')
+      .select('id')
+      .where('id', 'in', people)
+      .where('password_hash', 'is', null)
+      .execute();
+    for (const { id } of withoutPassword)
+      await inTransaction(t.db, (trx) => setUserPassword(trx, testActor, id, signInPassword));
+    return {
+      form: { currentPassword: signInPassword, newPassword: signInPassword, confirmPassword: signInPassword },
+    };
+  },
+  'POST /account/tokens': () => ({ form: { tokenName: `Matrix token ${++made}`, tokenAccess: 'read' } }),
+  'POST /account/tokens/:tokenId/revoke': () => ({ form: { confirm: 'yes' } }),
+  'POST /admin/users': () => ({
+    form: { email: `added-${++made}-${Date.now()}@example.org`, name: 'Ada Added', role: 'viewer' },
+  }),
+  'POST /admin/users/:userId/role': () => ({ form: { role: 'viewer' } }),
+  'POST /admin/users/:userId/details': () => ({ form: { name: 'Signe Signin', ownerId: '' } }),
+  'POST /admin/users/:userId/access': () => ({ form: { disabled: 'no' } }),
+  'POST /plans/:slug/people': (t) => ({ form: { email: t.cast.signInAccount.email, role: 'viewer' } }),
+  'POST /plans/:slug/people/:userId': () => ({ form: { role: 'viewer' } }),
+  'POST /plans/:slug/people/:userId/remove': () => ({ form: { confirm: 'yes' } }),
 };
+
+/** The person whose session or token a column's requests carry. */
+function personOf(t: Target) {
+  const person = t.column === 'ro' || t.column === 'rw' ? 'mgr' : t.column === 'oth' ? 'own' : t.column;
+  return t.cast.people[person as keyof Cast['people']] ?? t.cast.people.stranger;
+}
 
 interface Ids {
   slug: string;
@@ -352,6 +411,8 @@ interface Ids {
   ownerId: string;
   id: string;
   token: string;
+  tokenId: string;
+  userId: string;
 }
 
 async function idsFor(t: Target, route: string): Promise<Ids> {
@@ -374,7 +435,28 @@ async function idsFor(t: Target, route: string): Promise<Ids> {
     ownerId: t.plan.ownerId,
     id: t.onB ? t.world.strangerImport : (t.world.imports[person] ?? t.world.strangerImport),
     token,
+    ...(await accountIds(t, route)),
   };
+}
+
+/** A token of the person acting, to revoke; and the user the people and administration pages act on. */
+async function accountIds(t: Target, route: string): Promise<{ tokenId: string; userId: string }> {
+  const signe = await t.db.kysely
+    .selectFrom('users')
+    .select('id')
+    .where('email', '=', t.cast.signInAccount.email)
+    .executeTakeFirstOrThrow();
+  // The people routes name someone in the plan, so Signe is given a role in it first.
+  if (route.includes('/people/:userId'))
+    await inTransaction(t.db, (trx) => setPlanRole(trx, testActor, t.plan.id, signe.id, 'viewer'));
+  const tokenId = route.includes(':tokenId')
+    ? (
+        await inTransaction(t.db, (trx) =>
+          createApiToken(trx, testActor, personOf(t).user.id, { name: 'to revoke', access: 'read' }),
+        )
+      ).row.id
+    : '';
+  return { tokenId, userId: signe.id };
 }
 
 function parseOutcomes(text: string): Outcome[] {

@@ -29,7 +29,16 @@ export function navigationFor(user: User | null, path: string): NavigationItem[]
   ];
   if (user.role === 'admin' || user.role === 'manager')
     items.push({ href: '/import', text: 'Import', active: path.startsWith('/import') });
+  if (user.role === 'admin') {
+    items.push({ href: '/admin/users', text: 'Users', active: path.startsWith('/admin/users') });
+    items.push({
+      href: '/admin/history',
+      text: 'Security history',
+      active: path.startsWith('/admin/history'),
+    });
+  }
   items.push({ href: '/api/docs', text: 'API' });
+  items.push({ href: '/account', text: 'Your account', active: path.startsWith('/account') });
   return items;
 }
 

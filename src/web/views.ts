@@ -1,7 +1,7 @@
 // Server-rendered pages: one Nunjucks environment with the GOV.UK Frontend macros and Headway's filters.
 import { join } from 'node:path';
 import nunjucks from 'nunjucks';
-import { describeTargetDate, formatUkDate } from '../dates/ukDate.js';
+import { describeTargetDate, formatUkDate, formatUkDateTime } from '../dates/ukDate.js';
 import { ragLabels, statusLabels } from '../plans/vocabulary.js';
 import { projectRoot } from './projectRoot.js';
 
@@ -41,6 +41,7 @@ export function createViews(): nunjucks.Environment {
     { autoescape: true, throwOnUndefined: false },
   );
   env.addFilter('ukDate', (iso: string | null | undefined) => formatUkDate(iso));
+  env.addFilter('ukDateTime', (iso: string | null | undefined) => formatUkDateTime(iso));
   env.addFilter('statusLabel', (status: string | null) =>
     status ? ((statusLabels as Record<string, string>)[status] ?? status) : '',
   );
