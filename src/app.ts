@@ -13,6 +13,8 @@ import { planPages } from './plans/planPages.js';
 import { reportPages } from './reports/reportPages.js';
 import { themePages } from './themes/themePages.js';
 import { updatePages } from './updates/updatePages.js';
+import { setUpCookies } from './web/cookies.js';
+import { setUpCsrf } from './web/csrf.js';
 import { currentActor } from './web/currentActor.js';
 import { setUpErrorHandling } from './web/errorHandler.js';
 import { healthRoutes } from './web/health.js';
@@ -51,7 +53,9 @@ export async function buildApp({ db, config, logger = false }: AppOptions): Prom
   });
 
   await setUpWebSecurity(app);
+  await app.register(setUpCookies);
   await app.register(formbody);
+  await app.register(setUpCsrf);
   await setUpPages(app);
   setUpErrorHandling(app);
   await registerApi(app);

@@ -36,6 +36,8 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
   await app.register(swaggerUi, {
     routePrefix: '/api/docs',
     staticCSP: true,
+    // The API's page may no more be framed than any other Headway page.
+    transformStaticCSP: (header) => header.replace("frame-ancestors 'self'", "frame-ancestors 'none'"),
     uiConfig: { deepLinking: false, defaultModelsExpandDepth: 0 },
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
