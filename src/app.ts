@@ -19,6 +19,7 @@ import { currentActor } from './web/currentActor.js';
 import { setUpErrorHandling } from './web/errorHandler.js';
 import { healthRoutes } from './web/health.js';
 import { setUpPages } from './web/pages.js';
+import { setUpRouteTable } from './web/routeTable.js';
 import { setUpWebSecurity } from './web/security.js';
 
 declare module 'fastify' {
@@ -52,6 +53,7 @@ export async function buildApp({ db, config, logger = false }: AppOptions): Prom
     request.actor = currentActor(request, config);
   });
 
+  await app.register(setUpRouteTable);
   await setUpWebSecurity(app);
   await app.register(setUpCookies);
   await app.register(formbody);
