@@ -74,9 +74,10 @@ export function formRoutes(app: FastifyInstance): RouteEntry[] {
   return app.routeTable.filter((route) => stateChanging.has(route.method) && !isApi(route));
 }
 
-/** Every page a browser can open: GET routes outside the API and the static files. */
+/** Every page a browser can open: GET routes outside the API, the static files and the downloads (report.docx). */
 export function pageRoutes(app: FastifyInstance): RouteEntry[] {
   return app.routeTable.filter(
-    (route) => route.method === 'GET' && !isApi(route) && !route.url.includes('*'),
+    (route) =>
+      route.method === 'GET' && !isApi(route) && !route.url.includes('*') && !/\.[a-z]+$/.test(route.url),
   );
 }
