@@ -1,6 +1,8 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { readConfig } from '../config.js';
 import type { Db } from '../db/connection.js';
+import { startServer } from '../server.js';
 import { describeEachDatabase } from '../testing/databases.js';
 import { browserCsrf, form, multipartForm } from '../testing/forms.js';
 import { fillRoute, formRoutes, makeOneOfEach, pageRoutes } from '../testing/routes.js';
@@ -190,6 +192,34 @@ describeEachDatabase('CSRF protection', (current) => {
       }
     }
     expect(forms).toBeGreaterThan(15);
+  });
+
+  it('closes the connection after refusing an upload unread, so the next request on it is answered', async () => {
+    const server = await startServer(
+      readConfig({}, { port: 0, host: '127.0.0.1', databaseUrl: ':memory:', logLevel: 'silent' }),
+      // The database is the test's to close.
+      { db: { ...current(), close: async () => {} } },
+    );
+    try {
+      const csrf = browserCsrf();
+      const post = (body: { payload: Buffer; headers: Record<string, string> }) =>
+        fetch(`${server.url}/import`, {
+          method: 'POST',
+          headers: { ...body.headers, cookie: csrf.cookie },
+          body: body.payload,
+          redirect: 'manual',
+          signal: AbortSignal.timeout(20_000),
+        });
+      const bigFile = [{ name: 'plan.txt', bytes: Buffer.alloc(2_000_000, 65) }];
+      const refused = await post(multipartForm({}, bigFile, { token: 'forged' }));
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('connection')).toBe('close');
+      const accepted = await post(multipartForm({ pasted: 'Action\tOwner\nA\tB\n' }, [], csrf));
+      expect(accepted.status).toBe(303);
+      expect(accepted.headers.get('connection')).not.toBe('close');
+    } finally {
+      await server.close();
+    }
   });
 
   it('leaves the JSON API to its bearer tokens: no CSRF token asked of it', async () => {

@@ -83,12 +83,19 @@ export const setUpCsrf = fp(async (app: FastifyInstance) => {
     return this.generateCsrf(cookieOptions(this.request));
   });
 
+  // A refused request is answered by the plugin (403, mapped to a page in errorHandler.ts) and goes no further.
   app.addHook('preValidation', (request, reply, done) => {
     if (!needsToken(request)) return done();
     const multipart = typeof request.isMultipart === 'function' && request.isMultipart();
-    // A refused request is answered by the plugin (403, mapped to a page in errorHandler.ts) and goes no further.
-    void (multipart ? readMultipartToken(request) : Promise.resolve()).then(() =>
-      app.csrfProtection(request, reply, done),
+    if (!multipart) return app.csrfProtection(request, reply, done);
+    // A refused upload is answered before its body has been read; the connection must close, or the unread rest of
+    // the body would be taken as the browser's next request on it.
+    reply.header('connection', 'close');
+    void readMultipartToken(request).then(() =>
+      app.csrfProtection(request, reply, () => {
+        reply.removeHeader('connection');
+        done();
+      }),
     );
   });
 });
