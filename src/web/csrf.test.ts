@@ -206,7 +206,7 @@ describeEachDatabase('CSRF protection', (current) => {
         fetch(`${server.url}/import`, {
           method: 'POST',
           headers: { ...body.headers, cookie: csrf.cookie },
-          body: body.payload,
+          body: new Uint8Array(body.payload),
           redirect: 'manual',
           signal: AbortSignal.timeout(20_000),
         });
