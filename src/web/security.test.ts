@@ -94,10 +94,13 @@ describeEachDatabase('security headers', (current) => {
     );
   });
 
-  it('lets the API page be framed by nobody either', async () => {
+  it('lets the API page be framed by nobody either, and run no inline script', async () => {
     const docs = await app.inject({ url: '/api/docs/' });
     expect(docs.statusCode).toBe(200);
-    expect(directives(String(docs.headers['content-security-policy'])).get('frame-ancestors')).toBe("'none'");
+    const csp = directives(String(docs.headers['content-security-policy']));
+    expect(csp.get('frame-ancestors')).toBe("'none'");
+    expect(csp.get('script-src')).not.toContain('unsafe-inline');
+    expect(csp.get('script-src-attr')).toBe("'none'");
     expect(docs.headers['x-frame-options']).toBe('DENY');
   });
 });
