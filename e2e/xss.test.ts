@@ -186,25 +186,44 @@ async function storePayloads(app: BrowserApp, text: string, rich: string, n: num
   };
 }
 
-/** The records of a plan made by an import, found in the database: the first of each kind. */
+/** The records of a plan made by an import, found in the database. */
 async function recordsOfPlan(db: Db, slug: string): Promise<RouteRecords> {
   const plan = await db.kysely
     .selectFrom('plans')
     .select('id')
     .where('slug', '=', slug)
     .executeTakeFirstOrThrow();
-  const first = async (table: 'themes' | 'actions' | 'updates' | 'reports') =>
-    (await db.kysely.selectFrom(table).select('id').where('plan_id', '=', plan.id).executeTakeFirst())?.id;
+  // The first in the plan's own order, so both databases pick the same record.
+  const theme = await db.kysely
+    .selectFrom('themes')
+    .select('id')
+    .where('plan_id', '=', plan.id)
+    .orderBy('position')
+    .executeTakeFirst();
+  const action = await db.kysely
+    .selectFrom('actions')
+    .select('id')
+    .where('plan_id', '=', plan.id)
+    .orderBy('position')
+    .executeTakeFirst();
+  const update = await db.kysely
+    .selectFrom('updates')
+    .select('id')
+    .where('plan_id', '=', plan.id)
+    .orderBy('effective_on')
+    .orderBy('created_at')
+    .executeTakeFirst();
+  const report = await db.kysely
+    .selectFrom('reports')
+    .select('id')
+    .where('plan_id', '=', plan.id)
+    .orderBy('created_at')
+    .executeTakeFirst();
   const records: RouteRecords = { slug };
-  for (const [name, table] of [
-    ['themeId', 'themes'],
-    ['actionId', 'actions'],
-    ['updateId', 'updates'],
-    ['reportId', 'reports'],
-  ] as const) {
-    const id = await first(table);
-    if (id) records[name] = id;
-  }
+  if (theme) records.themeId = theme.id;
+  if (action) records.actionId = action.id;
+  if (update) records.updateId = update.id;
+  if (report) records.reportId = report.id;
   return records;
 }
 
