@@ -1,5 +1,5 @@
 // Starts a real Headway server with the sample plans and a real Chromium for browser journeys.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -10,33 +10,7 @@ import { ensureDemoAccounts, type DemoAccount } from '../src/demo/demoAccounts.j
 import { loadDemo } from '../src/demo/loadDemo.js';
 import { startServer, type RunningServer } from '../src/server.js';
 
-export const chromiumPath = process.env.HEADWAY_CHROMIUM ?? '/usr/bin/chromium';
-const browserRequired = process.env.CI === 'true' || process.env.HEADWAY_REQUIRE_BROWSER === '1';
-
-/** Whether browser journeys can run; in CI a missing Chromium is an error, not a skip. */
-export function browserAvailable(): boolean {
-  if (existsSync(chromiumPath)) return true;
-  if (browserRequired)
-    throw new Error(
-      `Chromium is required (CI or HEADWAY_REQUIRE_BROWSER=1) but ${chromiumPath} does not exist`,
-    );
-  return false;
-}
-
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-gpu',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}
+export { browserAvailable, launchBrowser } from '../src/testing/browser.js';
 
 export interface DemoServer extends RunningServer {
   folder: string;

@@ -20,9 +20,12 @@ import { accountPages } from './people/accountPages.js';
 import { adminUserPages } from './people/adminUserPages.js';
 import { planPeoplePages } from './people/planPeoplePages.js';
 import { setUpAccess } from './web/access.js';
+import { setUpCookies } from './web/cookies.js';
+import { setUpCsrf } from './web/csrf.js';
 import { setUpErrorHandling } from './web/errorHandler.js';
 import { healthRoutes } from './web/health.js';
 import { setUpPages } from './web/pages.js';
+import { setUpRouteTable } from './web/routeTable.js';
 import { setUpWebSecurity } from './web/security.js';
 
 declare module 'fastify' {
@@ -57,10 +60,12 @@ export async function buildApp({
   app.decorate('db', db);
   app.decorate('config', config);
 
+  await app.register(setUpRouteTable);
   await setUpWebSecurity(app);
-  await app.register(cookie);
+  await app.register(setUpCookies);
   await app.register(setUpAccess);
   await app.register(formbody);
+  await app.register(setUpCsrf);
   await setUpPages(app);
   setUpErrorHandling(app);
   await registerApi(app);

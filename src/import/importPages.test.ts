@@ -1,43 +1,14 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../testing/databases.js';
+import { form, multipartForm, type FilePart } from '../testing/forms.js';
 import { readSample } from '../testing/samples.js';
 import { buildTestApp, type TestApp } from '../testing/testApp.js';
 
-const boundary = '----HeadwayTestBoundary7MA4YWxkTrZu0gW';
 const limit = 64 * 1024;
 
-interface FilePart {
-  name: string;
-  bytes: Buffer;
-}
-
-/** A multipart/form-data body as a browser sends it: text fields, then the files. */
+/** A multipart post of the import form: text fields, then the files. */
 function multipart(fields: Record<string, string>, ...files: FilePart[]) {
-  const parts: Buffer[] = [];
-  for (const [name, value] of Object.entries(fields))
-    parts.push(
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
-    );
-  for (const file of files)
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-      ),
-      file.bytes,
-      Buffer.from('\r\n'),
-    );
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return {
-    payload: Buffer.concat(parts),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
-}
-
-function form(fields: Record<string, string>) {
-  return {
-    payload: new URLSearchParams(fields).toString(),
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  };
+  return multipartForm(fields, files);
 }
 
 const actionRows = (html: string) => html.match(/<tr class="govuk-table__row" data-action>/g)?.length ?? 0;

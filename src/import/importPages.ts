@@ -65,7 +65,8 @@ function uploadProblem(error: unknown): Upload['problem'] {
 async function readUpload(request: FastifyRequest): Promise<Upload> {
   const upload: Upload = { fileName: '', bytes: Buffer.alloc(0), pasted: '', sheet: '', problem: null };
   try {
-    for await (const part of request.parts()) {
+    // The CSRF check has read the form's first part, its token; the rest is the upload.
+    for await (const part of request.formParts()) {
       if (part.type === 'file') {
         // A file over the limit is refused as it arrives; the fields after it are still read, to re-show them.
         const bytes = await part.toBuffer().catch((error: unknown) => {

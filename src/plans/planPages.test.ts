@@ -3,14 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, postgresReachable, type TestDatabase } from '../testing/databases.js';
 import { describeEachDatabase } from '../testing/databases.js';
 import { makeAction, makePlan, makeTheme, makeUpdate } from '../testing/factories.js';
+import { form } from '../testing/forms.js';
 import { buildTestApp } from '../testing/testApp.js';
-
-function form(fields: Record<string, string>): { payload: string; headers: Record<string, string> } {
-  return {
-    payload: new URLSearchParams(fields).toString(),
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  };
-}
 
 describeEachDatabase('plan pages', (current) => {
   let app: FastifyInstance;

@@ -2,15 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../testing/databases.js';
 import { makeAction, makePlan, makeTheme } from '../testing/factories.js';
+import { form } from '../testing/forms.js';
 import { buildTestApp } from '../testing/testApp.js';
 import { openZip } from '../import/read/zip.js';
-
-function form(fields: Record<string, string>) {
-  return {
-    payload: new URLSearchParams(fields).toString(),
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  };
-}
 
 describeEachDatabase('highlight reports', (current) => {
   let app: FastifyInstance;
@@ -162,7 +156,7 @@ describeEachDatabase('highlight reports', (current) => {
     const { plan } = await setUp();
     const url = await draft(plan.slug, '2023-10-01', '2024-02-29');
     await app.inject({ method: 'POST', url: `${url}/publish`, ...form({ version: '1' }) });
-    const corrected = await app.inject({ method: 'POST', url: `${url}/correct` });
+    const corrected = await app.inject({ method: 'POST', url: `${url}/correct`, ...form({}) });
     expect(corrected.statusCode).toBe(303);
     const correctionUrl = (corrected.headers.location as string).replace(/\/edit$/, '');
     expect(correctionUrl).not.toBe(url);

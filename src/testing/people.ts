@@ -5,6 +5,8 @@ import type { UserRole, UserRow } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
 import { createUser } from '../people/userCommands.js';
 import { sessionCookieName } from '../signin/sessions.js';
+import { csrfFieldName } from '../web/csrf.js';
+import { browserCsrf } from './forms.js';
 
 export const testPassword = 'correct horse battery staple';
 
@@ -31,17 +33,25 @@ export function makeUser(
   );
 }
 
-/** An HTML form post, as a browser sends it. */
+/** An HTML form post, as a browser sends it from a Headway page: with its CSRF token and that token's cookie. */
 export function formPost(
   url: string,
   fields: Record<string, string>,
   headers: Record<string, string> = {},
 ): InjectOptions {
+  const csrf = browserCsrf();
   return {
     method: 'POST',
     url,
-    payload: new URLSearchParams(fields).toString(),
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    payload: new URLSearchParams({ [csrfFieldName]: csrf.token, ...fields }).toString(),
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...headers,
+      // A cookie header given empty means signed out: it says so, so that no session is added to it.
+      cookie: [headers.cookie === '' ? `${sessionCookieName}=` : headers.cookie, csrf.cookie]
+        .filter(Boolean)
+        .join('; '),
+    },
   };
 }
 

@@ -177,7 +177,15 @@ export const setUpAccess = fp(async (app: FastifyInstance) => {
     request.actor = request.user
       ? { name: request.user.name, userId: request.user.id }
       : { name: 'Signed-out visitor' };
-    await enforce(request);
+    try {
+      await enforce(request);
+    } catch (error) {
+      // Refused before its body is read: the connection must close, or the unread rest of the body would be taken
+      // for the browser's next request on it.
+      if (request.headers['content-length'] || request.headers['transfer-encoding'])
+        void reply.header('connection', 'close');
+      throw error;
+    }
   });
 });
 

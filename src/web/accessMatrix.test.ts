@@ -26,6 +26,7 @@ import {
   type World,
 } from '../testing/accessWorld.js';
 import { describeEachDatabase } from '../testing/databases.js';
+import { withCsrf } from '../testing/testApp.js';
 import { testActor } from '../testing/factories.js';
 
 /** ok: allowed (2xx, or 3xx anywhere but the sign-in page); in: sign in first (401 or to /sign-in); 403; 404. */
@@ -524,6 +525,15 @@ describeEachDatabase('authorisation matrix', (current) => {
         for (const method of methods) if (method !== 'HEAD') registered.add(`${method} ${path}`);
       },
     });
+    // Every page form is sent as a Headway page would send it, with its CSRF token: the matrix is about who may,
+    // and src/web/csrf.test.ts about forged forms.
+    const plainInject = app.inject.bind(app);
+    app.inject = ((options: InjectOptions) => {
+      const headers = { ...(options.headers ?? {}) } as Record<string, string>;
+      const method = String(options.method ?? 'GET');
+      const page = !String(options.url ?? '').startsWith('/api/');
+      return plainInject(page && !['GET', 'HEAD'].includes(method) ? withCsrf(options, headers) : options);
+    }) as never;
     cast = await makeCast(current(), config);
     world = await makeWorld(current(), cast);
   }, 60_000);

@@ -2,6 +2,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors.js';
 import { sendSignInProblem, signInRedirect, SignInRequiredError } from './access.js';
+import { isCsrfRefusal } from './csrf.js';
 
 interface Problem {
   status: number;
@@ -26,6 +27,13 @@ function problemFor(error: FastifyError | Error): Problem {
     };
   if (error instanceof ForbiddenError) return { status: 403, title: 'Forbidden', detail: error.message };
   const fastifyError = error as FastifyError;
+  if (isCsrfRefusal(fastifyError))
+    return {
+      status: 403,
+      title: 'The form could not be sent',
+      detail:
+        'Nothing was changed. The form had expired or did not come from this Headway page. Go back, reload the page and send the form again.',
+    };
   if (fastifyError.validation) {
     const errors: Record<string, string> = {};
     for (const issue of fastifyError.validation) {

@@ -47,11 +47,11 @@ export const setUpPages = fp(async (app: FastifyInstance) => {
   app.decorateReply(
     'render',
     function render(this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
-      const nonces = (this as FastifyReply & { cspNonce?: { script: string; style: string } }).cspNonce;
       const html = views.render(template, {
         ...context,
-        cspNonce: nonces?.script,
-        cspStyleNonce: nonces?.style,
+        cspStyleNonce: this.styleNonce,
+        // Called by csrfField() in each form, so a page without a form sets no cookie.
+        csrfToken: () => this.csrfToken(),
         currentPath: this.request.url.split('?')[0],
         actor: this.request.actor,
         user: this.request.user,

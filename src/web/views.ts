@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import nunjucks from 'nunjucks';
 import { describeTargetDate, formatUkDate, formatUkDateTime } from '../dates/ukDate.js';
 import { ragLabels, statusLabels } from '../plans/vocabulary.js';
+import { csrfFieldName } from './csrf.js';
 import { projectRoot } from './projectRoot.js';
 
 const statusTagClasses: Record<string, string> = {
@@ -18,15 +19,14 @@ const ragTagClasses: Record<string, string> = {
   green: 'govuk-tag--green',
 };
 
+function escapeAttribute(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
 /** The markup of GOV.UK's tag component. */
 function tag(text: string, modifier: string | undefined): nunjucks.runtime.SafeString {
-  const escaped = text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
   return new nunjucks.runtime.SafeString(
-    `<strong class="govuk-tag${modifier ? ` ${modifier}` : ''}">${escaped}</strong>`,
+    `<strong class="govuk-tag${modifier ? ` ${modifier}` : ''}">${escapeAttribute(text)}</strong>`,
   );
 }
 
@@ -59,6 +59,14 @@ export function createViews(): nunjucks.Environment {
   env.addFilter('overdueTag', () => tag('Overdue', 'govuk-tag--red'));
   // Rich text is sanitised to a small allow-list on the way in (src/richtext/sanitise.ts), so it may be shown as HTML.
   env.addFilter('richText', (html: string | null | undefined) => new nunjucks.runtime.SafeString(html ?? ''));
+  // Opens every form that posts: {{ csrfField() }}. Called with the page's context, which carries a token maker.
+  env.addGlobal('csrfField', function csrfField(this: { ctx: { csrfToken?: () => string } }) {
+    const token = this.ctx.csrfToken?.();
+    if (!token) throw new Error('csrfField() was used on a page drawn without a CSRF token');
+    return new nunjucks.runtime.SafeString(
+      `<input type="hidden" name="${csrfFieldName}" value="${escapeAttribute(token)}">`,
+    );
+  });
   env.addFilter(
     'pluralise',
     (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`,

@@ -1,0 +1,117 @@
+// The app's routes as tests visit them: taken from its route table, with each path parameter filled by a record.
+import type { FastifyInstance } from 'fastify';
+import type { Db } from '../db/connection.js';
+import { startPendingImport } from '../import/pendingImports.js';
+import { createOwner } from '../owners/ownerCommands.js';
+import { createUser, setPlanRole } from '../people/userCommands.js';
+import { createApiToken } from '../signin/apiTokens.js';
+import { createReport } from '../reports/reportCommands.js';
+import { createPasswordLink } from '../signin/passwordLinks.js';
+import type { RouteEntry } from '../web/routeTable.js';
+import { makeAction, makePlan, makeTheme, makeUpdate, testActor } from './factories.js';
+
+/** A record for every path parameter a route can name, keyed by the parameter's name. */
+export type RouteRecords = Record<string, string>;
+
+/** One of each kind of record behind a page: a plan with a theme, an action, an update and a report; an owner; an import in review. */
+export async function makeOneOfEach(
+  db: Db,
+  text: { title?: string; body?: string; owner?: string } = {},
+  /** Who the import in review belongs to: only they may open it. */
+  userId: string | null = null,
+): Promise<RouteRecords> {
+  const title = text.title ?? 'Wellbeing';
+  const plan = await makePlan(db, { title: `${title} plan` });
+  const theme = await makeTheme(db, plan.id, { title: `${title} theme` });
+  const action = await makeAction(db, plan.id, {
+    title: `${title} action`,
+    themeId: theme.id,
+    owners: [text.owner ?? 'Corp Comms'],
+  });
+  const update = await makeUpdate(
+    db,
+    plan.id,
+    { actionId: action.id },
+    { body: text.body ?? 'Progress made' },
+  );
+  const owner = await db.kysely
+    .transaction()
+    .execute((trx) => createOwner(trx, testActor, { name: `${title} owner ${plan.slug}` }));
+  const report = await db.kysely
+    .transaction()
+    .execute((trx) =>
+      createReport(trx, testActor, plan.id, { periodStart: '2024-01-01', periodEnd: '2024-03-31' }),
+    );
+  const pendingImport = await startPendingImport(db, {
+    fileName: 'plan.csv',
+    bytes: Buffer.from(`Action,Owner\n${title} imported action,Corp Comms\n`),
+    sheet: null,
+    actorName: testActor.name,
+    userId,
+  });
+  const { token, userId: person, tokenId } = await accountRecords(db, plan.id, userId);
+  return {
+    token,
+    userId: person,
+    tokenId,
+    slug: plan.slug,
+    themeId: theme.id,
+    actionId: action.id,
+    updateId: update.id,
+    ownerId: owner.id,
+    reportId: report.id,
+    id: pendingImport,
+  };
+}
+
+/**
+ * The records behind the account and people pages: a user of their own with a one-time link to choose a password
+ * and a role in the plan, and an API token of the person the tests act as (`userId`), to revoke.
+ */
+export async function accountRecords(
+  db: Db,
+  planId: string,
+  userId: string | null,
+  /** The user's name and the token's: a test of what pages show can put its words there. */
+  name = 'Link Holder',
+): Promise<{ token: string; userId: string; tokenId: string }> {
+  return db.kysely.transaction().execute(async (trx) => {
+    const user = await createUser(trx, testActor, {
+      email: `link-${planId}@example.org`,
+      name: name.slice(0, 200),
+    });
+    await setPlanRole(trx, testActor, planId, user.id, 'viewer');
+    const tokenId = userId
+      ? (await createApiToken(trx, testActor, userId, { name: name.slice(0, 100), access: 'read' })).row.id
+      : '';
+    return { token: await createPasswordLink(trx, user.id, 1), userId: user.id, tokenId };
+  });
+}
+
+/** A route's path with its parameters filled; a parameter no record answers fails the test and says which. */
+export function fillRoute(url: string, records: RouteRecords): string {
+  return url.replace(/:([A-Za-z]+)/g, (_, name: string) => {
+    const value = records[name];
+    if (value === undefined)
+      throw new Error(
+        `No test record for :${name} in ${url}; add one to makeOneOfEach (src/testing/routes.ts)`,
+      );
+    return encodeURIComponent(value);
+  });
+}
+
+const stateChanging = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const isApi = (route: RouteEntry) => route.url.startsWith('/api/');
+
+/** Every route that changes something from a page: what the CSRF check must guard. */
+export function formRoutes(app: FastifyInstance): RouteEntry[] {
+  return app.routeTable.filter((route) => stateChanging.has(route.method) && !isApi(route));
+}
+
+/** Every page a browser can open: GET routes outside the API, the static files and the downloads (report.docx). */
+export function pageRoutes(app: FastifyInstance): RouteEntry[] {
+  return app.routeTable.filter(
+    (route) =>
+      route.method === 'GET' && !isApi(route) && !route.url.includes('*') && !/\.[a-z]+$/.test(route.url),
+  );
+}
