@@ -22,7 +22,7 @@ function updateParagraph(update: DocumentUpdate): PdfParagraph {
     gapBefore: 3,
     runs: [
       { text: `${update.heading}:`, bold: true },
-      { text: ` ${richTextToPlain(update.body).replace(/\s+/g, ' ').trim()}` },
+      { text: ` ${update.words}` },
     ],
   };
 }
