@@ -12,6 +12,7 @@ import { richTextToCellText } from './richTextToCellText.js';
 export type ActionPlanColumn =
   | 'Theme'
   | 'Ref'
+  | 'Horizon'
   | 'Action'
   | 'Owner'
   | 'Progress'
@@ -204,6 +205,8 @@ export function buildActionPlanDocument(
   const columns: ActionPlanColumn[] = [
     ...(actions.some((a) => a.theme !== null) ? (['Theme'] as const) : []),
     ...(actions.some((a) => a.ref !== '') ? (['Ref'] as const) : []),
+    // A plan of one horizon (the staff-survey layout) has no need to say it on every row.
+    ...(contents.horizons.length > 1 ? (['Horizon'] as const) : []),
     'Action',
     'Owner',
     'Progress',
@@ -241,6 +244,7 @@ function actionTextOf(action: DocumentAction): Record<ActionPlanColumn, string> 
   return {
     Theme: action.theme ?? '',
     Ref: action.ref,
+    Horizon: action.horizon ?? '',
     Action: action.title,
     Owner: action.owners.join('; '),
     Progress: [richTextToCellText(action.progress), ...action.listedUpdates.map(updateLine)]

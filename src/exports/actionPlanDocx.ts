@@ -30,6 +30,7 @@ import { documentStyles, fittedColumnWidths, pageSection, tableTextSize, textWid
 const weights: Record<ActionPlanColumn, number> = {
   Theme: 11,
   Ref: 4,
+  Horizon: 8,
   Action: 18,
   Owner: 9,
   Progress: 26,
