@@ -135,12 +135,48 @@ export function widthOfLine(characters: number): number {
   return characters * 130 + 260;
 }
 
+/** The number of characters in the longest word of any of the lines. */
+function longestWord(lines: string[]): number {
+  let longest = 0;
+  for (const line of lines)
+    for (const word of line.split(/\s+/)) if (word.length > longest) longest = word.length;
+  return longest;
+}
+
 /**
  * Widths that give short columns (a reference, a status, an empty column) just the room they need and share the
- * rest by weight among the columns of running text, summing to the text width exactly.
+ * rest by weight among the columns of running text, summing to the text width exactly. Each column is then kept at
+ * least as wide as its longest word, taking the room from columns that have more than theirs, so that a narrow
+ * column does not cut "Development" into "Developmen" and "t"; where the page is too narrow for that, the shares stand.
  * `lines` are each column's header words and cell lines; `weights` the share of a column of running text.
  */
 export function fittedColumnWidths(
+  columns: { words: string[]; lines: string[]; weight: number }[],
+  total: number,
+): number[] {
+  return keepWordsWhole(
+    sharedWidths(columns, total),
+    columns.map((c) => widthOfLine(Math.max(longestWord(c.words), longestWord(c.lines)))),
+  );
+}
+
+function keepWordsWhole(widths: number[], least: number[]): number[] {
+  const total = widths.reduce((a, b) => a + b, 0);
+  if (least.reduce((a, b) => a + b, 0) > total) return widths;
+  const short = widths.reduce((sum, w, i) => sum + Math.max(0, least[i]! - w), 0);
+  if (short === 0) return widths;
+  const spare = widths.map((w, i) => Math.max(0, w - least[i]!));
+  const spareTotal = spare.reduce((a, b) => a + b, 0);
+  const result = widths.map((w, i) =>
+    w < least[i]! ? least[i]! : w - Math.ceil((spare[i]! / spareTotal) * short),
+  );
+  // Rounding up what is taken can leave a few twentieths of a point over; the widest column gets them back.
+  const widest = result.indexOf(Math.max(...result));
+  result[widest]! += total - result.reduce((a, b) => a + b, 0);
+  return result;
+}
+
+function sharedWidths(
   columns: { words: string[]; lines: string[]; weight: number }[],
   total: number,
 ): number[] {
