@@ -137,9 +137,16 @@ export function widthOfLine(characters: number): number {
 
 /** The number of characters in the longest word of any of the lines. */
 function longestWord(lines: string[]): number {
+  // Counted without splitting: a long plan's columns hold hundreds of thousands of words.
   let longest = 0;
-  for (const line of lines)
-    for (const word of line.split(/\s+/)) if (word.length > longest) longest = word.length;
+  for (const line of lines) {
+    let run = 0;
+    for (let i = 0; i < line.length; i++) {
+      const c = line.charCodeAt(i);
+      run = c === 32 || c === 9 || c === 10 || c === 13 || c === 0xa0 ? 0 : run + 1;
+      if (run > longest) longest = run;
+    }
+  }
   return longest;
 }
 
