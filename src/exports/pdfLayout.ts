@@ -145,9 +145,15 @@ function pdfString(text: string): string {
 /** A coordinate as the content stream writes it: two decimals are a hundredth of a point. */
 const n = (value: number) => String(Math.round(value * 100) / 100);
 
+const rgbCache = new Map<string, string>();
+
 function rgb(hex: string): string {
+  const known = rgbCache.get(hex);
+  if (known) return known;
   const value = parseInt(hex.slice(1), 16);
-  return [value >> 16, (value >> 8) & 255, value & 255].map((c) => n(c / 255)).join(' ');
+  const colour = [value >> 16, (value >> 8) & 255, value & 255].map((c) => n(c / 255)).join(' ');
+  rgbCache.set(hex, colour);
+  return colour;
 }
 
 /** The font objects pdfkit keeps for a document: their resource name, metrics and the reference a page lists. */
@@ -172,6 +178,10 @@ export class PdfBook {
    * document; the operators here are the ones pdfkit writes, without the work around them.
    */
   private ops: string[] = [];
+  /** The page's text operators, written after its fills and rules, in one text object. */
+  private text: string[] = [];
+  private textFont: FontName | null = null;
+  private textSize = 0;
   private readonly pageFonts = new Set<FontName>();
   private readonly fonts = new Map<FontName, { font: StandardFont; widths: Float64Array }>();
 
@@ -214,15 +224,25 @@ export class PdfBook {
 
   /** Writes the page's drawing to it, with the fonts it uses among the page's resources. */
   private flushPage(): void {
-    if (this.ops.length === 0) return;
+    if (this.ops.length === 0 && this.text.length === 0) return;
     const page = this.doc.page as unknown as { fonts: Record<string, unknown> };
     for (const name of this.pageFonts) {
       const { font } = this.fontOf(name);
       page.fonts[font.id] ??= font.ref();
     }
-    this.pageFonts.clear();
+    // The page's text in one text object, above its fills and rules. pdfkit draws with y running down the page; the
+    // text is set upright by flipping back around it.
+    if (this.text.length > 0)
+      this.ops.push(
+        `q 1 0 0 -1 0 ${n(this.doc.page.height)} cm ${rgb(textColour)} rg BT`,
+        ...this.text,
+        'ET Q',
+      );
     this.doc.addContent(Buffer.from(`${this.ops.join('\n')}\n`, 'latin1') as unknown as string);
     this.ops = [];
+    this.text = [];
+    this.pageFonts.clear();
+    this.textFont = null;
   }
 
   private fontOf(name: FontName) {
@@ -255,28 +275,19 @@ export class PdfBook {
   }
 
   /** Text whose top-left corner is at (x, y), in the page's coordinates (y down from the top). */
-  private textAt(
-    pieces: { text: string; font: FontName; x: number; y: number }[],
-    size: number,
-    colour: string,
-  ) {
-    if (pieces.length === 0) return;
-    // pdfkit draws with y running down the page; text is set upright by flipping back inside the text object.
+  private textAt(pieces: { text: string; font: FontName; x: number; y: number }[], size: number) {
     const height = this.doc.page.height;
-    const ops = [`q 1 0 0 -1 0 ${n(height)} cm ${rgb(colour)} rg BT`];
-    let font: FontName | null = null;
     for (const piece of pieces) {
       const { font: metrics } = this.fontOf(piece.font);
-      if (piece.font !== font) {
-        ops.push(`/${metrics.id} ${n(size)} Tf`);
+      if (piece.font !== this.textFont || size !== this.textSize) {
+        this.text.push(`/${metrics.id} ${n(size)} Tf`);
         this.pageFonts.add(piece.font);
-        font = piece.font;
+        this.textFont = piece.font;
+        this.textSize = size;
       }
       const baseline = height - piece.y - (metrics.ascender / 1000) * size;
-      ops.push(`1 0 0 1 ${n(piece.x)} ${n(baseline)} Tm ${pdfString(piece.text)} Tj`);
+      this.text.push(`1 0 0 1 ${n(piece.x)} ${n(baseline)} Tm ${pdfString(piece.text)} Tj`);
     }
-    ops.push('ET Q');
-    this.ops.push(ops.join('\n'));
   }
 
   private rule(x1: number, y1: number, x2: number, y2: number): void {
@@ -347,7 +358,7 @@ export class PdfBook {
       for (const piece of line.pieces) pieces.push({ text: piece.text, font: piece.font, x: x + piece.x, y });
       y += leading;
     }
-    this.textAt(pieces, size, textColour);
+    this.textAt(pieces, size);
   }
 
   private heightOf(lines: Line[], size: number): number {
@@ -519,12 +530,10 @@ export class PdfBook {
         this.textAt(
           [centred(marking, 'Helvetica-Bold', 9, 26), centred(marking, 'Helvetica-Bold', 9, height - 52)],
           9,
-          textColour,
         );
       this.textAt(
         [centred(`${footer} · Page ${index + 1} of ${range.count}`, 'Helvetica', 7.5, height - 38)],
         7.5,
-        textColour,
       );
       this.flushPage();
     }
