@@ -16,8 +16,6 @@ import {
   type ISectionOptions,
 } from 'docx';
 import { formatUkDate } from '../dates/ukDate.js';
-import { richTextToPlain } from '../richtext/sanitise.js';
-import { richTextToWord } from './richTextToWord.js';
 
 /** Half-points: 10 pt text in tables keeps a wide table readable on a page. */
 export const tableTextSize = 20;
@@ -89,25 +87,6 @@ export function textCell(
         (line) =>
           new Paragraph({ children: [new TextRun({ text: line, bold: options.bold, size: tableTextSize })] }),
       ),
-  });
-}
-
-/** A cell of rich text, followed by lines of plain text (such as dated updates), each a paragraph of its own. */
-export function richCell(html: string, width: number, extraLines: string[] = []): TableCell {
-  return new TableCell({
-    width: { size: width, type: WidthType.DXA },
-    children: [
-      ...(richTextToPlain(html) === '' && extraLines.length > 0
-        ? []
-        : richTextToWord(html, { size: tableTextSize })),
-      ...extraLines.map(
-        (line) =>
-          new Paragraph({
-            spacing: { before: 60 },
-            children: [new TextRun({ text: line, size: tableTextSize })],
-          }),
-      ),
-    ],
   });
 }
 
