@@ -1,5 +1,4 @@
 // Builds the Headway app: one line per concern, then the routes, then errors. Building never listens.
-import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import { actionPages } from './actions/actionPages.js';

@@ -3,7 +3,11 @@ import { loadDemo } from '../demo/loadDemo.js';
 import { loadPlanContents } from '../plans/planContents.js';
 import { describeEachDatabase } from '../testing/databases.js';
 import { makeAction, makePlan, makeTheme, makeUpdate } from '../testing/factories.js';
+import { openZip } from '../import/read/zip.js';
+import { actionPlanToCsv } from './actionPlanCsv.js';
 import { actionAsText, actionsInOrder, buildActionPlanDocument, updateLine } from './actionPlanDocument.js';
+import { actionPlanToDocx } from './actionPlanDocx.js';
+import { actionPlanToXlsx } from './actionPlanXlsx.js';
 
 describeEachDatabase('the action-plan document', (current) => {
   const contentsOf = (slug: string) => loadPlanContents(current().kysely, slug, { updates: 'all' });
@@ -38,6 +42,7 @@ describeEachDatabase('the action-plan document', (current) => {
     expect(doc.columns).toEqual([
       'Theme',
       'Ref',
+      'Horizon',
       'Action',
       'Owner',
       'Progress',
@@ -55,6 +60,39 @@ describeEachDatabase('the action-plan document', (current) => {
     ]);
     expect(doc.groups[0]!.actions.every((a) => a.ref.startsWith('MT'))).toBe(true);
     expect(doc.focusAreas).toEqual([]);
+  });
+
+  it("says each action's horizon in Word, Excel and CSV when the plan has more than one", async () => {
+    await loadDemo(current(), { name: 'Test Manager' });
+    const contents = await contentsOf('culture-action-plan');
+    expect(contents.horizons.map((h) => h.name)).toEqual(['Short term (by April 2024)', 'Medium term']);
+    const doc = buildActionPlanDocument(contents);
+    const horizons = actionsInOrder(doc).map((a) => a.horizon);
+    expect(new Set(horizons)).toEqual(new Set(['Short term (by April 2024)', 'Medium term']));
+
+    const csv = actionPlanToCsv(doc).toString('utf8').split('\r\n');
+    expect(csv[0]).toContain('Theme,Ref,Horizon,Action,');
+    expect(csv[1]).toContain(`,${horizons[0]},`);
+
+    const docx = await openZip(await actionPlanToDocx(doc), { maxExpandedBytes: 50_000_000 });
+    const xml = (await docx.read('word/document.xml'))!;
+    expect(xml).toContain('>Horizon</w:t>');
+    expect(xml.match(/>Short term \(by April 2024\)<\/w:t>/g)).toHaveLength(
+      horizons.filter((h) => h === 'Short term (by April 2024)').length,
+    );
+
+    const xlsx = await openZip(await actionPlanToXlsx(doc), { maxExpandedBytes: 50_000_000 });
+    const strings =
+      (await xlsx.read('xl/sharedStrings.xml')) ?? (await xlsx.read('xl/worksheets/sheet1.xml'))!;
+    for (const name of ['Horizon', 'Short term (by April 2024)', 'Medium term'])
+      expect(strings).toContain(`>${name}<`);
+  });
+
+  it('shows no horizon column for a plan of one horizon, as the staff-survey layout has none', async () => {
+    const plan = await makePlan(current(), { horizons: ['2021 to 2022'] });
+    await makeAction(current(), plan.id, { title: 'Publish the plan' });
+    const doc = buildActionPlanDocument(await contentsOf(plan.slug));
+    expect(doc.columns).not.toContain('Horizon');
   });
 
   it('does not list an update twice when the progress text already says it', async () => {

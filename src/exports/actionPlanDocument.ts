@@ -12,6 +12,7 @@ import { richTextToCellText } from './richTextToCellText.js';
 export type ActionPlanColumn =
   | 'Theme'
   | 'Ref'
+  | 'Horizon'
   | 'Action'
   | 'Owner'
   | 'Progress'
@@ -27,6 +28,8 @@ export interface DocumentUpdate {
   author: string;
   /** Rich text (sanitised HTML). */
   body: string;
+  /** The body's words on one line: worked out once, as every format and the column widths use them. */
+  words: string;
   statusChange: Status | null;
   statusChangeLabel: string;
 }
@@ -94,7 +97,7 @@ export function shortUkDate(iso: string): string {
 
 /** An update as one dated line, "Update 7/8/21: words", as the sample documents write them in a cell. */
 export function updateLine(update: DocumentUpdate): string {
-  return `${update.heading}: ${oneLine(richTextToPlain(update.body))}`;
+  return `${update.heading}: ${update.words}`;
 }
 
 function oneLine(text: string): string {
@@ -108,7 +111,7 @@ function oneLine(text: string): string {
  */
 function unsaidUpdates(updates: DocumentUpdate[], ...richTexts: string[]): DocumentUpdate[] {
   const said = oneLine(richTexts.map(richTextToPlain).join(' '));
-  return updates.filter((u) => !said.includes(oneLine(richTextToPlain(u.body)).slice(0, 80)));
+  return updates.filter((u) => !said.includes(u.words.slice(0, 80)));
 }
 
 function documentUpdate(update: UpdateRow): DocumentUpdate {
@@ -117,6 +120,7 @@ function documentUpdate(update: UpdateRow): DocumentUpdate {
     heading: `Update ${shortUkDate(update.effective_on)}`,
     author: update.author,
     body: update.body,
+    words: oneLine(richTextToPlain(update.body)),
     statusChange: update.status_change,
     statusChangeLabel: update.status_change ? statusLabels[update.status_change] : '',
   };
@@ -201,6 +205,8 @@ export function buildActionPlanDocument(
   const columns: ActionPlanColumn[] = [
     ...(actions.some((a) => a.theme !== null) ? (['Theme'] as const) : []),
     ...(actions.some((a) => a.ref !== '') ? (['Ref'] as const) : []),
+    // A plan of one horizon (the staff-survey layout) has no need to say it on every row.
+    ...(contents.horizons.length > 1 ? (['Horizon'] as const) : []),
     'Action',
     'Owner',
     'Progress',
@@ -226,9 +232,19 @@ export function buildActionPlanDocument(
  * bulleted, and the Progress cell followed by its listed updates, one dated line each.
  */
 export function actionAsText(action: DocumentAction): Record<ActionPlanColumn, string> {
+  let text = actionTexts.get(action);
+  if (!text) actionTexts.set(action, (text = actionTextOf(action)));
+  return text;
+}
+
+/** Each action's cells as text, kept: the column widths and then the rows of every format need them. */
+const actionTexts = new WeakMap<DocumentAction, Record<ActionPlanColumn, string>>();
+
+function actionTextOf(action: DocumentAction): Record<ActionPlanColumn, string> {
   return {
     Theme: action.theme ?? '',
     Ref: action.ref,
+    Horizon: action.horizon ?? '',
     Action: action.title,
     Owner: action.owners.join('; '),
     Progress: [richTextToCellText(action.progress), ...action.listedUpdates.map(updateLine)]

@@ -5,8 +5,8 @@ import { loadPlanContents } from '../plans/planContents.js';
 import { describeEachDatabase } from '../testing/databases.js';
 import { makeAction, makePlan, makeTheme } from '../testing/factories.js';
 import { actionsInOrder, buildActionPlanDocument } from './actionPlanDocument.js';
-import { actionPlanToDocx } from './actionPlanDocx.js';
-import { textWidth } from './wordParts.js';
+import { actionPlanToDocx, columnWidthsFor } from './actionPlanDocx.js';
+import { textWidth, widthOfLine } from './wordParts.js';
 
 async function partsOf(docx: Buffer) {
   const zip = await openZip(docx, { maxExpandedBytes: 50_000_000 });
@@ -75,7 +75,7 @@ describeEachDatabase('the action-plan document in Word', (current) => {
   it('merges each theme down the rows of its actions', async () => {
     const doc = await documentOf('culture-action-plan');
     const xml = await (await partsOf(await actionPlanToDocx(doc))).read('word/document.xml');
-    expect(doc.columns.slice(0, 3)).toEqual(['Theme', 'Ref', 'Action']);
+    expect(doc.columns.slice(0, 4)).toEqual(['Theme', 'Ref', 'Horizon', 'Action']);
     // One merged cell per group: the five themes and the actions that have none.
     expect(xml.match(/<w:vMerge w:val="restart"\/>/g)).toHaveLength(doc.groups.length);
     const continued = doc.groups.reduce((n, g) => n + g.actions.length - 1, 0);
@@ -121,5 +121,34 @@ describeEachDatabase('the action-plan document in Word', (current) => {
     expect(wordsOf(xml)).toContain('Amber');
     expect(xml).toMatch(/<w:b\/>[\s\S]{0,200}chosen/);
     expect(xml.match(/<w:numPr>/g)).toHaveLength(2);
+  });
+
+  it('keeps each column at least as wide as its longest word, so that no word is cut in two', async () => {
+    const plan = await makePlan(current());
+    const theme = await makeTheme(current(), plan.id, { title: 'Organisational Development' });
+    await makeAction(current(), plan.id, {
+      ref: 'OD1',
+      title: 'Agree the workforce plan',
+      themeId: theme.id,
+      owners: ['Superintendentship'],
+      progress: `<p>${'Words of a long progress note. '.repeat(40)}</p>`,
+      futureActions: `<p>${'Next steps to be agreed. '.repeat(30)}</p>`,
+      targetDate: 'Spring 2022',
+    });
+    const doc = buildActionPlanDocument(
+      await loadPlanContents(current().kysely, plan.slug, { updates: 'all' }),
+    );
+    const widths = columnWidthsFor(doc);
+    expect([...widths.values()].reduce((a, b) => a + b, 0)).toBe(textWidth.landscape);
+    expect(widths.get('Owner')).toBeGreaterThanOrEqual(widthOfLine('Superintendentship'.length));
+    expect(widths.get('Theme')).toBeGreaterThanOrEqual(widthOfLine('Organisational'.length));
+    // The room comes from the columns of running text, which keep more than their longest words.
+    expect(widths.get('Progress')).toBeGreaterThan(widths.get('Owner')!);
+    const grid = [
+      ...(await (await partsOf(await actionPlanToDocx(doc))).read('word/document.xml')).matchAll(
+        /<w:gridCol w:w="(\d+)"\/>/g,
+      ),
+    ].map((m) => Number(m[1]));
+    expect(grid).toEqual(doc.columns.map((c) => widths.get(c)));
   });
 });

@@ -20,10 +20,7 @@ const tableTextSize = 8.5;
 function updateParagraph(update: DocumentUpdate): PdfParagraph {
   return {
     gapBefore: 3,
-    runs: [
-      { text: `${update.heading}:`, bold: true },
-      { text: ` ${richTextToPlain(update.body).replace(/\s+/g, ' ').trim()}` },
-    ],
+    runs: [{ text: `${update.heading}:`, bold: true }, { text: ` ${update.words}` }],
   };
 }
 

@@ -39,6 +39,13 @@ function expectSamePlan(contents: PlanContents, result: Awaited<ReturnType<typeo
     actions.map((a) => (a.theme_id ? themeOf.get(a.theme_id) : null)),
   );
   expect(draft.themes.map((t) => t.title).sort()).toEqual(contents.themes.map((t) => t.title).sort());
+  // A plan of more than one horizon says each action's; one of a single horizon does not.
+  if (contents.horizons.length > 1) {
+    const horizonOf = new Map(contents.horizons.map((h) => [h.id, h.name]));
+    expect(draft.actions.map((a) => a.horizon)).toEqual(
+      actions.map((a) => (a.horizon_id ? horizonOf.get(a.horizon_id) : null)),
+    );
+  }
   const leadOf = new Map(draft.themes.map((t) => [t.title, t.lead ?? null]));
   expect(contents.themes.map((t) => leadOf.get(t.title))).toEqual(contents.themes.map((t) => t.lead));
 

@@ -22,6 +22,7 @@ const dateFormat = 'd mmmm yyyy';
 const widths: Record<ActionPlanColumn | (typeof parsedDateColumns)[number], number> = {
   Theme: 24,
   Ref: 8,
+  Horizon: 20,
   Action: 40,
   Owner: 20,
   Progress: 60,

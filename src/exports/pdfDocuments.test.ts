@@ -35,6 +35,8 @@ describeEachDatabase('the PDF documents', (current) => {
         doc.title,
         'Generated on 23 November 2026',
         ...actionsInOrder(doc).map((a) => a.title),
+        // The culture plan has two horizons, so each action says its own.
+        ...(doc.columns.includes('Horizon') ? ['Horizon', 'Short term', 'Medium term'] : []),
         ...doc.focusAreas.map((a) => a.title),
         ...(doc.focusAreas.length > 0 ? ['Rolling Updates:'] : []),
       ].map(printable);

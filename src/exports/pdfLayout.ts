@@ -2,7 +2,7 @@
 // numbers and the date of generation on every page, headings and paragraphs, and tables whose header row repeats on
 // every page, whose rows split across pages when they must, and whose first column can be merged down its rows.
 // pdfkit's own text flow and tables measure every line again on every call; a 500-action plan is hundreds of pages,
-// so lines are broken here once, with word widths cached, and drawn at positions already known.
+// so lines are broken here once, with character widths cached, and each page's drawing is written as PDF operators.
 import PDFDocument from 'pdfkit';
 import { formatUkDate } from '../dates/ukDate.js';
 
@@ -99,6 +99,71 @@ export interface PdfPageSetup {
   subject: string;
 }
 
+/** Windows-1252 codes of the characters `printable` keeps that are not Latin-1, as the standard fonts encode them. */
+const winAnsiCodes: Record<number, number> = {
+  0x20ac: 0x80,
+  0x201a: 0x82,
+  0x0192: 0x83,
+  0x201e: 0x84,
+  0x2026: 0x85,
+  0x2020: 0x86,
+  0x2021: 0x87,
+  0x02c6: 0x88,
+  0x2030: 0x89,
+  0x0160: 0x8a,
+  0x2039: 0x8b,
+  0x0152: 0x8c,
+  0x017d: 0x8e,
+  0x2018: 0x91,
+  0x2019: 0x92,
+  0x201c: 0x93,
+  0x201d: 0x94,
+  0x2022: 0x95,
+  0x2013: 0x96,
+  0x2014: 0x97,
+  0x02dc: 0x98,
+  0x2122: 0x99,
+  0x0161: 0x9a,
+  0x203a: 0x9b,
+  0x0153: 0x9c,
+  0x017e: 0x9e,
+  0x0178: 0x9f,
+};
+
+/** Printable text as a PDF string literal of Windows-1252 bytes (one character a byte, written out as latin1). */
+function pdfString(text: string): string {
+  let out = '(';
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x28 || code === 0x29 || code === 0x5c) out += '\\' + text[i];
+    else if (code < 0x100) out += text[i];
+    else out += String.fromCharCode(winAnsiCodes[code] ?? 0x3f);
+  }
+  return out + ')';
+}
+
+/** A coordinate as the content stream writes it: two decimals are a hundredth of a point. */
+const n = (value: number) => String(Math.round(value * 100) / 100);
+
+const rgbCache = new Map<string, string>();
+
+function rgb(hex: string): string {
+  const known = rgbCache.get(hex);
+  if (known) return known;
+  const value = parseInt(hex.slice(1), 16);
+  const colour = [value >> 16, (value >> 8) & 255, value & 255].map((c) => n(c / 255)).join(' ');
+  rgbCache.set(hex, colour);
+  return colour;
+}
+
+/** The font objects pdfkit keeps for a document: their resource name, metrics and the reference a page lists. */
+interface StandardFont {
+  id: string;
+  ascender: number;
+  widthOfString(text: string, size: number): number;
+  ref(): unknown;
+}
+
 /** A PDF being written: the page cursor, text measurement, and the furniture every page gets at the end. */
 export class PdfBook {
   readonly doc: PDFKit.PDFDocument;
@@ -107,10 +172,18 @@ export class PdfBook {
   readonly bottom: number;
   readonly width: number;
   y: number;
-  private currentFont: FontName | null = null;
-  private currentSize = 0;
-  private readonly widths = new Map<FontName, Map<string, number>>();
-  private readonly unkerned = new Set<FontName>();
+  /**
+   * The current page's drawing, written to the page in one piece when the page is left. pdfkit's own drawing calls
+   * (text() above all: it encodes, measures and positions every string again) were most of the time of a long
+   * document; the operators here are the ones pdfkit writes, without the work around them.
+   */
+  private ops: string[] = [];
+  /** The page's text operators, written after its fills and rules, in one text object. */
+  private text: string[] = [];
+  private textFont: FontName | null = null;
+  private textSize = 0;
+  private readonly pageFonts = new Set<FontName>();
+  private readonly fonts = new Map<FontName, { font: StandardFont; widths: Float64Array }>();
 
   constructor(private readonly setup: PdfPageSetup) {
     // A published report must come out the same every time: the file's dates are the day it was generated.
@@ -144,39 +217,85 @@ export class PdfBook {
   }
 
   newPage(): void {
+    this.flushPage();
     this.doc.addPage();
-    this.currentFont = null;
     this.y = this.top;
   }
 
-  private use(font: FontName, size: number): void {
-    if (font !== this.currentFont) {
-      this.doc.font(font);
-      if (!this.unkerned.has(font)) {
-        this.unkerned.add(font);
-        // Word does not kern body text by default, and neither do we: pdfkit looks up every pair of letters in the
-        // standard fonts' kerning tables, building a string for each, which was half the time of a long document.
-        // The font object is this document's own, so nothing outside it changes.
-        (this.doc as unknown as { _font: { font: { getKernPair(): number } } })._font.font.getKernPair = () =>
-          0;
-      }
+  /** Writes the page's drawing to it, with the fonts it uses among the page's resources. */
+  private flushPage(): void {
+    if (this.ops.length === 0 && this.text.length === 0) return;
+    const page = this.doc.page as unknown as { fonts: Record<string, unknown> };
+    for (const name of this.pageFonts) {
+      const { font } = this.fontOf(name);
+      page.fonts[font.id] ??= font.ref();
     }
-    if (size !== this.currentSize || font !== this.currentFont) this.doc.fontSize(size);
-    this.currentFont = font;
-    this.currentSize = size;
+    // The page's text in one text object, above its fills and rules. pdfkit draws with y running down the page; the
+    // text is set upright by flipping back around it.
+    if (this.text.length > 0)
+      this.ops.push(
+        `q 1 0 0 -1 0 ${n(this.doc.page.height)} cm ${rgb(textColour)} rg BT`,
+        ...this.text,
+        'ET Q',
+      );
+    this.doc.addContent(Buffer.from(`${this.ops.join('\n')}\n`, 'latin1') as unknown as string);
+    this.ops = [];
+    this.text = [];
+    this.pageFonts.clear();
+    this.textFont = null;
   }
 
-  /** The width of a word at 1 pt, cached: a long document repeats its words thousands of times. */
-  private unitWidth(font: FontName, word: string): number {
-    let cache = this.widths.get(font);
-    if (!cache) this.widths.set(font, (cache = new Map()));
-    let width = cache.get(word);
-    if (width === undefined) {
-      this.use(font, 1);
-      width = this.doc.widthOfString(word);
-      cache.set(word, width);
+  private fontOf(name: FontName) {
+    let known = this.fonts.get(name);
+    if (!known) {
+      this.doc.font(name);
+      const font = (this.doc as unknown as { _font: StandardFont })._font;
+      // Each character's width at 1 pt, measured once: a word is the sum of its letters, as Word does not kern
+      // body text by default and neither do we.
+      const widths = new Float64Array(256).fill(-1);
+      known = { font, widths };
+      this.fonts.set(name, known);
+    }
+    return known;
+  }
+
+  /** The width of printable text at 1 pt. */
+  private unitWidth(name: FontName, text: string): number {
+    const { font, widths } = this.fontOf(name);
+    let width = 0;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code < 256) {
+        let w = widths[code]!;
+        if (w < 0) widths[code] = w = font.widthOfString(text[i]!, 1);
+        width += w;
+      } else width += font.widthOfString(text[i]!, 1);
     }
     return width;
+  }
+
+  /** Text whose top-left corner is at (x, y), in the page's coordinates (y down from the top). */
+  private textAt(pieces: { text: string; font: FontName; x: number; y: number }[], size: number) {
+    const height = this.doc.page.height;
+    for (const piece of pieces) {
+      const { font: metrics } = this.fontOf(piece.font);
+      if (piece.font !== this.textFont || size !== this.textSize) {
+        this.text.push(`/${metrics.id} ${n(size)} Tf`);
+        this.pageFonts.add(piece.font);
+        this.textFont = piece.font;
+        this.textSize = size;
+      }
+      const baseline = height - piece.y - (metrics.ascender / 1000) * size;
+      this.text.push(`1 0 0 1 ${n(piece.x)} ${n(baseline)} Tm ${pdfString(piece.text)} Tj`);
+    }
+  }
+
+  private rule(x1: number, y1: number, x2: number, y2: number): void {
+    this.ops.push(`${n(x1)} ${n(y1)} m ${n(x2)} ${n(y2)} l 0.5 w ${rgb(ruleColour)} RG S`);
+  }
+
+  private fill(x: number, y: number, w: number, h: number, colour: string): void {
+    this.ops.push(`${n(x)} ${n(y)} ${n(w)} ${n(h)} re ${rgb(colour)} rg f`);
   }
 
   /** Paragraphs broken into lines that fit `width` points at `size` points. */
@@ -233,14 +352,13 @@ export class PdfBook {
 
   private drawLines(lines: Line[], x: number, y: number, size: number): void {
     const leading = size * 1.22;
+    const pieces: { text: string; font: FontName; x: number; y: number }[] = [];
     for (const line of lines) {
       y += line.gap;
-      for (const piece of line.pieces) {
-        this.use(piece.font, size);
-        this.doc.text(piece.text, x + piece.x, y, { lineBreak: false });
-      }
+      for (const piece of line.pieces) pieces.push({ text: piece.text, font: piece.font, x: x + piece.x, y });
       y += leading;
     }
+    this.textAt(pieces, size);
   }
 
   private heightOf(lines: Line[], size: number): number {
@@ -253,7 +371,6 @@ export class PdfBook {
     const leading = size * 1.22;
     if (this.y + Math.min(this.heightOf(lines, size), leading) + (options.keepWithNext ?? 0) > this.bottom)
       this.newPage();
-    this.doc.fillColor(textColour);
     for (const line of lines) {
       if (this.y + line.gap + leading > this.bottom) this.newPage();
       this.drawLines([line], this.left, this.y, size);
@@ -282,10 +399,8 @@ export class PdfBook {
     /** The group of the row drawn last, on whatever page. */
     let lastGroup: string | undefined;
 
-    const rule = (x1: number, y1: number, x2: number, y2: number) =>
-      this.doc.moveTo(x1, y1).lineTo(x2, y2).lineWidth(0.5).strokeColor(ruleColour).stroke();
-    const fill = (x: number, y: number, w: number, h: number, colour: string) =>
-      this.doc.rect(x, y, w, h).fillColor(colour).fill();
+    const rule = this.rule.bind(this);
+    const fill = this.fill.bind(this);
 
     /** One row's cells (or what of them fits) at the cursor, with its borders. */
     const drawSegment = (
@@ -296,7 +411,6 @@ export class PdfBook {
       for (const cell of cells)
         if (cell.fill)
           fill(xs[cell.from]!, this.y, xs[cell.from + cell.span]! - xs[cell.from]!, height, cell.fill);
-      this.doc.fillColor(textColour);
       for (const cell of cells) this.drawLines(cell.lines, xs[cell.from]! + padding, this.y + padding, size);
       rule(ruleFrom, this.y, right, this.y);
       for (const cell of cells) rule(xs[cell.from]!, this.y, xs[cell.from]!, this.y + height);
@@ -399,24 +513,29 @@ export class PdfBook {
   /** The marking at the top and bottom of every page, and the title, date and page number in the footer. */
   async finish(): Promise<Buffer> {
     const { doc, setup } = this;
+    this.flushPage();
     const range = doc.bufferedPageRange();
     const marking = printable(setup.marking);
     const footer = printable(`${setup.title} · generated on ${formatUkDate(setup.generatedOn)}`);
+    const centred = (text: string, font: FontName, size: number, y: number) => ({
+      text,
+      font,
+      x: (doc.page.width - this.unitWidth(font, text) * size) / 2,
+      y,
+    });
     for (let index = range.start; index < range.start + range.count; index += 1) {
       doc.switchToPage(index);
-      const { width, height } = doc.page;
-      doc.fillColor(textColour);
-      if (marking) {
-        doc.font('Helvetica-Bold').fontSize(9);
-        doc.text(marking, 0, 26, { width, align: 'center', lineBreak: false });
-        doc.text(marking, 0, height - 52, { width, align: 'center', lineBreak: false });
-      }
-      doc.font('Helvetica').fontSize(7.5);
-      doc.text(`${footer} · Page ${index + 1} of ${range.count}`, 0, height - 38, {
-        width,
-        align: 'center',
-        lineBreak: false,
-      });
+      const { height } = doc.page;
+      if (marking)
+        this.textAt(
+          [centred(marking, 'Helvetica-Bold', 9, 26), centred(marking, 'Helvetica-Bold', 9, height - 52)],
+          9,
+        );
+      this.textAt(
+        [centred(`${footer} · Page ${index + 1} of ${range.count}`, 'Helvetica', 7.5, height - 38)],
+        7.5,
+      );
+      this.flushPage();
     }
     const chunks: Buffer[] = [];
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));

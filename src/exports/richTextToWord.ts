@@ -26,7 +26,8 @@ interface OpenList {
   itemStarted: boolean;
 }
 
-const indentStep = 360;
+/** Twentieths of a point each level of a list is indented by. */
+export const indentStep = 360;
 
 function listLevels(
   format: (level: number) => (typeof LevelFormat)[keyof typeof LevelFormat],
@@ -78,35 +79,55 @@ export interface WordTextOptions {
   size?: number;
 }
 
-/** Paragraphs for a rich-text value; an empty value gives one empty paragraph, as a table cell needs one. */
-export function richTextToWord(html: string, options: WordTextOptions = {}): Paragraph[] {
-  const paragraphs: Paragraph[] = [];
-  let runs: ParagraphChild[] = [];
+/** A run of a rich-text paragraph: words in a style, or a line break. */
+export interface RichRun {
+  text: string;
+  lineBreak: boolean;
+  bold: boolean;
+  italics: boolean;
+  underline: boolean;
+  /** A link that opens (http, https or mailto), or null. */
+  href: string | null;
+}
+
+/** A paragraph of rich text, and where it sits in a list. */
+export interface RichParagraph {
+  runs: RichRun[];
+  list?: {
+    kind: 'ul' | 'ol';
+    /** 0 to 8. */
+    level: number;
+    /** The numbered list the item belongs to: each list starts at 1 again. */
+    instance: number;
+    /** The item's first paragraph carries the bullet or number; later ones are indented under it. */
+    marked: boolean;
+  };
+}
+
+/** Rich text read into paragraphs of runs: one reading that the Word object model and the Word XML share. */
+export function richTextParagraphs(html: string): RichParagraph[] {
+  const paragraphs: RichParagraph[] = [];
+  let runs: RichRun[] = [];
   const lists: OpenList[] = [];
   let inItem = false;
   let style: Style = { bold: false, italics: false, underline: false, href: null };
   const stack: Style[] = [];
 
-  const listParagraph = (list: OpenList) => {
-    const level = Math.min(lists.length - 1, 8);
-    if (list.itemStarted)
-      return new Paragraph({ children: runs, indent: { left: indentStep * (level + 1) } });
-    list.itemStarted = true;
-    return new Paragraph({
-      children: runs,
-      // The number or bullet takes the size of the paragraph's mark: the same as its words.
-      run: { size: options.size },
-      numbering:
-        list.kind === 'ul'
-          ? { reference: bulletList, level }
-          : { reference: numberedList, level, instance: list.instance },
-    });
-  };
-
   const flush = () => {
     if (runs.length === 0) return;
     const list = lists.at(-1);
-    paragraphs.push(inItem && list ? listParagraph(list) : new Paragraph({ children: runs }));
+    if (inItem && list) {
+      paragraphs.push({
+        runs,
+        list: {
+          kind: list.kind,
+          level: Math.min(lists.length - 1, 8),
+          instance: list.instance,
+          marked: !list.itemStarted,
+        },
+      });
+      list.itemStarted = true;
+    } else paragraphs.push({ runs });
     runs = [];
   };
 
@@ -115,15 +136,7 @@ export function richTextToWord(html: string, options: WordTextOptions = {}): Par
     // Spaces between blocks, or at the start of a paragraph, are layout of the HTML, not words.
     const kept = runs.length === 0 ? collapsed.trimStart() : collapsed;
     if (kept === '') return;
-    const run = new TextRun({
-      text: decodeEntities(kept),
-      bold: style.bold,
-      italics: style.italics,
-      underline: style.underline ? {} : undefined,
-      size: options.size,
-      style: style.href ? 'Hyperlink' : undefined,
-    });
-    runs.push(style.href ? new ExternalHyperlink({ link: style.href, children: [run] }) : run);
+    runs.push({ text: decodeEntities(kept), lineBreak: false, ...style });
   };
 
   for (const token of html.split(/(<[^>]+>)/)) {
@@ -135,7 +148,7 @@ export function richTextToWord(html: string, options: WordTextOptions = {}): Par
     const [, closing, rawName, attributes] = tag;
     const name = rawName!.toLowerCase();
     if (name === 'br') {
-      runs.push(new TextRun({ break: 1, size: options.size }));
+      runs.push({ text: '', lineBreak: true, bold: false, italics: false, underline: false, href: null });
     } else if (name === 'p') {
       flush();
     } else if (name === 'ul' || name === 'ol') {
@@ -167,5 +180,35 @@ export function richTextToWord(html: string, options: WordTextOptions = {}): Par
     }
   }
   flush();
+  return paragraphs;
+}
+
+/** Paragraphs for a rich-text value; an empty value gives one empty paragraph, as a table cell needs one. */
+export function richTextToWord(html: string, options: WordTextOptions = {}): Paragraph[] {
+  const paragraphs = richTextParagraphs(html).map(({ runs, list }) => {
+    const children = runs.map((r): ParagraphChild => {
+      if (r.lineBreak) return new TextRun({ break: 1, size: options.size });
+      const run = new TextRun({
+        text: r.text,
+        bold: r.bold,
+        italics: r.italics,
+        underline: r.underline ? {} : undefined,
+        size: options.size,
+        style: r.href ? 'Hyperlink' : undefined,
+      });
+      return r.href ? new ExternalHyperlink({ link: r.href, children: [run] }) : run;
+    });
+    if (!list) return new Paragraph({ children });
+    if (!list.marked) return new Paragraph({ children, indent: { left: indentStep * (list.level + 1) } });
+    return new Paragraph({
+      children,
+      // The number or bullet takes the size of the paragraph's mark: the same as its words.
+      run: { size: options.size },
+      numbering:
+        list.kind === 'ul'
+          ? { reference: bulletList, level: list.level }
+          : { reference: numberedList, level: list.level, instance: list.instance },
+    });
+  });
   return paragraphs.length > 0 ? paragraphs : [new Paragraph({ children: [] })];
 }

@@ -16,8 +16,6 @@ import {
   type ISectionOptions,
 } from 'docx';
 import { formatUkDate } from '../dates/ukDate.js';
-import { richTextToPlain } from '../richtext/sanitise.js';
-import { richTextToWord } from './richTextToWord.js';
 
 /** Half-points: 10 pt text in tables keeps a wide table readable on a page. */
 export const tableTextSize = 20;
@@ -92,25 +90,6 @@ export function textCell(
   });
 }
 
-/** A cell of rich text, followed by lines of plain text (such as dated updates), each a paragraph of its own. */
-export function richCell(html: string, width: number, extraLines: string[] = []): TableCell {
-  return new TableCell({
-    width: { size: width, type: WidthType.DXA },
-    children: [
-      ...(richTextToPlain(html) === '' && extraLines.length > 0
-        ? []
-        : richTextToWord(html, { size: tableTextSize })),
-      ...extraLines.map(
-        (line) =>
-          new Paragraph({
-            spacing: { before: 60 },
-            children: [new TextRun({ text: line, size: tableTextSize })],
-          }),
-      ),
-    ],
-  });
-}
-
 /** A cell of a column merged down its rows: the text on the first row, continued (empty) below. */
 export function mergedCell(text: string | null, width: number): TableCell {
   return new TableCell({
@@ -135,12 +114,55 @@ export function widthOfLine(characters: number): number {
   return characters * 130 + 260;
 }
 
+/** The number of characters in the longest word of any of the lines. */
+function longestWord(lines: string[]): number {
+  // Counted without splitting: a long plan's columns hold hundreds of thousands of words.
+  let longest = 0;
+  for (const line of lines) {
+    let run = 0;
+    for (let i = 0; i < line.length; i++) {
+      const c = line.charCodeAt(i);
+      run = c === 32 || c === 9 || c === 10 || c === 13 || c === 0xa0 ? 0 : run + 1;
+      if (run > longest) longest = run;
+    }
+  }
+  return longest;
+}
+
 /**
  * Widths that give short columns (a reference, a status, an empty column) just the room they need and share the
- * rest by weight among the columns of running text, summing to the text width exactly.
+ * rest by weight among the columns of running text, summing to the text width exactly. Each column is then kept at
+ * least as wide as its longest word, taking the room from columns that have more than theirs, so that a narrow
+ * column does not cut "Development" into "Developmen" and "t"; where the page is too narrow for that, the shares stand.
  * `lines` are each column's header words and cell lines; `weights` the share of a column of running text.
  */
 export function fittedColumnWidths(
+  columns: { words: string[]; lines: string[]; weight: number }[],
+  total: number,
+): number[] {
+  return keepWordsWhole(
+    sharedWidths(columns, total),
+    columns.map((c) => widthOfLine(Math.max(longestWord(c.words), longestWord(c.lines)))),
+  );
+}
+
+function keepWordsWhole(widths: number[], least: number[]): number[] {
+  const total = widths.reduce((a, b) => a + b, 0);
+  if (least.reduce((a, b) => a + b, 0) > total) return widths;
+  const short = widths.reduce((sum, w, i) => sum + Math.max(0, least[i]! - w), 0);
+  if (short === 0) return widths;
+  const spare = widths.map((w, i) => Math.max(0, w - least[i]!));
+  const spareTotal = spare.reduce((a, b) => a + b, 0);
+  const result = widths.map((w, i) =>
+    w < least[i]! ? least[i]! : w - Math.ceil((spare[i]! / spareTotal) * short),
+  );
+  // Rounding up what is taken can leave a few twentieths of a point over; the widest column gets them back.
+  const widest = result.indexOf(Math.max(...result));
+  result[widest]! += total - result.reduce((a, b) => a + b, 0);
+  return result;
+}
+
+function sharedWidths(
   columns: { words: string[]; lines: string[]; weight: number }[],
   total: number,
 ): number[] {
