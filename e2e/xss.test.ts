@@ -215,12 +215,14 @@ async function recordsOfPlan(db: Db, slug: string): Promise<RouteRecords> {
     .where('plan_id', '=', plan.id)
     .orderBy('position')
     .executeTakeFirst();
+  // The first action's update: an import saves its updates together, with one timestamp, so "the earliest" would be
+  // a different one on each database.
   const update = await db.kysely
     .selectFrom('updates')
     .select('id')
     .where('plan_id', '=', plan.id)
+    .where('action_id', '=', action?.id ?? '')
     .orderBy('effective_on')
-    .orderBy('created_at')
     .executeTakeFirst();
   const report = await db.kysely
     .selectFrom('reports')
