@@ -25,8 +25,12 @@ export interface ResponseCheck {
 }
 
 /** One request before the load, to show what is being measured and to catch a page that is not the whole plan. */
-export async function checkResponse(url: string, refPattern: RegExp): Promise<ResponseCheck> {
-  const response = await fetch(url);
+export async function checkResponse(
+  url: string,
+  refPattern: RegExp,
+  headers: Record<string, string> = {},
+): Promise<ResponseCheck> {
+  const response = await fetch(url, { headers, redirect: 'manual' });
   const body = await response.text();
   const refs = new Set(body.match(refPattern) ?? []);
   return { status: response.status, bytes: Buffer.byteLength(body), actionsShown: refs.size };
@@ -41,15 +45,25 @@ function drain(result: autocannon.Result): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, wait));
 }
 
-export async function measure(url: string, settings: LoadSettings): Promise<Measurement> {
+export async function measure(
+  url: string,
+  settings: LoadSettings,
+  headers: Record<string, string> = {},
+): Promise<Measurement> {
   // The warm-up lets the JIT, the template cache and the database's page cache settle; its figures are dropped.
   const warmUp = await autocannon({
+    headers,
     url,
     connections: settings.connections,
     duration: settings.warmUpSeconds,
   });
   await drain(warmUp);
-  const result = await autocannon({ url, connections: settings.connections, duration: settings.seconds });
+  const result = await autocannon({
+    url,
+    headers,
+    connections: settings.connections,
+    duration: settings.seconds,
+  });
   await drain(result);
   return {
     requestsPerSecond: result.requests.average,

@@ -13,6 +13,7 @@ import {
   type ResponseCheck,
 } from './loadTest.js';
 import type { PlanSpec } from './planData.js';
+import { signedInUser } from '../../src/testing/testApp.js';
 
 export interface TargetResult {
   target: string;
@@ -52,17 +53,23 @@ export async function runPlanLoad(
       {},
       { port: 0, host: '127.0.0.1', databaseUrl: database.url, logLevel: 'warn' },
     );
+    // Requests come from a signed-in administrator: the page with a session cookie, the API with a token.
+    const reader = await signedInUser(db, config, 'admin', 'Benchmark reader');
     const server = await startServer(config, { db });
     serverOwnsDb = true;
     try {
       const slug = plans[0]!.input.slug;
-      const targets = [
-        { target: 'Plan page', path: `/plans/${slug}` },
-        { target: 'Export (JSON)', path: `/api/v1/plans/${slug}/export.json` },
+      const targets: { target: string; path: string; headers: Record<string, string> }[] = [
+        { target: 'Plan page', path: `/plans/${slug}`, headers: { cookie: reader.cookie } },
+        {
+          target: 'Export (JSON)',
+          path: `/api/v1/plans/${slug}/export.json`,
+          headers: { authorization: reader.authorization },
+        },
       ];
       const results: TargetResult[] = [];
-      for (const { target, path } of targets)
-        results.push(await measureTarget(server.url, target, path, settings, say));
+      for (const { target, path, headers } of targets)
+        results.push(await measureTarget(server.url, target, path, headers, settings, say));
       return { database: database.label, generationSeconds, rows, targets: results };
     } finally {
       await server.close();
@@ -76,11 +83,12 @@ async function measureTarget(
   baseUrl: string,
   target: string,
   path: string,
+  headers: Record<string, string>,
   settings: LoadSettings,
   say: (line: string) => void,
 ): Promise<TargetResult> {
   const url = baseUrl + path;
-  const check = await checkResponse(url, measuredRefs);
+  const check = await checkResponse(url, measuredRefs, headers);
   say(
     `  ${target} ${path}: ${check.status}, ${(check.bytes / 1024).toFixed(0)} KB, names ${check.actionsShown} actions`,
   );
@@ -89,7 +97,7 @@ async function measureTarget(
   say(
     `  ${target}: ${settings.warmUpSeconds} s warm-up, then ${settings.seconds} s at ${settings.connections} connections ...`,
   );
-  const measurement = await measure(url, settings);
+  const measurement = await measure(url, settings, headers);
   say(
     `  ${target}: ${measurement.requestsPerSecond.toFixed(1)} requests/s, p50 ${measurement.p50Ms} ms, p99 ${measurement.p99Ms} ms`,
   );

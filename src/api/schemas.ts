@@ -203,7 +203,7 @@ export const ThemePatchBody = Type.Object(
 );
 
 const actionFields = {
-  ref: Type.Optional(Text(50)),
+  ref: Type.Optional(Text(40)),
   description: Type.Optional(RichText('Description')),
   owners: Type.Optional(
     Type.Array(Text(200), { maxItems: 20, description: 'Owner names; new names join the directory' }),
