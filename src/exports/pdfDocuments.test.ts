@@ -2,12 +2,10 @@
 // the header row on every page, and nothing past the page's margins.
 import { expect, it } from 'vitest';
 import { loadDemo } from '../demo/loadDemo.js';
-import { inTransaction } from '../db/transaction.js';
 import { loadPlanContents } from '../plans/planContents.js';
-import { createReport } from '../reports/reportCommands.js';
-import { loadReport } from '../reports/reportQueries.js';
 import { describeEachDatabase } from '../testing/databases.js';
-import { makeAction, makePlan, makeTheme, makeUpdate, testActor } from '../testing/factories.js';
+import { draftCultureReport } from '../testing/reports.js';
+import { makeAction, makePlan, makeTheme, makeUpdate } from '../testing/factories.js';
 import { missingTools, pageShows, problemsWithPages, readPdfPages, withPdfFile } from '../testing/pdfText.js';
 import { actionsInOrder, buildActionPlanDocument } from './actionPlanDocument.js';
 import { actionPlanToPdf } from './actionPlanPdf.js';
@@ -53,16 +51,7 @@ describeEachDatabase('the PDF documents', (current) => {
     'gives the highlight report as a portrait board paper with every section and deliverable',
     async () => {
       const db = current();
-      const plan = await db.kysely
-        .selectFrom('plans')
-        .select(['id', 'slug'])
-        .where('slug', '=', 'culture-action-plan')
-        .executeTakeFirstOrThrow();
-      const report = await inTransaction(db, (trx) =>
-        createReport(trx, testActor, plan.id, { periodStart: '2024-01-01', periodEnd: '2024-03-31' }),
-      );
-      const { model } = await loadReport(db.kysely, plan.slug, report.id, '2026-11-23');
-      model.marking = 'OFFICIAL-SENSITIVE';
+      const model = await draftCultureReport(db);
       const pages = await pagesOf(await reportToPdf(model));
       const expected = [
         `${model.planTitle}: highlight report`,

@@ -2,13 +2,10 @@
 // report, printed to PDF by LibreOffice, read back with pdftotext. LibreOffice lays the pages out independently of
 // the library that wrote the files, so a table wider than the page or a header that is not on every page shows here.
 import { expect, it } from 'vitest';
-import { inTransaction } from '../db/transaction.js';
 import { loadDemo } from '../demo/loadDemo.js';
 import { loadPlanContents } from '../plans/planContents.js';
-import { createReport } from '../reports/reportCommands.js';
-import { loadReport } from '../reports/reportQueries.js';
 import { describeEachDatabase } from '../testing/databases.js';
-import { testActor } from '../testing/factories.js';
+import { draftCultureReport } from '../testing/reports.js';
 import {
   missingTools,
   pageShows,
@@ -41,16 +38,7 @@ describeEachDatabase('the Word files as LibreOffice prints them', (current) => {
           return { doc, bytes: await actionPlanToDocx(doc) };
         }),
       );
-      const plan = await db.kysely
-        .selectFrom('plans')
-        .select(['id', 'slug'])
-        .where('slug', '=', 'culture-action-plan')
-        .executeTakeFirstOrThrow();
-      const report = await inTransaction(db, (trx) =>
-        createReport(trx, testActor, plan.id, { periodStart: '2024-01-01', periodEnd: '2024-03-31' }),
-      );
-      const { model } = await loadReport(db.kysely, plan.slug, report.id, '2026-11-23');
-      model.marking = 'OFFICIAL-SENSITIVE';
+      const model = await draftCultureReport(db);
 
       await withLibreOfficePdfs(
         [

@@ -1,5 +1,5 @@
 // The owners directory pages: list with filters, one owner's actions and themes, add, edit and delete.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { OwnerKind } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
 import { isOverdue } from '../dates/targetDate.js';
@@ -32,6 +32,10 @@ function renderOwnerForm(reply: FastifyReply, context: Record<string, unknown>) 
 }
 
 export async function ownerPages(app: FastifyInstance): Promise<void> {
+  /** The owner an address names, with their work in the plans this user may read. */
+  const ownerFor = async (request: FastifyRequest<{ Params: OwnerParams }>) =>
+    ownerWithWork(app.db.kysely, request.params.ownerId, await readablePlans(request));
+
   app.get<{ Querystring: { q?: string; kind?: string; page?: string; notice?: string } }>(
     '/owners',
     { config: { access: 'signed-in' } },
@@ -79,11 +83,7 @@ export async function ownerPages(app: FastifyInstance): Promise<void> {
     '/owners/:ownerId',
     { config: { access: 'signed-in' } },
     async (request, reply) => {
-      const { owner, actions, themes } = await ownerWithWork(
-        app.db.kysely,
-        request.params.ownerId,
-        await readablePlans(request),
-      );
+      const { owner, actions, themes } = await ownerFor(request);
       const today = todayIso();
       return reply.render('owners/views/owner.njk', {
         title: owner.name,
@@ -109,11 +109,7 @@ export async function ownerPages(app: FastifyInstance): Promise<void> {
     '/owners/:ownerId/edit',
     { config: { access: 'create-plans' } },
     async (request, reply) => {
-      const { owner } = await ownerWithWork(
-        app.db.kysely,
-        request.params.ownerId,
-        await readablePlans(request),
-      );
+      const { owner } = await ownerFor(request);
       return renderOwnerForm(reply, {
         title: `Edit ${owner.name}`,
         form: owner,
@@ -147,11 +143,7 @@ export async function ownerPages(app: FastifyInstance): Promise<void> {
     '/owners/:ownerId/delete',
     { config: { access: 'create-plans' } },
     async (request, reply) => {
-      const { owner, actions, themes } = await ownerWithWork(
-        app.db.kysely,
-        request.params.ownerId,
-        await readablePlans(request),
-      );
+      const { owner, actions, themes } = await ownerFor(request);
       return reply.render('owners/views/ownerDelete.njk', {
         title: `Delete ${owner.name}`,
         owner,
@@ -166,11 +158,7 @@ export async function ownerPages(app: FastifyInstance): Promise<void> {
     '/owners/:ownerId/delete',
     { config: { access: 'create-plans' } },
     async (request, reply) => {
-      const { owner } = await ownerWithWork(
-        app.db.kysely,
-        request.params.ownerId,
-        await readablePlans(request),
-      );
+      const { owner } = await ownerFor(request);
       if (formText(request.body, 'confirm') !== 'yes') return reply.redirect(`/owners/${owner.id}`, 303);
       await inTransaction(app.db, (trx) => deleteOwner(trx, request.actor, owner.id));
       return reply.redirect(withNotice('/owners', 'owner-deleted'), 303);
