@@ -137,13 +137,11 @@ export async function findOrCreateOwners(
     proposed.map((owner) => owner.name_key),
     owners,
   );
-  const ours = new Set(proposed.map((owner) => owner.id));
+  // What is read back under a proposed name is ours only if it carries the id we proposed.
   await recordChanges(
     trx,
     actor,
-    proposed
-      .filter((owner) => owners.get(owner.name_key)?.id === owner.id && ours.has(owner.id))
-      .map(ownerCreated),
+    proposed.filter((owner) => owners.get(owner.name_key)?.id === owner.id).map(ownerCreated),
   );
   return owners;
 }

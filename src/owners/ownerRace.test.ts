@@ -66,13 +66,18 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         .selectAll()
         .where('name_key', '=', ownerNameKey(name))
         .execute();
-      const created = await db.kysely
-        .selectFrom('history')
-        .select('record_id')
-        .where('record_type', '=', 'owner')
-        .where('change', '=', 'create')
-        .where('record_id', 'in', owners.length ? owners.map((o) => o.id) : [''])
-        .execute();
+      // Every owner created in history under this name, whether or not the row it names was kept.
+      const created = (
+        await db.kysely
+          .selectFrom('history')
+          .select('after_json')
+          .where('record_type', '=', 'owner')
+          .where('change', '=', 'create')
+          .execute()
+      ).filter(
+        (row) =>
+          (JSON.parse(row.after_json ?? '{}') as { name_key?: string }).name_key === ownerNameKey(name),
+      );
       return { owners, created };
     }
 
