@@ -3,13 +3,14 @@ import { readConfig } from '../config.js';
 import type { Db } from '../db/connection.js';
 import type { OwnerRow } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
-import { ConflictError, ForbiddenError, InvalidInputError } from '../errors.js';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors.js';
 import type { Actor } from '../history/recordChange.js';
 import { setPlanRole } from '../people/userCommands.js';
 import { fingerprint } from '../testing/accessWorld.js';
 import { describeEachDatabase } from '../testing/databases.js';
 import { makeAction, makePlan, makeTheme, testActor } from '../testing/factories.js';
 import { signedInUser } from '../testing/testApp.js';
+import { createAction, updateAction } from '../actions/actionCommands.js';
 import { createOwner, deleteOwner, findOrCreateOwners, mergeOwner, updateOwner } from './ownerCommands.js';
 
 const config = readConfig({}, { actorName: 'Test Manager' });
@@ -293,5 +294,48 @@ describeEachDatabase('owner commands', (current) => {
       .where('record_id', '=', found.get(`new one ${made}`)!.id)
       .execute();
     expect(created).toHaveLength(1);
+  });
+
+  it('keeps owner changes and action edits whole when they race: only conflicts refused, versions in order', async () => {
+    const db = current();
+    const plan = await makePlan(db);
+    const kept = await inTransaction(db, (trx) =>
+      createOwner(trx, testActor, { name: `Kept owner ${++made}` }),
+    );
+    const failures: string[] = [];
+    for (let round = 0; round < 12; round++) {
+      const name = `Racing owner ${++made}`;
+      const action = await makeAction(db, plan.id, { owners: [name] });
+      await makeTheme(db, plan.id, { lead: name });
+      const owner = await db.kysely
+        .selectFrom('owners')
+        .selectAll()
+        .where('name', '=', name)
+        .executeTakeFirstOrThrow();
+      const results = await Promise.allSettled([
+        inTransaction(db, (trx) => updateOwner(trx, testActor, owner.id, 1, { name: `${name} renamed` })),
+        inTransaction(db, (trx) =>
+          updateAction(trx, testActor, plan.id, action.id, 1, { owners: [name, 'Racing colleague'] }),
+        ),
+        inTransaction(db, (trx) =>
+          createAction(trx, testActor, plan.id, { title: 'Racing action', owners: [name] }),
+        ),
+        round % 2 === 0
+          ? inTransaction(db, (trx) => deleteOwner(trx, testActor, owner.id, 1))
+          : inTransaction(db, (trx) => mergeOwner(trx, testActor, owner.id, 1, kept.id)),
+      ]);
+      for (const result of results)
+        // A change that started from a version another has moved on, or an owner another has just removed.
+        if (
+          result.status === 'rejected' &&
+          !(result.reason instanceof ConflictError || result.reason instanceof NotFoundError)
+        )
+          failures.push(`round ${round}: ${String(result.reason)}`);
+      const versions = (await historyOf(db, action.id)).map((row) => row.after?.version);
+      const final = await versionOf(db, 'actions', action.id);
+      if (versions.join() !== Array.from({ length: final }, (_, i) => i + 1).join())
+        failures.push(`round ${round}: versions in history ${versions.join()} for an action at ${final}`);
+    }
+    expect(failures).toEqual([]);
   });
 });

@@ -102,12 +102,18 @@ export async function findOrCreateOwner(trx: Trx, actor: Actor, name: string): P
   return (await findOrCreateOwners(trx, actor, [name])).get(ownerNameKey(name))!;
 }
 
+/**
+ * The owners with these name keys. On PostgreSQL each is held with a key-share lock until the transaction ends, as
+ * the link to it will hold it anyway: an owner being deleted or merged meanwhile is waited for and then not found
+ * (so it is added afresh), rather than found now and gone by the time the action names it.
+ */
 async function ownersByKey(trx: Trx, keys: string[], into: Map<string, OwnerRow>): Promise<void> {
   for (let i = 0; i < keys.length; i += 1000)
     for (const owner of await trx
       .selectFrom('owners')
       .selectAll()
       .where('name_key', 'in', keys.slice(i, i + 1000))
+      .$if(isPostgres(trx), (q) => q.forKeyShare())
       .execute())
       into.set(owner.name_key, owner);
 }
