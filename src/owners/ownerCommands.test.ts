@@ -10,7 +10,7 @@ import { fingerprint } from '../testing/accessWorld.js';
 import { describeEachDatabase } from '../testing/databases.js';
 import { makeAction, makePlan, makeTheme, testActor } from '../testing/factories.js';
 import { signedInUser } from '../testing/testApp.js';
-import { createAction, updateAction } from '../actions/actionCommands.js';
+import { createAction, ownerNamesOf, updateAction } from '../actions/actionCommands.js';
 import { createOwner, deleteOwner, findOrCreateOwners, mergeOwner, updateOwner } from './ownerCommands.js';
 
 const config = readConfig({}, { actorName: 'Test Manager' });
@@ -235,6 +235,9 @@ describeEachDatabase('owner commands', (current) => {
     const w = await twoPlans(db);
     // Action A names both: it keeps one link, in the place the owner kept already had.
     const version = await versionOf(db, 'actions', w.actionA.id);
+    const three = await makeAction(db, w.A.id, {
+      owners: [w.ownerInA.name, `Middle ${made}`, w.ownerInBoth.name],
+    });
     const into = await inTransaction(db, (trx) =>
       mergeOwner(trx, w.managerOfA, w.ownerInA.id, 1, w.ownerInBoth.id),
     );
@@ -256,6 +259,9 @@ describeEachDatabase('owner commands', (current) => {
     expect(merged).toMatchObject({ plan_id: w.A.id, actor_id: w.managerOfA.userId });
     expect(merged!.before).toMatchObject({ owners: [w.ownerInA.name, w.ownerInBoth.name] });
     expect(merged!.after).toMatchObject({ owners: [w.ownerInBoth.name] });
+    const [, ofThree] = await historyOf(db, three.id);
+    expect(ofThree!.after).toMatchObject({ owners: [`Middle ${made}`, w.ownerInBoth.name] });
+    expect(await ownerNamesOf(db.kysely, three.id)).toEqual([`Middle ${made}`, w.ownerInBoth.name]);
     const [, led] = await historyOf(db, w.themeA.id);
     expect(led!.after).toMatchObject({ lead: w.ownerInBoth.name, lead_owner_id: w.ownerInBoth.id });
     expect(

@@ -245,8 +245,9 @@ async function startOwnerChange(
 ): Promise<OwnerWork> {
   const work = await lockOwnerWithWork(trx, ownerId);
   const { owner } = work;
-  if (owner.version !== expectedVersion) throw new ConflictError('This owner', owner.version, owner);
+  // Who may comes before which version: someone refused learns nothing from a conflict.
   await assertMayChangeOwner(trx, actor, owner, typeof verb === 'function' ? verb(owner) : verb);
+  if (owner.version !== expectedVersion) throw new ConflictError('This owner', owner.version, owner);
   return work;
 }
 
@@ -343,7 +344,7 @@ export async function updateOwner(
   input: OwnerInput,
 ): Promise<OwnerRow> {
   const work = await startOwnerChange(trx, actor, ownerId, expectedVersion, (owner) =>
-    input.name !== undefined && checkOwner(input, owner).name !== owner.name ? 'rename' : 'change',
+    input.name !== undefined && input.name.trim().replace(/\s+/g, ' ') !== owner.name ? 'rename' : 'change',
   );
   const before = work.owner;
   const values = checkOwner(input, before);
@@ -431,10 +432,11 @@ export async function mergeOwner(
     throw new InvalidInputError({ into: 'Choose an owner from the directory to merge this one into' });
   const source = work.owner;
   await touchWork(trx, actor, work, {
-    owners: (names) => {
-      const merged = names.map((name) => (name === source.name ? into.name : name));
-      return merged.filter((name, i) => merged.indexOf(name) === i);
-    },
+    // As the links are changed below: an action naming both keeps the second where it was.
+    owners: (names) =>
+      names.includes(into.name)
+        ? names.filter((name) => name !== source.name)
+        : names.map((name) => (name === source.name ? into.name : name)),
     lead: { id: into.id, name: into.name },
   });
   // Where an action already names both, the second keeps its place and the first's link goes; elsewhere the link moves.

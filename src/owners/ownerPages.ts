@@ -19,7 +19,7 @@ import {
   type OwnerInput,
 } from './ownerCommands.js';
 import { listOwners, ownerWithWork } from './ownerQueries.js';
-import { readablePlans } from '../web/access.js';
+import { permissionsFor, readablePlans } from '../web/access.js';
 
 type OwnerParams = { ownerId: string };
 const pageSize = 50;
@@ -132,13 +132,15 @@ export async function ownerPages(app: FastifyInstance): Promise<void> {
       const { owner, actions, themes } = await ownerFor(request);
       const today = todayIso();
       // The page offers only what this user may do; the routes refuse the rest whatever a page shows.
-      const changeable = await mayChange(request, owner, 'change').then(
-        () => true,
-        (error: unknown) => {
-          if (error instanceof ForbiddenError) return false;
-          throw error;
-        },
-      );
+      const changeable =
+        permissionsFor(request.user, null).createPlans &&
+        (await mayChange(request, owner, 'change').then(
+          () => true,
+          (error: unknown) => {
+            if (error instanceof ForbiddenError) return false;
+            throw error;
+          },
+        ));
       return reply.render('owners/views/owner.njk', {
         title: owner.name,
         owner,
