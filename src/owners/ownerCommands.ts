@@ -176,7 +176,7 @@ interface OwnerWork {
  */
 async function lockOwnerWithWork(trx: Trx, ownerId: string): Promise<OwnerWork> {
   const postgres = isPostgres(trx);
-  const lockWork = async (except: Set<string>) => {
+  const lockWork = async (locked: Set<string>) => {
     if (!postgres) return;
     const owned = trx.selectFrom('action_owners').select('action_id').where('owner_id', '=', ownerId);
     const actions = await trx
@@ -193,7 +193,7 @@ async function lockOwnerWithWork(trx: Trx, ownerId: string): Promise<OwnerWork> 
       .orderBy('id')
       .forNoKeyUpdate()
       .execute();
-    for (const row of [...actions, ...themes]) except.add(row.id);
+    for (const row of [...actions, ...themes]) locked.add(row.id);
   };
   const locked = new Set<string>();
   await lockWork(locked);
@@ -235,7 +235,7 @@ async function workOf(trx: Trx, owner: OwnerRow): Promise<OwnerWork> {
   };
 }
 
-/** Locks and reads the owner, then refuses a stale version or an actor who may not change every plan they are in. */
+/** Locks and reads the owner, then refuses an actor who may not change every plan they are in, or a stale version. */
 async function startOwnerChange(
   trx: Trx,
   actor: Actor,
