@@ -250,9 +250,9 @@ describeEachDatabase('JSON API', (current) => {
     const listed = (await send('GET', `/api/v1/owners?q=${encodeURIComponent(name)}`)).json();
     expect(listed.items).toHaveLength(1);
     expect(listed.items[0]).toMatchObject({ actionCount: 0, openCount: 0 });
-    const renamed = await send('PATCH', `/api/v1/owners/${owner.id}`, { name: `${name} team` });
-    expect(renamed.json().name).toBe(`${name} team`);
-    expect((await send('DELETE', `/api/v1/owners/${owner.id}`)).statusCode).toBe(204);
+    const renamed = await send('PATCH', `/api/v1/owners/${owner.id}`, { version: 1, name: `${name} team` });
+    expect(renamed.json()).toMatchObject({ name: `${name} team`, version: 2 });
+    expect((await send('DELETE', `/api/v1/owners/${owner.id}?version=2`)).statusCode).toBe(204);
     expectProblem(await send('GET', `/api/v1/owners/${owner.id}`), 404);
   });
 
@@ -319,6 +319,7 @@ describeEachDatabase('JSON API', (current) => {
       'POST /api/v1/owners',
       'PATCH /api/v1/owners/{ownerId}',
       'DELETE /api/v1/owners/{ownerId}',
+      'POST /api/v1/owners/{ownerId}/merge',
     ])
       expect(routes).toContain(route);
     expect(routes.filter((route) => !route.includes(' /api/v1/'))).toEqual([]);

@@ -2,10 +2,10 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { inTransaction } from '../db/transaction.js';
-import { createOwner, deleteOwner, ownerKinds, updateOwner } from '../owners/ownerCommands.js';
+import { createOwner, deleteOwner, mergeOwner, ownerKinds, updateOwner } from '../owners/ownerCommands.js';
 import { listOwners, ownerWithWork } from '../owners/ownerQueries.js';
 import { presentOwner } from '../plans/presenters.js';
-import { paginate, responses, typed } from './routeHelpers.js';
+import { paginate, presentingConflict, responses, typed } from './routeHelpers.js';
 import {
   OwnerCreateBody,
   OwnerParams,
@@ -17,8 +17,16 @@ import {
 } from './schemas.js';
 import { readablePlans } from '../web/access.js';
 
+const ownerVersion = {
+  version: Type.Integer({
+    description: 'Send it back with a change, so a change made meanwhile is not overwritten',
+  }),
+};
+const StartedFrom = Type.Integer({ minimum: 1, description: 'The version the change started from' });
+
 const OwnerSummarySchema = Type.Composite([
   OwnerSchema,
+  Type.Object(ownerVersion),
   Type.Object({
     actionCount: Type.Integer(),
     openCount: Type.Integer({ description: 'Actions not complete or cancelled' }),
@@ -38,10 +46,23 @@ const work = (status: TSchema) =>
 const OwnerDetailSchema = Type.Composite([
   OwnerSchema,
   Type.Object({
+    ...ownerVersion,
     actions: Type.Array(work(StatusSchema)),
     themes: Type.Array(work(Type.Union([StatusSchema, Type.Null()]))),
   }),
 ]);
+
+const OwnerMergeBody = Type.Object(
+  {
+    version: StartedFrom,
+    into: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: 'The id of the owner who takes over the work',
+    }),
+  },
+  { additionalProperties: false },
+);
 
 export async function ownerRoutes(plain: FastifyInstance): Promise<void> {
   const app = typed(plain);
@@ -51,6 +72,7 @@ export async function ownerRoutes(plain: FastifyInstance): Promise<void> {
     const { owner, actions, themes } = await ownerWithWork(db.kysely, ownerId, readable);
     return {
       ...presentOwner(owner),
+      version: owner.version,
       actions: actions.map(({ id, title, status, planSlug, planTitle }) => ({
         id,
         title,
@@ -87,6 +109,7 @@ export async function ownerRoutes(plain: FastifyInstance): Promise<void> {
       return paginate(
         owners.map((owner) => ({
           ...presentOwner(owner),
+          version: owner.version,
           actionCount: owner.actionCount,
           openCount: owner.openCount,
           themeCount: owner.themeCount,
@@ -143,8 +166,43 @@ export async function ownerRoutes(plain: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      await inTransaction(db, (trx) => updateOwner(trx, request.actor, request.params.ownerId, request.body));
-      return ownerDetail(request.params.ownerId, await readablePlans(request));
+      const { version, ...input } = request.body;
+      const { ownerId } = request.params;
+      const readable = await readablePlans(request);
+      await presentingConflict(
+        () => inTransaction(db, (trx) => updateOwner(trx, request.actor, ownerId, version, input)),
+        () => ownerDetail(ownerId, readable),
+        (current) => current,
+      );
+      return ownerDetail(ownerId, readable);
+    },
+  );
+
+  app.post(
+    '/owners/:ownerId/merge',
+    {
+      config: { access: 'create-plans' },
+      schema: {
+        tags: ['owners'],
+        summary:
+          'Merge an owner into another: every action and theme moves to the other, and this owner leaves the directory',
+        params: OwnerParams,
+        body: OwnerMergeBody,
+        response: responses(OwnerDetailSchema),
+      },
+    },
+    async (request) => {
+      const { ownerId } = request.params;
+      const readable = await readablePlans(request);
+      const into = await presentingConflict(
+        () =>
+          inTransaction(db, (trx) =>
+            mergeOwner(trx, request.actor, ownerId, request.body.version, request.body.into),
+          ),
+        () => ownerDetail(ownerId, readable),
+        (current) => current,
+      );
+      return ownerDetail(into.id, readable);
     },
   );
 
@@ -156,11 +214,17 @@ export async function ownerRoutes(plain: FastifyInstance): Promise<void> {
         tags: ['owners'],
         summary: 'Remove an owner; their actions stay, without this owner',
         params: OwnerParams,
+        querystring: Type.Object({ version: StartedFrom }),
         response: responses(null, 204),
       },
     },
     async (request, reply) => {
-      await inTransaction(db, (trx) => deleteOwner(trx, request.actor, request.params.ownerId));
+      const { ownerId } = request.params;
+      await presentingConflict(
+        () => inTransaction(db, (trx) => deleteOwner(trx, request.actor, ownerId, request.query.version)),
+        async () => ownerDetail(ownerId, await readablePlans(request)),
+        (current) => current,
+      );
       return reply.status(204).send();
     },
   );

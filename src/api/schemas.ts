@@ -252,7 +252,7 @@ export const OwnerCreateBody = Type.Object(
   { additionalProperties: false },
 );
 export const OwnerPatchBody = Type.Object(
-  { name: Type.Optional(Text(200)), ...ownerFields },
+  { version: Version, name: Type.Optional(Text(200)), ...ownerFields },
   { additionalProperties: false },
 );
 

@@ -11,6 +11,7 @@ describeEachDatabase('inserting many rows at once', (current) => {
     name_key: `${name.toLowerCase()} ${index}`,
     kind: index % 2 === 0 ? 'person' : 'team',
     email: '',
+    version: 1,
     created_at: '2026-11-29T10:00:00.000Z',
   });
 

@@ -356,6 +356,18 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.dropTable('single_sign_on_requests').ifExists().execute();
       },
     },
+    '006-owner-versions': {
+      async up(db: Kysely<unknown>) {
+        // An owner is shared by the plans that name them: a rename, merge or delete says which version it started from.
+        await db.schema
+          .alterTable('owners')
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.alterTable('owners').dropColumn('version').execute();
+      },
+    },
   };
 }
 

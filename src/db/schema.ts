@@ -79,6 +79,7 @@ export interface OwnerTable {
   name_key: string;
   kind: OwnerKind;
   email: string;
+  version: number;
   created_at: string;
 }
 

@@ -221,7 +221,7 @@ export async function fingerprint(db: Db): Promise<string> {
     'plan_members',
     'users',
   ] as const;
-  const versioned = new Set(['plans', 'themes', 'actions', 'updates', 'reports', 'users']);
+  const versioned = new Set(['plans', 'themes', 'actions', 'updates', 'reports', 'users', 'owners']);
   const parts = tables.map((table) =>
     versioned.has(table)
       ? sql`(select ${sql.lit(`${table}:`)} || count(*) || ':' || coalesce(sum(version), 0) from ${sql.table(table)})`

@@ -27,7 +27,7 @@ import {
 } from '../testing/accessWorld.js';
 import { describeEachDatabase } from '../testing/databases.js';
 import { withCsrf } from '../testing/testApp.js';
-import { testActor } from '../testing/factories.js';
+import { makeAction, testActor } from '../testing/factories.js';
 
 /** ok: allowed (2xx, or 3xx anywhere but the sign-in page); in: sign in first (401 or to /sign-in); 403; 404. */
 type Outcome = 'ok' | 'in' | '403' | '404';
@@ -116,10 +116,12 @@ const matrix: Record<string, string> = {
   'GET /owners/new':                                        'ok    ok  403 403  403 403 ok   in   in  in',
   'POST /owners':                                           'ok    ok  403 403  403 403 ok   in   in  in',
   'GET /owners/:ownerId':                                   'ok    ok  ok  ok   ok  ok  ok   in   in  in',
-  'GET /owners/:ownerId/edit':                              'ok    ok  403 403  403 403 ok   in   in  in',
-  'POST /owners/:ownerId/edit':                             'ok    ok  403 403  403 403 ok   in   in  in',
-  'GET /owners/:ownerId/delete':                            'ok    ok  403 403  403 403 ok   in   in  in',
-  'POST /owners/:ownerId/delete':                           'ok    ok  403 403  403 403 ok   in   in  in',
+  'GET /owners/:ownerId/edit':                              'ok    ok  403 403  403 403 403  in   in  in | ok    403 403 403  403 403 403  in   in  in',
+  'POST /owners/:ownerId/edit':                             'ok    ok  403 403  403 403 403  in   in  in | ok    403 403 403  403 403 403  in   in  in',
+  'GET /owners/:ownerId/delete':                            'ok    ok  403 403  403 403 403  in   in  in | ok    403 403 403  403 403 403  in   in  in',
+  'POST /owners/:ownerId/delete':                           'ok    ok  403 403  403 403 403  in   in  in | ok    403 403 403  403 403 403  in   in  in',
+  'GET /owners/:ownerId/merge':                             'ok    ok  403 403  403 403 403  in   in  in | ok    403 403 403  403 403 403  in   in  in',
+  'POST /owners/:ownerId/merge':                            'ok    ok  403 403  403 403 403  in   in  in | ok    403 403 403  403 403 403  in   in  in',
   // On B, :id is someone else's import: as if it did not exist.
   'GET /import':                                            'ok    ok  403 403  403 403 ok   in   in  in',
   'POST /import':                                           'ok    ok  403 403  403 403 ok   in   in  in',
@@ -156,8 +158,9 @@ const matrix: Record<string, string> = {
   'GET /api/v1/owners':                                     'ok    ok  ok  ok   ok  ok  ok   in   ok  ok',
   'POST /api/v1/owners':                                    'ok    ok  403 403  403 403 ok   in   403 ok',
   'GET /api/v1/owners/:ownerId':                            'ok    ok  ok  ok   ok  ok  ok   in   ok  ok',
-  'PATCH /api/v1/owners/:ownerId':                          'ok    ok  403 403  403 403 ok   in   403 ok',
-  'DELETE /api/v1/owners/:ownerId':                         'ok    ok  403 403  403 403 ok   in   403 ok',
+  'PATCH /api/v1/owners/:ownerId':                          'ok    ok  403 403  403 403 403  in   403 ok | ok    403 403 403  403 403 403  in   403 403',
+  'DELETE /api/v1/owners/:ownerId':                         'ok    ok  403 403  403 403 403  in   403 ok | ok    403 403 403  403 403 403  in   403 403',
+  'POST /api/v1/owners/:ownerId/merge':                     'ok    ok  403 403  403 403 403  in   403 ok | ok    403 403 403  403 403 403  in   403 403',
   // Your account, for everyone signed in; administration, for administrators; a plan's people, for its managers.
   'GET /account':                                           'ok    ok  ok  ok   ok  ok  ok   in   in  in',
   'POST /account/password':                                 'ok    ok  ok  ok   ok  ok  ok   in   in  in',
@@ -193,6 +196,8 @@ const usesUp = new Set([
   'POST /plans/:slug/reports/:reportId/publish',
   'POST /owners/:ownerId/delete',
   'DELETE /api/v1/owners/:ownerId',
+  'POST /owners/:ownerId/merge',
+  'POST /api/v1/owners/:ownerId/merge',
   'POST /import/:id/save',
   'POST /import/:id/cancel',
   'POST /account/tokens/:tokenId/revoke',
@@ -288,7 +293,20 @@ async function ownerForm(t: Target, ownerId: string) {
     .selectAll()
     .where('id', '=', ownerId)
     .executeTakeFirstOrThrow();
-  return { name: owner.name, kind: owner.kind, email: owner.email };
+  return { name: owner.name, kind: owner.kind, email: owner.email, version: String(owner.version) };
+}
+async function ownerVersion(t: Target, ownerId: string) {
+  // A guessed id names nothing: any version will do, since the answer must be 404 before it is read.
+  const row = await t.db.kysely
+    .selectFrom('owners')
+    .select('version')
+    .where('id', '=', ownerId)
+    .executeTakeFirst();
+  return row?.version ?? 1;
+}
+/** The other plan's owner: what an owner of this plan is merged into. */
+function otherOwner(t: Target) {
+  return t.onB ? t.world.A.ownerId : t.world.B.ownerId;
 }
 
 /** A valid body for each route that needs one, naming the same records as the path. */
@@ -341,7 +359,12 @@ const requests: Record<string, (t: Target, ids: Ids) => Promise<Body> | Body> = 
   }),
   'POST /owners': () => ({ form: { name: `Nadia Newowner ${++made}`, kind: 'person' } }),
   'POST /owners/:ownerId/edit': async (t, ids) => ({ form: await ownerForm(t, ids.ownerId) }),
-  'POST /owners/:ownerId/delete': () => ({ form: { confirm: 'yes' } }),
+  'POST /owners/:ownerId/delete': async (t, ids) => ({
+    form: { confirm: 'yes', version: String(await ownerVersion(t, ids.ownerId)) },
+  }),
+  'POST /owners/:ownerId/merge': async (t, ids) => ({
+    form: { version: String(await ownerVersion(t, ids.ownerId)), into: otherOwner(t) },
+  }),
   'POST /import': () => ({ multipart: importUpload }),
   'POST /import/:id/columns': () => ({ form: { 'column:Owner': 'owners' } }),
   'POST /import/:id/save': () => ({ form: { target: 'new' } }),
@@ -367,7 +390,12 @@ const requests: Record<string, (t: Target, ids: Ids) => Promise<Body> | Body> = 
     json: { version: await version(t, 'updates', ids.updateId), body: `${t.words} update corrected` },
   }),
   'POST /api/v1/owners': () => ({ json: { name: `Nadia Newowner ${++made}`, kind: 'person' } }),
-  'PATCH /api/v1/owners/:ownerId': () => ({ json: { kind: 'person' } }),
+  'PATCH /api/v1/owners/:ownerId': async (t, ids) => ({
+    json: { kind: 'person', version: await ownerVersion(t, ids.ownerId) },
+  }),
+  'POST /api/v1/owners/:ownerId/merge': async (t, ids) => ({
+    json: { version: await ownerVersion(t, ids.ownerId), into: otherOwner(t) },
+  }),
   'POST /account/password': async (t) => {
     // Cast members sign in by session only: they are all given a password once, on the first (an allowed) request,
     // and change it to the same, so that it lasts and a refused request changes nothing.
@@ -395,6 +423,11 @@ const requests: Record<string, (t: Target, ids: Ids) => Promise<Body> | Body> = 
   'POST /plans/:slug/people': (t) => ({ form: { email: t.cast.signInAccount.email, role: 'viewer' } }),
   'POST /plans/:slug/people/:userId': () => ({ form: { role: 'viewer' } }),
   'POST /plans/:slug/people/:userId/remove': () => ({ form: { confirm: 'yes' } }),
+};
+
+/** The query string for each route that takes one, naming the same records as the path. */
+const queries: Record<string, (t: Target, ids: Ids) => Promise<string>> = {
+  'DELETE /api/v1/owners/:ownerId': async (t, ids) => `version=${await ownerVersion(t, ids.ownerId)}`,
 };
 
 /** The person whose session or token a column's requests carry. */
@@ -564,9 +597,11 @@ describeEachDatabase('authorisation matrix', (current) => {
   ) {
     const [, pattern] = route.split(' ') as [string, string];
     const ids = { ...(await idsFor(t, route)), ...guessed };
-    const url =
+    const path =
       concretePaths[route] ??
       pattern.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(ids[name as keyof Ids]));
+    const query = queries[route];
+    const url = query ? `${path}?${await query(t, ids)}` : path;
     const api = url.startsWith('/api/v1');
     const headers: Record<string, string> = {};
     const person = t.column === 'oth' ? 'own' : t.column;
@@ -718,6 +753,77 @@ describeEachDatabase('authorisation matrix', (current) => {
       expect(page.body).toContain('Choose a theme of this plan');
       expect(await fingerprint(db)).toBe(before);
     });
+  });
+
+  it('refuses a manager of plan A who renames, merges or deletes an owner who also appears in plan B, and changes nothing', async () => {
+    const db = current();
+    const shared = `Shared owner ${++made}`;
+    await makeAction(db, world.A.id, { title: 'Alder action with a shared owner', owners: [shared] });
+    await makeAction(db, world.B.id, {
+      title: `${planBMarker} action with a shared owner`,
+      owners: [shared],
+    });
+    const owner = await db.kysely
+      .selectFrom('owners')
+      .selectAll()
+      .where('name', '=', shared)
+      .executeTakeFirstOrThrow();
+    const version = String(owner.version);
+    const form = (url: string, fields: Record<string, string>) =>
+      app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie: cast.people.mgr.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams(fields).toString(),
+      });
+    const api = (method: 'PATCH' | 'DELETE' | 'POST', url: string, payload?: object) =>
+      app.inject({
+        method,
+        url,
+        headers: { authorization: cast.people.mgr.authorization },
+        ...(payload ? { payload } : {}),
+      });
+    const before = await fingerprint(db);
+    const answers = [
+      await app.inject({ url: `/owners/${owner.id}/edit`, headers: { cookie: cast.people.mgr.cookie } }),
+      await form(`/owners/${owner.id}/edit`, { name: 'Renamed by A', kind: owner.kind, email: '', version }),
+      await form(`/owners/${owner.id}/delete`, { confirm: 'yes', version }),
+      await form(`/owners/${owner.id}/merge`, { into: world.A.ownerId, version }),
+      await api('PATCH', `/api/v1/owners/${owner.id}`, { name: 'Renamed by A', version: owner.version }),
+      await api('DELETE', `/api/v1/owners/${owner.id}?version=${version}`),
+      await api('POST', `/api/v1/owners/${owner.id}/merge`, {
+        into: world.A.ownerId,
+        version: owner.version,
+      }),
+    ];
+    for (const answer of answers) {
+      expect(answer.statusCode).toBe(403);
+      expect(answer.body).toContain('they appear in a plan you do not manage');
+      expect(answer.body.toLowerCase()).not.toContain(planBMarker.toLowerCase());
+    }
+    expect(await fingerprint(db)).toBe(before);
+    const page = await app.inject({
+      url: `/owners/${owner.id}`,
+      headers: { cookie: cast.people.mgr.cookie },
+    });
+    expect(page.body).not.toContain('Delete from the directory');
+    expect(page.body).toContain('appears in a plan you do not manage');
+    // The administrator may: the owner's action in B moves on a version and B's history shows the new name.
+    const renamed = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/owners/${owner.id}`,
+      headers: { authorization: cast.people.admin.authorization },
+      payload: { name: `${shared} renamed`, version: owner.version },
+    });
+    expect(renamed.statusCode).toBe(200);
+    const inB = await db.kysely
+      .selectFrom('history')
+      .select(['after_json'])
+      .where('plan_id', '=', world.B.id)
+      .where('record_type', '=', 'action')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(inB.after_json!).owners).toEqual([`${shared} renamed`]);
   });
 
   it("counts in the owners directory only what the reader may see: plan B's owner holds nothing for a viewer of A", async () => {

@@ -14,6 +14,7 @@ const notices: Record<string, string> = {
   'update-deleted': 'Update deleted',
   'owner-saved': 'Owner saved',
   'owner-deleted': 'Owner deleted',
+  'owner-merged': 'Owners merged: every action and theme of the one merged is now here',
   moved: 'Order changed',
   'signed-out': 'You have signed out',
   'token-revoked': 'API token revoked',
