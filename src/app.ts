@@ -10,6 +10,7 @@ import { importPages } from './import/importPages.js';
 import { ownerPages } from './owners/ownerPages.js';
 import { planPages } from './plans/planPages.js';
 import { reportPages } from './reports/reportPages.js';
+import { sitePages } from './site/sitePages.js';
 import { themePages } from './themes/themePages.js';
 import { updatePages } from './updates/updatePages.js';
 import { signInPages } from './signin/signInPages.js';
@@ -24,6 +25,7 @@ import { setUpCsrf } from './web/csrf.js';
 import { setUpErrorHandling } from './web/errorHandler.js';
 import { healthRoutes } from './web/health.js';
 import { setUpPages } from './web/pages.js';
+import { OneLineRequestLog } from './web/requestLog.js';
 import { setUpRouteTable } from './web/routeTable.js';
 import { setUpWebSecurity } from './web/security.js';
 
@@ -50,6 +52,7 @@ export async function buildApp({
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger,
+    logController: new OneLineRequestLog(),
     bodyLimit: 2 * 1024 * 1024,
     trustProxy: true,
     // Unknown fields in a body are refused with a message, not dropped without a word.
@@ -84,5 +87,6 @@ export async function buildApp({
   await app.register(adminUserPages);
   await app.register(planPeoplePages);
   await app.register(securityHistoryPages);
+  await app.register(sitePages);
   return app;
 }

@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, readConfig } from './config.js';
 
 describe('readConfig', () => {
@@ -31,11 +34,18 @@ describe('readConfig', () => {
     [{ PORT: '70000' }, 'PORT must be a port number'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must be a postgres:// URL or a file path'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
+    [{ LOG_FORMAT: 'pretty' }, 'LOG_FORMAT must be json or text, not "pretty"'],
     [{ HEADWAY_IMPORT_MAX_MB: 'lots' }, 'HEADWAY_IMPORT_MAX_MB must be a number of megabytes'],
     [{ HEADWAY_IMPORT_MAX_MB: '0' }, 'HEADWAY_IMPORT_MAX_MB must be a number of megabytes'],
   ])('fails fast naming the bad setting: %o', (env, message) => {
     expect(() => readConfig(env)).toThrow(ConfigError);
     expect(() => readConfig(env)).toThrow(message);
+  });
+
+  it('logs as text or JSON as LOG_FORMAT says, JSON by default when not writing to a terminal', () => {
+    expect(readConfig({ LOG_FORMAT: 'text' }).logFormat).toBe('text');
+    expect(readConfig({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(readConfig({}).logFormat).toBe(process.stdout.isTTY ? 'text' : 'json');
   });
 
   it('takes the import size limit in megabytes, 20 by default', () => {
@@ -108,6 +118,55 @@ describe('readConfig', () => {
     it('accepts plain http only for a provider on this machine', () => {
       const config = readConfig({ ...full, HEADWAY_OIDC_ISSUER: 'http://127.0.0.1:8080' });
       expect(config.singleSignOn?.issuer).toBe('http://127.0.0.1:8080');
+    });
+  });
+
+  describe("the organisation's name and logo", () => {
+    const folder = mkdtempSync(join(tmpdir(), 'headway-logo-'));
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+    const file = (name: string, bytes: Buffer | string) => {
+      writeFileSync(join(folder, name), bytes);
+      return join(folder, name);
+    };
+    afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+    it('names Headway and draws no logo by default', () => {
+      expect(readConfig({})).toMatchObject({ organisationName: 'Headway', organisationLogo: undefined });
+      expect(readConfig({ HEADWAY_ORGANISATION_NAME: '  ' }).organisationName).toBe('Headway');
+    });
+
+    it('reads the name, and a PNG or SVG logo once, at start-up', () => {
+      const config = readConfig({
+        HEADWAY_ORGANISATION_NAME: ' Avon Fire ',
+        HEADWAY_ORGANISATION_LOGO: file('a.png', png),
+      });
+      expect(config.organisationName).toBe('Avon Fire');
+      expect(config.organisationLogo).toEqual({ bytes: png, contentType: 'image/png' });
+      const svg = '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"></svg>';
+      expect(readConfig({ HEADWAY_ORGANISATION_LOGO: file('b.SVG', svg) }).organisationLogo).toEqual({
+        bytes: Buffer.from(svg),
+        contentType: 'image/svg+xml',
+      });
+    });
+
+    it.each([
+      ['missing.png', 'HEADWAY_ORGANISATION_LOGO names a file that cannot be read', 'there is no such file'],
+      ['logo.gif', 'HEADWAY_ORGANISATION_LOGO must be a .png or .svg file', 'logo.gif'],
+      ['fake.png', 'HEADWAY_ORGANISATION_LOGO', 'is named .png but is not a PNG image'],
+      ['fake.svg', 'HEADWAY_ORGANISATION_LOGO', 'is named .svg but holds no <svg> element'],
+      ['empty.png', 'HEADWAY_ORGANISATION_LOGO must be a file of at most 1 MB, and not empty', '0 bytes'],
+      ['huge.png', 'HEADWAY_ORGANISATION_LOGO must be a file of at most 1 MB', '1048577 bytes'],
+      ['folder.png', 'HEADWAY_ORGANISATION_LOGO names a file that cannot be read', 'it is a folder'],
+    ])('stops the start naming the setting for %s', (name, setting, reason) => {
+      if (name === 'fake.png' || name === 'fake.svg') file(name, 'GIF89a not really');
+      if (name === 'logo.gif') file(name, 'GIF89a');
+      if (name === 'empty.png') file(name, '');
+      if (name === 'huge.png') file(name, Buffer.concat([png, Buffer.alloc(1024 * 1024 + 1 - png.length)]));
+      if (name === 'folder.png') mkdirSync(join(folder, name), { recursive: true });
+      const read = () => readConfig({ HEADWAY_ORGANISATION_LOGO: join(folder, name) });
+      expect(read).toThrow(ConfigError);
+      expect(read).toThrow(setting);
+      expect(read).toThrow(reason);
     });
   });
 });

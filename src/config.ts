@@ -1,4 +1,6 @@
 // Settings read and checked once at start-up; a bad one stops the start with a message naming it.
+import { readFileSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
 import type { UserRole } from './db/schema.js';
 
 /** Single sign-on through an OpenID Connect provider: set by HEADWAY_OIDC_*, all together or not at all. */
@@ -21,6 +23,8 @@ export interface Config {
   host: string;
   databaseUrl: string;
   logLevel: string;
+  /** How the server logs (LOG_FORMAT): one JSON object a line, or short text for a terminal (the default there). */
+  logFormat: 'json' | 'text';
   /** The name the command line's changes are recorded under (web changes carry the signed-in user). */
   actorName: string;
   /** A session ends after this many minutes without a request (HEADWAY_SESSION_IDLE_MINUTES, default 60). */
@@ -33,6 +37,15 @@ export interface Config {
   importMaxBytes: number;
   /** Absent when single sign-on is not set up. */
   singleSignOn: SingleSignOnConfig | undefined;
+  /** The organisation running Headway, named in every page's header (HEADWAY_ORGANISATION_NAME, default Headway). */
+  organisationName: string;
+  /** Its logo, read once at start-up from HEADWAY_ORGANISATION_LOGO (a PNG or SVG file); absent when not set. */
+  organisationLogo: OrganisationLogo | undefined;
+}
+
+export interface OrganisationLogo {
+  bytes: Buffer;
+  contentType: 'image/png' | 'image/svg+xml';
 }
 
 export class ConfigError extends Error {
@@ -137,6 +150,38 @@ function singleSignOn(
   };
 }
 
+const logoMaxBytes = 1024 * 1024;
+
+/** The logo file, checked to be what its name says, so a wrong path stops the start rather than a page breaking. */
+function organisationLogo(value: string | undefined): OrganisationLogo | undefined {
+  const path = value?.trim();
+  if (!path) return undefined;
+  const kind = extname(path).toLowerCase();
+  if (kind !== '.png' && kind !== '.svg')
+    throw new ConfigError(`HEADWAY_ORGANISATION_LOGO must be a .png or .svg file, not "${path}"`);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(resolve(path));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'there is no such file' : code === 'EISDIR' ? 'it is a folder' : code;
+    throw new ConfigError(
+      `HEADWAY_ORGANISATION_LOGO names a file that cannot be read: "${path}" (${reason})`,
+    );
+  }
+  if (bytes.length === 0 || bytes.length > logoMaxBytes)
+    throw new ConfigError(
+      `HEADWAY_ORGANISATION_LOGO must be a file of at most 1 MB, and not empty: "${path}" is ${bytes.length} bytes`,
+    );
+  const png = bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  const svg = /<svg[\s>]/i.test(bytes.subarray(0, 4096).toString('utf8'));
+  if (kind === '.png' && !png)
+    throw new ConfigError(`HEADWAY_ORGANISATION_LOGO "${path}" is named .png but is not a PNG image`);
+  if (kind === '.svg' && !svg)
+    throw new ConfigError(`HEADWAY_ORGANISATION_LOGO "${path}" is named .svg but holds no <svg> element`);
+  return { bytes, contentType: kind === '.png' ? 'image/png' : 'image/svg+xml' };
+}
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -149,18 +194,24 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   if (!logLevels.includes(logLevel))
     throw new ConfigError(`LOG_LEVEL must be one of ${logLevels.join(', ')}, not "${logLevel}"`);
+  const logFormat = env.LOG_FORMAT?.trim() || (process.stdout.isTTY ? 'text' : 'json');
+  if (logFormat !== 'json' && logFormat !== 'text')
+    throw new ConfigError(`LOG_FORMAT must be json or text, not "${logFormat}"`);
   const publicAddress = publicUrl(env.HEADWAY_PUBLIC_URL);
   return {
     port: port(env.PORT, 'PORT'),
     host: env.HOST?.trim() || '127.0.0.1',
     databaseUrl,
     logLevel,
+    logFormat,
     actorName: env.HEADWAY_ACTOR?.trim() || 'Programme manager',
     importMaxBytes: importLimit(env.HEADWAY_IMPORT_MAX_MB),
     sessionIdleMinutes: wholeNumber(env, 'HEADWAY_SESSION_IDLE_MINUTES', 60, 24 * 60),
     sessionMaxHours: wholeNumber(env, 'HEADWAY_SESSION_MAX_HOURS', 12, 24 * 30),
     publicUrl: publicAddress,
     singleSignOn: singleSignOn(env, publicAddress),
+    organisationName: env.HEADWAY_ORGANISATION_NAME?.trim() || 'Headway',
+    organisationLogo: organisationLogo(env.HEADWAY_ORGANISATION_LOGO),
     ...overrides,
   };
 }

@@ -3,6 +3,7 @@ import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { openDatabase, type Db } from './db/connection.js';
 import { migrateToLatest } from './db/migrations.js';
+import { serverLogger } from './web/requestLog.js';
 
 export interface RunningServer {
   url: string;
@@ -13,7 +14,7 @@ export interface RunningServer {
 export async function startServer(config: Config, options: { db?: Db } = {}): Promise<RunningServer> {
   const db = options.db ?? openDatabase(config.databaseUrl);
   await migrateToLatest(db);
-  const app = await buildApp({ db, config, logger: { level: config.logLevel } });
+  const app = await buildApp({ db, config, logger: serverLogger(config) });
   const address = await app.listen({ port: config.port, host: config.host });
   let closed = false;
   const close = async () => {

@@ -368,6 +368,22 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.alterTable('owners').dropColumn('version').execute();
       },
     },
+    '007-site-settings': {
+      async up(db: Kysely<unknown>) {
+        // Texts of the service itself that an administrator edits (the accessibility statement), one row each.
+        await db.schema
+          .createTable('site_settings')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addColumn('updated_by', 'text', (c) => c.notNull())
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('site_settings').ifExists().execute();
+      },
+    },
   };
 }
 

@@ -118,7 +118,8 @@ export interface HistoryTable {
     | 'report'
     | 'user'
     | 'plan_member'
-    | 'api_token';
+    | 'api_token'
+    | 'site_setting';
   record_id: string;
   plan_id: string | null;
   /** What happened; the security events (sign-in, tokens, roles) have their own words so an administrator can find them. */
@@ -255,6 +256,16 @@ export interface SingleSignOnRequestTable {
   expires_at: string;
 }
 
+/** A text of the service itself that an administrator edits, such as the accessibility statement. */
+export interface SiteSettingTable {
+  name: string;
+  value: string;
+  version: number;
+  updated_at: string;
+  /** Who saved it last, as history names them. */
+  updated_by: string;
+}
+
 export interface Database {
   plans: PlanTable;
   horizons: HorizonTable;
@@ -273,6 +284,7 @@ export interface Database {
   sign_in_failures: SignInFailureTable;
   password_links: PasswordLinkTable;
   single_sign_on_requests: SingleSignOnRequestTable;
+  site_settings: SiteSettingTable;
 }
 
 export type PlanRow = Selectable<PlanTable>;

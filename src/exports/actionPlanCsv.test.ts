@@ -3,8 +3,8 @@ import { expect, it } from 'vitest';
 import { loadDemo } from '../demo/loadDemo.js';
 import { loadPlanContents } from '../plans/planContents.js';
 import { describeEachDatabase } from '../testing/databases.js';
-import { makeAction, makePlan } from '../testing/factories.js';
-import { actionsInOrder, buildActionPlanDocument } from './actionPlanDocument.js';
+import { makeAction, makePlan, makeUpdate } from '../testing/factories.js';
+import { actionAsText, actionsInOrder, buildActionPlanDocument } from './actionPlanDocument.js';
 import { actionPlanToCsv } from './actionPlanCsv.js';
 
 describeEachDatabase('the action-plan document as CSV', (current) => {
@@ -53,5 +53,63 @@ describeEachDatabase('the action-plan document as CSV', (current) => {
     expect(row!.Progress).toBe('Said "yes"\n- then a second line');
     expect(row!['Future Planned Actions']).toBe("'-2+3");
     expect(csv.split('\r\n')).toHaveLength(3);
+  });
+
+  it('reads back as one record per action, with the same text, for every sample plan after updates with line breaks', async () => {
+    const { created } = await loadDemo(current(), { name: 'Test Manager' });
+    const slugs = ['staff-survey-2021', 'culture-action-plan'];
+    expect(created.length === 0 || slugs.every((slug) => created.includes(slug))).toBe(true);
+    for (const slug of slugs) {
+      const plan = await current()
+        .kysely.selectFrom('plans')
+        .select('id')
+        .where('slug', '=', slug)
+        .executeTakeFirstOrThrow();
+      const actions = await current()
+        .kysely.selectFrom('actions')
+        .select('id')
+        .where('plan_id', '=', plan.id)
+        .execute();
+      // Two dated updates put line breaks (LF alone) into the progress cell of every action.
+      for (const action of actions) {
+        await makeUpdate(
+          current(),
+          plan.id,
+          { actionId: action.id },
+          { body: '<p>Met the leads, "agreed" the next steps</p>' },
+        );
+        await makeUpdate(
+          current(),
+          plan.id,
+          { actionId: action.id },
+          { body: '<p>Briefed the board</p><p>No comma here</p>' },
+        );
+      }
+      // Cells holding a carriage return alone, a line feed alone, commas and quotes, with no comma in some of them.
+      await makeAction(current(), plan.id, {
+        title: 'Carriage\rreturn alone',
+        owners: ['Smith, Jo'],
+        progress: '<p>First line</p><p>Second line</p>',
+        futureActions: '<p>Say "thank you"</p>',
+        targetDate: 'End of June, or later',
+      });
+      await makeAction(current(), plan.id, { title: 'Line\nfeed alone', progress: '<p>One<br>Two</p>' });
+
+      const doc = buildActionPlanDocument(await loadPlanContents(current().kysely, slug, { updates: 'all' }));
+      // Read as most readers do (Excel, Python's csv, a line-by-line tool): CR, LF or CRLF outside quotes ends a
+      // record, whichever the file started with.
+      const rows = parse(actionPlanToCsv(doc), {
+        bom: true,
+        columns: true,
+        record_delimiter: ['\r\n', '\n', '\r'],
+      }) as Record<string, string>[];
+      const expected = actionsInOrder(doc).map(actionAsText);
+      expect(rows).toHaveLength(actions.length + 2);
+      for (const column of doc.columns)
+        expect(rows.map((r) => r[column])).toEqual(expected.map((e) => e[column]));
+      expect(rows.map((r) => r.Action)).toContain('Carriage\rreturn alone');
+      expect(rows.map((r) => r.Action)).toContain('Line\nfeed alone');
+      expect(rows.filter((r) => r.Progress!.includes('\n')).length).toBeGreaterThanOrEqual(actions.length);
+    }
   });
 });

@@ -23,5 +23,8 @@ export function actionPlanToCsv(doc: ActionPlanDocument): Buffer {
       action.targetEnd ?? '',
     ];
   });
-  return Buffer.from(`\uFEFF${stringify([header, ...rows], { record_delimiter: '\r\n' })}`, 'utf8');
+  // csv-stringify quotes a field holding its own record delimiter (\r\n) but not a bare \n or \r, which every
+  // standard reader takes for the end of a record: any quote, comma, CR or LF gets the field quoted.
+  const csv = stringify([header, ...rows], { record_delimiter: '\r\n', quoted_match: /[",\r\n]/ });
+  return Buffer.from(`\uFEFF${csv}`, 'utf8');
 }

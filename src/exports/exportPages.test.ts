@@ -1,15 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { main } from '../cli.js';
 import { loadDemo } from '../demo/loadDemo.js';
 import { describeEachDatabase } from '../testing/databases.js';
-import { buildTestApp } from '../testing/testApp.js';
+import { buildTestApp, type TestApp } from '../testing/testApp.js';
 
 describeEachDatabase('plan downloads', (current) => {
-  let app: FastifyInstance;
+  let app: TestApp;
   beforeAll(async () => {
     await loadDemo(current(), { name: 'Test Manager' });
     app = await buildTestApp(current());
@@ -32,6 +31,41 @@ describeEachDatabase('plan downloads', (current) => {
     expect((await app.inject('/plans/staff-survey-2021')).body).toContain(
       `/plans/staff-survey-2021/export.${format}`,
     );
+  });
+
+  it('gives the whole plan as JSON to the signed-in browser, in the same shape as the API, not to be cached', async () => {
+    const plan = await app.inject('/plans/staff-survey-2021');
+    expect(plan.body).toContain('href="/plans/staff-survey-2021/export.json"');
+    expect(plan.body).not.toContain('/api/v1/plans/staff-survey-2021/export.json');
+
+    // The session cookie alone, as a browser following the link sends it.
+    const res = await app.inject({
+      url: '/plans/staff-survey-2021/export.json',
+      headers: { cookie: app.signedIn.cookie },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.headers['content-disposition']).toBe('attachment; filename="staff-survey-2021.json"');
+    expect(res.headers['cache-control']).toBe('no-store');
+    const api = await app.inject({
+      url: '/api/v1/plans/staff-survey-2021/export.json',
+      headers: { authorization: app.signedIn.authorization },
+    });
+    expect(api.statusCode).toBe(200);
+    const fromPage = res.json();
+    expect(fromPage.format).toBe('headway.plan');
+    expect(fromPage.actions).toHaveLength(14);
+    // Everything but the moment each was made.
+    const { exportedAt, ...pageRest } = fromPage;
+    const { exportedAt: apiExportedAt, ...apiRest } = api.json();
+    expect(Date.parse(exportedAt)).toBeGreaterThanOrEqual(Date.parse(apiExportedAt) - 60_000);
+    expect(pageRest).toEqual(apiRest);
+  });
+
+  it('refuses the JSON download to a signed-out browser', async () => {
+    const res = await app.inject({ url: '/plans/staff-survey-2021/export.json', headers: { cookie: '' } });
+    expect(res.statusCode).not.toBe(200);
+    expect(res.body).not.toContain('headway.plan');
   });
 
   it('shows the action plan as a page to print', async () => {

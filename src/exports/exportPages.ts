@@ -1,4 +1,4 @@
-// Downloads of a plan: the action-plan document as Word, PDF, Excel or CSV, and as a page to print.
+// Downloads of a plan: the action-plan document as Word, PDF, Excel or CSV, the whole plan as JSON, and a page to print.
 import type { FastifyInstance } from 'fastify';
 import { loadPlanContents } from '../plans/planContents.js';
 import { buildActionPlanDocument } from './actionPlanDocument.js';
@@ -18,6 +18,21 @@ export async function exportPages(app: FastifyInstance): Promise<void> {
       },
     );
   }
+
+  // The same interchange shape as the API's export.json, for the signed-in browser: the API takes only tokens. The
+  // whole plan, with every update, is not kept in the browser's cache on a shared machine.
+  app.get<{ Params: { slug: string } }>(
+    '/plans/:slug/export.json',
+    { config: { access: 'plan:read' } },
+    async (request, reply) => {
+      const file = await exportPlan(app.db, request.params.slug, 'json');
+      return reply
+        .type(file.contentType)
+        .header('content-disposition', `attachment; filename="${file.fileName}"`)
+        .header('cache-control', 'no-store')
+        .send(file.bytes);
+    },
+  );
 
   app.get<{ Params: { slug: string } }>(
     '/plans/:slug/print',

@@ -54,7 +54,6 @@ const matrix: Record<string, string> = {
   //                                                         admin mgr con view own oth mgr0 anon ro  rw
   'GET /healthz':                                           'ok    ok  ok  ok   ok  ok  ok   ok   ok  ok',
   'GET /static/*':                                          'ok    ok  ok  ok   ok  ok  ok   ok   ok  ok',
-  'GET /assets/*':                                          'ok    ok  ok  ok   ok  ok  ok   ok   ok  ok',
   'GET /sign-in':                                           'ok    ok  ok  ok   ok  ok  ok   ok   ok  ok',
   // Single sign-on is not set up in this app, so its two addresses answer 404 to everyone (tested set up in src/signin).
   'GET /sign-in/sso':                                       '404   404 404 404  404 404 404  404  404 404',
@@ -75,6 +74,7 @@ const matrix: Record<string, string> = {
   'GET /plans/:slug/export.pdf':                            'ok    ok  ok  ok   ok  ok  404  in   in  in',
   'GET /plans/:slug/export.xlsx':                           'ok    ok  ok  ok   ok  ok  404  in   in  in',
   'GET /plans/:slug/export.csv':                            'ok    ok  ok  ok   ok  ok  404  in   in  in',
+  'GET /plans/:slug/export.json':                           'ok    ok  ok  ok   ok  ok  404  in   in  in',
   'GET /plans/:slug/edit':                                  'ok    ok  403 403  403 403 404  in   in  in',
   'POST /plans/:slug/edit':                                 'ok    ok  403 403  403 403 404  in   in  in',
   'GET /plans/:slug/delete':                                'ok    ok  403 403  403 403 404  in   in  in',
@@ -181,6 +181,15 @@ const matrix: Record<string, string> = {
   'POST /plans/:slug/people/:userId':                       'ok    ok  403 403  403 403 404  in   in  in',
   'GET /plans/:slug/people/:userId/remove':                 'ok    ok  403 403  403 403 404  in   in  in',
   'POST /plans/:slug/people/:userId/remove':                'ok    ok  403 403  403 403 404  in   in  in',
+  // The service's own pages: the statement, about and status are for anyone; the statement is edited by
+  // administrators. No logo is set in this app, so its address answers 404 to everyone (served in src/site).
+  'GET /accessibility':                                     'ok    ok  ok  ok   ok  ok  ok   ok   ok  ok',
+  'GET /accessibility/edit':                                'ok    403 403 403  403 403 403  in   in  in',
+  'POST /accessibility/edit':                               'ok    403 403 403  403 403 403  in   in  in',
+  'GET /about':                                             'ok    ok  ok  ok   ok  ok  ok   ok   ok  ok',
+  'GET /status':                                            'ok    ok  ok  ok   ok  ok  ok   ok   ok  ok',
+  'GET /site/frontend.css':                                 'ok    ok  ok  ok   ok  ok  ok   ok   ok  ok',
+  'GET /site/logo':                                         '404   404 404 404  404 404 404  404  404 404',
 };
 
 /** Allowed requests to these use up what they act on, so each runs on fresh plans of its own. */
@@ -213,7 +222,6 @@ const onPublishedReport = new Set(['POST /plans/:slug/reports/:reportId/correct'
 /** Where a route's path is a group or a wildcard: the address asked for. */
 const concretePaths: Record<string, string> = {
   'GET /static/*': '/static/headway.css',
-  'GET /assets/*': '/assets/images/favicon.ico',
   'GET /api/docs…': '/api/docs/static/index.html',
 };
 
@@ -345,6 +353,15 @@ const requests: Record<string, (t: Target, ids: Ids) => Promise<Body> | Body> = 
     },
   }),
   'POST /plans/:slug/updates/:updateId/delete': () => ({ form: { confirm: 'yes' } }),
+  // Words without plan B's marker: the statement is public, and B's words must never reach anyone else.
+  'POST /accessibility/edit': async (t) => {
+    const row = await t.db.kysely
+      .selectFrom('site_settings')
+      .select('version')
+      .where('name', '=', 'accessibility-statement')
+      .executeTakeFirst();
+    return { form: { version: String(row?.version ?? 0), text: `Statement saved ${++made}` } };
+  },
   'POST /plans/:slug/reports': () => ({ form: { periodStart: '2024-07-01', periodEnd: '2024-09-30' } }),
   'POST /plans/:slug/reports/:reportId/edit': async (t, ids) => ({
     form: {

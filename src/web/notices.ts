@@ -21,6 +21,7 @@ const notices: Record<string, string> = {
   'password-changed': 'Password changed; you have been signed out everywhere else',
   'user-saved': 'User saved',
   'members-saved': 'People and roles saved',
+  'statement-saved': 'Accessibility statement saved',
 };
 
 const reportStates: SaveCounts['report'][] = ['none', 'unchanged', 'created', 'changed'];

@@ -44,6 +44,11 @@ export function navigationFor(user: User | null, path: string): NavigationItem[]
 
 export const setUpPages = fp(async (app: FastifyInstance) => {
   const views = createViews();
+  // The organisation that runs Headway, for the header and footer of every page.
+  views.addGlobal('site', {
+    organisationName: app.config.organisationName,
+    hasLogo: app.config.organisationLogo !== undefined,
+  });
   app.decorateReply(
     'render',
     function render(this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
@@ -61,16 +66,15 @@ export const setUpPages = fp(async (app: FastifyInstance) => {
       return this.type('text/html; charset=utf-8').send(html);
     },
   );
-  await app.register(fastifyStatic, {
-    root: join(projectRoot, 'node_modules/govuk-frontend/dist/govuk/assets'),
-    prefix: '/assets/',
-    maxAge: '1d',
-  });
+  // GOV.UK Frontend's scripts and Headway's own files. Not GOV.UK's assets (its typeface, crown icons and crest),
+  // nor its stylesheet as published, which loads them: src/site/frontendStyles.ts serves it without them.
   await app.register(fastifyStatic, {
     root: [join(projectRoot, 'node_modules/govuk-frontend/dist/govuk'), join(projectRoot, 'src/web/public')],
     prefix: '/static/',
-    decorateReply: false,
-    allowedPath: (path) => /\.(css|js|mjs|map|svg|png|ico)$/.test(path) && !path.includes('/assets/'),
+    allowedPath: (path) =>
+      /\.(css|js|mjs|map|svg|png|ico)$/.test(path) &&
+      !path.includes('/assets/') &&
+      !path.startsWith('/govuk-frontend.min.css'),
     maxAge: '1h',
   });
 });
