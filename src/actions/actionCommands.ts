@@ -1,11 +1,12 @@
 // Creating, changing and deleting actions (deliverables); each writes history in the caller's transaction.
 import { insertRows } from '../db/insertRows.js';
+import { checkVersion, updateAtVersion } from '../db/versionedUpdate.js';
 import { nowIso } from '../db/migrations.js';
 import type { ActionOwnerRow, ActionRow, OwnerRow, Rag, Status } from '../db/schema.js';
 import { parseTargetDate } from '../dates/targetDate.js';
 import { todayIso } from '../dates/ukDate.js';
-import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
-import { recordChange, recordChanges, type Actor, type Trx } from '../history/recordChange.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
+import { recordChange, recordChanges, type Actor, type Reader, type Trx } from '../history/recordChange.js';
 import { newId } from '../ids.js';
 import { findOrCreateOwners, ownerNameKey } from '../owners/ownerCommands.js';
 import { nextPosition } from '../plans/planCommands.js';
@@ -30,6 +31,11 @@ export interface ActionInput {
   revisedTargetDate?: string;
   revisedReason?: string;
   completedOn?: string | null;
+  /**
+   * The day a change of status takes effect, for the completion date: a dated update's own date. Today when not
+   * given. Not part of the API or the forms, which say completedOn when they mean a day.
+   */
+  statusOn?: string;
 }
 
 /** An action as stored, with its owners' names in order. */
@@ -116,14 +122,14 @@ async function actionValues(
     .filter((name) => name !== '');
   for (const name of owners)
     if (name.length > 200) checks.fail('owners', 'Each owner must be 200 characters or fewer');
-  let completedOn =
+  const completedOn = completionDate(
+    status,
+    existing?.completed_on ?? null,
     input.completedOn === undefined
-      ? (existing?.completed_on ?? null)
-      : checks.isoDate('completedOn', 'the completion date', input.completedOn);
-  // Completion is dated the day it is recorded unless someone says otherwise; reopening clears it.
-  if (status === 'complete' && completedOn === null && input.completedOn === undefined)
-    completedOn = todayIso();
-  if (status !== 'complete' && input.completedOn === undefined) completedOn = null;
+      ? undefined
+      : checks.isoDate('completedOn', 'the completion date', input.completedOn),
+    input.statusOn ?? todayIso(),
+  );
   const target = parseTargetDate(targetText);
   const revised = parseTargetDate(revisedText);
   const values = {
@@ -173,6 +179,22 @@ async function actionValues(
   return { values, owners: input.owners === undefined ? undefined : owners };
 }
 
+/**
+ * The one rule for an action's completion date, whether an edit or a dated update moves its status: a date given
+ * stands; otherwise completion is dated the day the change takes effect and kept while the action stays complete,
+ * and reopening clears it.
+ */
+export function completionDate(
+  status: Status,
+  current: string | null,
+  given: string | null | undefined,
+  on: string,
+): string | null {
+  if (given !== undefined) return given;
+  if (status !== 'complete') return null;
+  return current ?? on;
+}
+
 /** The action's owner links in the order named, each owner once, with the owners' names as the directory spells them. */
 function ownerLinks(actionId: string, named: string[], owners: Map<string, OwnerRow>) {
   const links: ActionOwnerRow[] = [];
@@ -193,7 +215,7 @@ async function setActionOwners(trx: Trx, actor: Actor, actionId: string, named: 
   return names;
 }
 
-export async function ownerNamesOf(trx: Trx, actionId: string): Promise<string[]> {
+export async function ownerNamesOf(trx: Reader, actionId: string): Promise<string[]> {
   const rows = await trx
     .selectFrom('action_owners')
     .innerJoin('owners', 'owners.id', 'action_owners.owner_id')
@@ -309,7 +331,7 @@ export async function createActions(
   return created;
 }
 
-export async function findAction(trx: Trx, planId: string, actionId: string): Promise<ActionWithOwners> {
+export async function findAction(trx: Reader, planId: string, actionId: string): Promise<ActionWithOwners> {
   const action = await trx
     .selectFrom('actions')
     .selectAll()
@@ -329,17 +351,13 @@ export async function updateAction(
   input: ActionInput,
 ): Promise<ActionWithOwners> {
   const before = await findAction(trx, planId, actionId);
-  if (before.version !== expectedVersion) throw new ConflictError('This action', before.version, before);
+  checkVersion('actions', before, expectedVersion);
   const { values, owners } = await actionValues(trx, planId, input, before);
-  const version = before.version + 1;
   const updatedAt = nowIso();
-  const result = await trx
-    .updateTable('actions')
-    .set({ ...values, version, updated_at: updatedAt })
-    .where('id', '=', actionId)
-    .where('version', '=', expectedVersion)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw new ConflictError('This action', version, before);
+  const version = await updateAtVersion(trx, 'actions', actionId, expectedVersion, {
+    ...values,
+    updated_at: updatedAt,
+  });
   const ownerNames =
     owners === undefined ? before.owners : await setActionOwners(trx, actor, actionId, owners);
   const after: ActionWithOwners = {

@@ -1,13 +1,17 @@
 // Creating, changing and deleting plans and their horizons; each writes history in the caller's transaction.
 import { sql } from 'kysely';
 import { nowIso } from '../db/migrations.js';
+import { checkVersion, forChange, updateAtVersion } from '../db/versionedUpdate.js';
 import type { HorizonRow, PlanRow, Rag } from '../db/schema.js';
-import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
+import { updateAction } from '../actions/actionCommands.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
 import { setPlanRole } from '../people/userCommands.js';
-import { recordChange, type Actor, type Trx } from '../history/recordChange.js';
+import { recordChange, type Actor, type Reader, type Trx } from '../history/recordChange.js';
 import { newId, slugify } from '../ids.js';
 import { toRichText } from '../richtext/sanitise.js';
 import { FieldChecks } from '../validation.js';
+import { loadPlanContents } from './planContents.js';
+import { presentPlanExport } from './presenters.js';
 import { rags } from './vocabulary.js';
 
 export interface PlanInput {
@@ -94,7 +98,7 @@ export async function createPlan(trx: Trx, actor: Actor, input: PlanInput): Prom
   return plan;
 }
 
-export async function findPlanBySlug(trx: Trx, slug: string): Promise<PlanRow> {
+export async function findPlanBySlug(trx: Reader, slug: string): Promise<PlanRow> {
   const plan = await trx.selectFrom('plans').selectAll().where('slug', '=', slug).executeTakeFirst();
   if (!plan) throw new NotFoundError(`Plan "${slug}"`);
   return plan;
@@ -109,21 +113,20 @@ export async function updatePlan(
 ): Promise<PlanRow> {
   const before = await trx.selectFrom('plans').selectAll().where('id', '=', planId).executeTakeFirst();
   if (!before) throw new NotFoundError('Plan');
-  if (before.version !== expectedVersion) throw new ConflictError('This plan', before.version, before);
+  checkVersion('plans', before, expectedVersion);
   const { values, horizons } = checkPlan(input, before);
   const slug =
     values.slug && values.slug !== before.slug ? await uniqueSlug(trx, values.slug, planId) : before.slug;
   if (slug !== (values.slug || before.slug)) {
     throw new InvalidInputError({ slug: `Web address "${values.slug}" is already used by another plan` });
   }
-  const after: PlanRow = { ...before, ...values, slug, version: before.version + 1, updated_at: nowIso() };
-  const result = await trx
-    .updateTable('plans')
-    .set({ ...values, slug, version: after.version, updated_at: after.updated_at })
-    .where('id', '=', planId)
-    .where('version', '=', expectedVersion)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw new ConflictError('This plan', before.version + 1, before);
+  const updatedAt = nowIso();
+  const version = await updateAtVersion(trx, 'plans', planId, expectedVersion, {
+    ...values,
+    slug,
+    updated_at: updatedAt,
+  });
+  const after: PlanRow = { ...before, ...values, slug, version, updated_at: updatedAt };
   await recordChange(trx, actor, {
     recordType: 'plan',
     recordId: planId,
@@ -136,10 +139,21 @@ export async function updatePlan(
   return after;
 }
 
-/** Deletes a plan and everything in it; the history keeps the whole plan as it was. */
-export async function deletePlan(trx: Trx, actor: Actor, planId: string, snapshot: unknown): Promise<void> {
-  const before = await trx.selectFrom('plans').selectAll().where('id', '=', planId).executeTakeFirst();
-  if (!before) throw new NotFoundError('Plan');
+/**
+ * Deletes a plan and everything in it; the history keeps the whole plan as it was, in the interchange shape. The
+ * plan and its records are locked (see forChange) before that copy is read, in this transaction, so nothing can
+ * change or join the plan between the copy and the delete: what the history keeps is exactly what was deleted.
+ */
+export async function deletePlan(trx: Trx, actor: Actor, planId: string): Promise<void> {
+  const plan = await forChange(trx, trx.selectFrom('plans').select(['id', 'slug']).where('id', '=', planId), {
+    deleting: true,
+  }).executeTakeFirst();
+  if (!plan) throw new NotFoundError('Plan');
+  for (const table of ['themes', 'actions', 'updates'] as const)
+    await forChange(trx, trx.selectFrom(table).select('id').where('plan_id', '=', planId), {
+      deleting: true,
+    }).execute();
+  const snapshot = presentPlanExport(await loadPlanContents(trx, plan.slug, { updates: 'all' }));
   // Child rows first, in an order that both databases' foreign keys accept.
   await trx.deleteFrom('updates').where('plan_id', '=', planId).execute();
   await trx
@@ -156,7 +170,7 @@ export async function deletePlan(trx: Trx, actor: Actor, planId: string, snapsho
     recordId: planId,
     planId,
     change: 'delete',
-    before: snapshot ?? before,
+    before: snapshot,
   });
 }
 
@@ -201,7 +215,13 @@ export async function setHorizons(
     }
   }
   for (const gone of byName.values()) {
-    await trx.updateTable('actions').set({ horizon_id: null }).where('horizon_id', '=', gone.id).execute();
+    // Each action leaves the horizon through its own command, as an edit would: a new version and its history.
+    const held = await forChange(
+      trx,
+      trx.selectFrom('actions').select(['id', 'version']).where('horizon_id', '=', gone.id),
+    ).execute();
+    for (const action of held)
+      await updateAction(trx, actor, planId, action.id, action.version, { horizonId: null });
     await trx.deleteFrom('horizons').where('id', '=', gone.id).execute();
     await recordChange(trx, actor, {
       recordType: 'horizon',

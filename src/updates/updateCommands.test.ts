@@ -39,6 +39,50 @@ describeEachDatabase('update commands', (current) => {
     ]);
   });
 
+  it('takes many status-changing updates on one action at once, each moving it one version', async () => {
+    const db = current();
+    const plan = await makePlan(db);
+    const action = await makeAction(db, plan.id);
+    const moves = ['in_progress', 'ongoing', 'complete', 'cancelled'] as const;
+    // Each update moves the status away from the one before it, so every one of them changes the action.
+    const posted = await Promise.allSettled(
+      Array.from({ length: 16 }, (_, i) =>
+        db.kysely.transaction().execute(async (trx) => {
+          const { status } = await trx
+            .selectFrom('actions')
+            .select('status')
+            .where('id', '=', action.id)
+            .executeTakeFirstOrThrow();
+          const next = moves.filter((m) => m !== status)[i % 3]!;
+          return postUpdate(
+            trx,
+            testActor,
+            plan.id,
+            { actionId: action.id },
+            { body: `${i}`, statusChange: next },
+          );
+        }),
+      ),
+    );
+    expect(
+      posted.filter((p) => p.status === 'rejected').map((p) => String((p as PromiseRejectedResult).reason)),
+    ).toEqual([]);
+    const history = await db.kysely
+      .selectFrom('history')
+      .select('after_json')
+      .where('record_id', '=', action.id)
+      .orderBy('id')
+      .execute();
+    const versions = history.map((row) => (JSON.parse(row.after_json!) as { version: number }).version);
+    expect(versions).toEqual(versions.map((_, i) => i + 1));
+    const stored = await db.kysely
+      .selectFrom('actions')
+      .select('version')
+      .where('id', '=', action.id)
+      .executeTakeFirstOrThrow();
+    expect(stored.version).toBe(versions.length);
+  });
+
   it('posts an update on a theme (focus area) and moves its status', async () => {
     const db = current();
     const plan = await makePlan(db);
