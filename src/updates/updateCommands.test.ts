@@ -2,6 +2,8 @@ import { expect, it } from 'vitest';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { describeEachDatabase } from '../testing/databases.js';
 import { makeAction, makePlan, makeTheme, makeUpdate, testActor } from '../testing/factories.js';
+import { updateAction } from '../actions/actionCommands.js';
+import { todayIso } from '../dates/ukDate.js';
 import { deleteUpdate, editUpdate, postUpdate } from './updateCommands.js';
 
 describeEachDatabase('update commands', (current) => {
@@ -81,6 +83,38 @@ describeEachDatabase('update commands', (current) => {
       .where('id', '=', action.id)
       .executeTakeFirstOrThrow();
     expect(stored.version).toBe(versions.length);
+  });
+
+  it('dates completion by the same rule whether an edit or a dated update completes the action', async () => {
+    const db = current();
+    const plan = await makePlan(db);
+    const action = await makeAction(db, plan.id, { status: 'ongoing' });
+    const stored = () =>
+      db.kysely
+        .selectFrom('actions')
+        .select(['status', 'completed_on', 'version'])
+        .where('id', '=', action.id)
+        .executeTakeFirstOrThrow();
+    const edit = (input: Parameters<typeof updateAction>[5]) =>
+      stored().then(({ version }) =>
+        db.kysely
+          .transaction()
+          .execute((trx) => updateAction(trx, testActor, plan.id, action.id, version, input)),
+      );
+    const subject = { actionId: action.id };
+    await makeUpdate(db, plan.id, subject, { effectiveOn: '2021-08-07', statusChange: 'complete' });
+    expect(await stored()).toMatchObject({ status: 'complete', completed_on: '2021-08-07' });
+    // Kept while it stays complete, whichever way it is touched.
+    await edit({ title: 'Renamed' });
+    await makeUpdate(db, plan.id, subject, { effectiveOn: '2021-09-01', statusChange: 'complete' });
+    expect(await stored()).toMatchObject({ status: 'complete', completed_on: '2021-08-07' });
+    // Reopened by an update: cleared, as an edit reopening it clears it.
+    await makeUpdate(db, plan.id, subject, { effectiveOn: '2021-09-02', statusChange: 'in_progress' });
+    expect(await stored()).toMatchObject({ status: 'in_progress', completed_on: null });
+    await edit({ status: 'complete' });
+    expect((await stored()).completed_on).toBe(todayIso());
+    await edit({ status: 'ongoing' });
+    expect((await stored()).completed_on).toBeNull();
   });
 
   it('posts an update on a theme (focus area) and moves its status', async () => {
