@@ -12,6 +12,7 @@ import { findOrCreateOwners, ownerNameKey } from '../owners/ownerCommands.js';
 import { nextPosition } from '../plans/planCommands.js';
 import { rags, statuses } from '../plans/vocabulary.js';
 import { toRichText } from '../richtext/sanitise.js';
+import { actionLimits } from '../fieldLimits.js';
 import { FieldChecks } from '../validation.js';
 
 export interface ActionInput {
@@ -97,14 +98,14 @@ async function actionValues(
       required: true,
     }) ?? 'not_started';
   const targetText = checks.text('targetDate', 'the target date', input.targetDate ?? existing?.target_text, {
-    max: 500,
+    max: actionLimits.targetDate,
   });
   const revisedText = checks.text(
     'revisedTargetDate',
     'the revised target date',
     input.revisedTargetDate ?? existing?.revised_target_text,
     {
-      max: 500,
+      max: actionLimits.revisedTargetDate,
     },
   );
   const revisedReason = checks.text(
@@ -112,7 +113,7 @@ async function actionValues(
     'the reason the date moved',
     input.revisedReason ?? existing?.revised_reason,
     {
-      max: 5000,
+      max: actionLimits.revisedReason,
     },
   );
   if (revisedText !== '' && revisedReason === '')
@@ -121,7 +122,8 @@ async function actionValues(
     .map((name) => name.trim().replace(/\s+/g, ' '))
     .filter((name) => name !== '');
   for (const name of owners)
-    if (name.length > 200) checks.fail('owners', 'Each owner must be 200 characters or fewer');
+    if (name.length > actionLimits.owners)
+      checks.fail('owners', `Each owner must be ${actionLimits.owners} characters or fewer`);
   const completedOn = completionDate(
     status,
     existing?.completed_on ?? null,
@@ -135,11 +137,14 @@ async function actionValues(
   const values = {
     theme_id: themeId,
     horizon_id: horizonId,
-    ref: checks.text('ref', 'the reference', input.ref ?? existing?.ref, { max: 40 }),
-    title: checks.text('title', 'the action', input.title ?? existing?.title, { required: true, max: 2000 }),
+    ref: checks.text('ref', 'the reference', input.ref ?? existing?.ref, { max: actionLimits.ref }),
+    title: checks.text('title', 'the action', input.title ?? existing?.title, {
+      required: true,
+      max: actionLimits.title,
+    }),
     description: toRichText(
       checks.text('description', 'the description', input.description ?? existing?.description, {
-        max: 50000,
+        max: actionLimits.description,
       }),
     ),
     status,
@@ -151,17 +156,19 @@ async function actionValues(
       'ragReason',
       'the reason for the RAG status',
       input.ragReason ?? existing?.rag_reason,
-      { max: 5000 },
+      { max: actionLimits.ragReason },
     ),
     progress: toRichText(
-      checks.text('progress', 'the progress', input.progress ?? existing?.progress, { max: 50000 }),
+      checks.text('progress', 'the progress', input.progress ?? existing?.progress, {
+        max: actionLimits.progress,
+      }),
     ),
     future_actions: toRichText(
       checks.text(
         'futureActions',
         'the future planned actions',
         input.futureActions ?? existing?.future_actions,
-        { max: 50000 },
+        { max: actionLimits.futureActions },
       ),
     ),
     target_text: targetText,

@@ -9,6 +9,7 @@ import { setPlanRole } from '../people/userCommands.js';
 import { recordChange, type Actor, type Reader, type Trx } from '../history/recordChange.js';
 import { newId, slugify } from '../ids.js';
 import { toRichText } from '../richtext/sanitise.js';
+import { planLimits } from '../fieldLimits.js';
 import { FieldChecks } from '../validation.js';
 import { loadPlanContents } from './planContents.js';
 import { presentPlanExport } from './presenters.js';
@@ -29,8 +30,13 @@ export interface PlanInput {
 
 function checkPlan(input: PlanInput, existing?: PlanRow) {
   const checks = new FieldChecks();
-  const title = checks.text('title', 'a title', input.title ?? existing?.title, { required: true, max: 200 });
-  const slugText = checks.text('slug', 'a web address', input.slug ?? existing?.slug ?? '', { max: 60 });
+  const title = checks.text('title', 'a title', input.title ?? existing?.title, {
+    required: true,
+    max: planLimits.title,
+  });
+  const slugText = checks.text('slug', 'a web address', input.slug ?? existing?.slug ?? '', {
+    max: planLimits.slug,
+  });
   if (slugText !== '' && !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(slugText)) {
     checks.fail(
       'slug',
@@ -40,27 +46,34 @@ function checkPlan(input: PlanInput, existing?: PlanRow) {
   const horizons = (input.horizons ?? []).map((name) => name.trim()).filter((name) => name !== '');
   const seen = new Set<string>();
   for (const name of horizons) {
-    if (name.length > 120) checks.fail('horizons', 'Each horizon must be 120 characters or fewer');
+    if (name.length > planLimits.horizons)
+      checks.fail('horizons', `Each horizon must be ${planLimits.horizons} characters or fewer`);
     if (seen.has(name.toLowerCase())) checks.fail('horizons', `Horizon "${name}" is listed twice`);
     seen.add(name.toLowerCase());
   }
   const values = {
     title,
     slug: slugText,
-    source: checks.text('source', 'the source', input.source ?? existing?.source, { max: 500 }),
-    sponsor: checks.text('sponsor', 'the sponsor', input.sponsor ?? existing?.sponsor, { max: 200 }),
+    source: checks.text('source', 'the source', input.source ?? existing?.source, {
+      max: planLimits.source,
+    }),
+    sponsor: checks.text('sponsor', 'the sponsor', input.sponsor ?? existing?.sponsor, {
+      max: planLimits.sponsor,
+    }),
     marking: checks.text('marking', 'the protective marking', input.marking ?? existing?.marking, {
-      max: 100,
+      max: planLimits.marking,
     }),
     rag:
       input.rag === undefined
         ? (existing?.rag ?? null)
         : checks.choice('rag', 'overall RAG status', input.rag, rags),
     rag_note: toRichText(
-      checks.text('ragNote', 'the RAG note', input.ragNote ?? existing?.rag_note, { max: 20000 }),
+      checks.text('ragNote', 'the RAG note', input.ragNote ?? existing?.rag_note, {
+        max: planLimits.ragNote,
+      }),
     ),
     summary: toRichText(
-      checks.text('summary', 'the summary', input.summary ?? existing?.summary, { max: 50000 }),
+      checks.text('summary', 'the summary', input.summary ?? existing?.summary, { max: planLimits.summary }),
     ),
   };
   checks.done();

@@ -2,6 +2,7 @@
 import { nowIso } from '../db/migrations.js';
 import { checkVersion, forChange, updateAtVersion } from '../db/versionedUpdate.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
+import { reportLimits } from '../fieldLimits.js';
 import { FieldChecks } from '../validation.js';
 import { rags } from '../plans/vocabulary.js';
 import { reportSectionKeys, type ReportSectionKey } from '../import/planDraft.js';
@@ -142,7 +143,7 @@ function checkReport(input: ReportInput, existing?: ReportRow) {
     'how the period is described',
     input.periodText ?? existing?.period_text,
     {
-      max: 200,
+      max: reportLimits.periodText,
     },
   );
   const overall = checks.text(
@@ -150,7 +151,7 @@ function checkReport(input: ReportInput, existing?: ReportRow) {
     'the overall status',
     input.overallStatus ?? existing?.overall_status,
     {
-      max: 200,
+      max: reportLimits.overallStatus,
     },
   );
   const rag =
@@ -162,7 +163,8 @@ function checkReport(input: ReportInput, existing?: ReportRow) {
     : {};
   for (const key of reportSectionKeys) {
     const given = input.sections?.[key];
-    if (given !== undefined) sections[key] = checks.text(key, 'the section', given, { max: 50000 });
+    if (given !== undefined)
+      sections[key] = checks.text(key, 'the section', given, { max: reportLimits.section });
   }
   checks.done();
   return {

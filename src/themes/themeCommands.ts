@@ -10,6 +10,7 @@ import { findOrCreateOwner } from '../owners/ownerCommands.js';
 import { nextPosition } from '../plans/planCommands.js';
 import { rags, statuses } from '../plans/vocabulary.js';
 import { toRichText } from '../richtext/sanitise.js';
+import { themeLimits } from '../fieldLimits.js';
 import { FieldChecks } from '../validation.js';
 
 export interface ThemeInput {
@@ -24,9 +25,14 @@ export interface ThemeInput {
 
 async function themeValues(trx: Trx, actor: Actor, input: ThemeInput, existing?: ThemeRow) {
   const checks = new FieldChecks();
-  const title = checks.text('title', 'a title', input.title ?? existing?.title, { required: true, max: 300 });
+  const title = checks.text('title', 'a title', input.title ?? existing?.title, {
+    required: true,
+    max: themeLimits.title,
+  });
   const lead =
-    input.lead === undefined ? undefined : checks.text('lead', 'the lead', input.lead, { max: 200 });
+    input.lead === undefined
+      ? undefined
+      : checks.text('lead', 'the lead', input.lead, { max: themeLimits.lead });
   const values = {
     title,
     status:
@@ -38,7 +44,9 @@ async function themeValues(trx: Trx, actor: Actor, input: ThemeInput, existing?:
         ? (existing?.rag ?? null)
         : checks.choice('rag', 'a RAG status', input.rag, rags),
     progress: toRichText(
-      checks.text('progress', 'the progress', input.progress ?? existing?.progress, { max: 50000 }),
+      checks.text('progress', 'the progress', input.progress ?? existing?.progress, {
+        max: themeLimits.progress,
+      }),
     ),
     future_actions: toRichText(
       checks.text(
@@ -46,7 +54,7 @@ async function themeValues(trx: Trx, actor: Actor, input: ThemeInput, existing?:
         'the future planned actions',
         input.futureActions ?? existing?.future_actions,
         {
-          max: 50000,
+          max: themeLimits.futureActions,
         },
       ),
     ),

@@ -11,6 +11,7 @@ import { newId } from '../ids.js';
 import { statuses } from '../plans/vocabulary.js';
 import { updateTheme } from '../themes/themeCommands.js';
 import { toRichText } from '../richtext/sanitise.js';
+import { updateLimits } from '../fieldLimits.js';
 import { FieldChecks } from '../validation.js';
 
 export interface UpdateInput {
@@ -40,11 +41,14 @@ function checkUpdate(actor: Actor, input: UpdateInput, existing?: UpdateRow) {
     input.author ?? existing?.author ?? actor.name,
     {
       required: true,
-      max: 200,
+      max: updateLimits.author,
     },
   );
   const body = toRichText(
-    checks.text('body', 'the update', input.body ?? existing?.body, { required: true, max: 50000 }),
+    checks.text('body', 'the update', input.body ?? existing?.body, {
+      required: true,
+      max: updateLimits.body,
+    }),
   );
   if (body === '' && !checks.errors.body) checks.fail('body', 'Enter the update');
   const statusChange =
