@@ -5,6 +5,7 @@ import { describeEachDatabase, openTestDatabase, postgresReachable } from '../te
 import { makeAction, makePlan, makeTheme, testActor } from '../testing/factories.js';
 import {
   createAction,
+  completionDate,
   createActions,
   deleteAction,
   findAction,
@@ -32,6 +33,20 @@ const historyOf = (db: Db, recordType: 'action' | 'owner') =>
     .where('record_type', '=', recordType)
     .orderBy('id')
     .execute();
+
+describe('the completion date rule', () => {
+  it('dates completion the day the change takes effect, keeps it while complete and clears it on reopening', () => {
+    expect(completionDate('complete', null, undefined, '2021-08-07')).toBe('2021-08-07');
+    expect(completionDate('complete', '2021-07-01', undefined, '2021-08-07')).toBe('2021-07-01');
+    expect(completionDate('in_progress', '2021-07-01', undefined, '2021-08-07')).toBeNull();
+    expect(completionDate('cancelled', null, undefined, '2021-08-07')).toBeNull();
+  });
+
+  it('lets a date given stand, whatever the status', () => {
+    expect(completionDate('complete', '2021-07-01', '2021-06-30', '2021-08-07')).toBe('2021-06-30');
+    expect(completionDate('complete', '2021-07-01', null, '2021-08-07')).toBeNull();
+  });
+});
 
 describeEachDatabase('action commands', (current) => {
   it('creates an action with its owners, parsed target date and a history record', async () => {

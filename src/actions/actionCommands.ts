@@ -1,16 +1,18 @@
 // Creating, changing and deleting actions (deliverables); each writes history in the caller's transaction.
 import { insertRows } from '../db/insertRows.js';
+import { checkVersion, updateAtVersion } from '../db/versionedUpdate.js';
 import { nowIso } from '../db/migrations.js';
 import type { ActionOwnerRow, ActionRow, OwnerRow, Rag, Status } from '../db/schema.js';
 import { parseTargetDate } from '../dates/targetDate.js';
 import { todayIso } from '../dates/ukDate.js';
-import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
-import { recordChange, recordChanges, type Actor, type Trx } from '../history/recordChange.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
+import { recordChange, recordChanges, type Actor, type Reader, type Trx } from '../history/recordChange.js';
 import { newId } from '../ids.js';
 import { findOrCreateOwners, ownerNameKey } from '../owners/ownerCommands.js';
 import { nextPosition } from '../plans/planCommands.js';
 import { rags, statuses } from '../plans/vocabulary.js';
 import { toRichText } from '../richtext/sanitise.js';
+import { actionLimits } from '../fieldLimits.js';
 import { FieldChecks } from '../validation.js';
 
 export interface ActionInput {
@@ -30,6 +32,11 @@ export interface ActionInput {
   revisedTargetDate?: string;
   revisedReason?: string;
   completedOn?: string | null;
+  /**
+   * The day a change of status takes effect, for the completion date: a dated update's own date. Today when not
+   * given. Not part of the API or the forms, which say completedOn when they mean a day.
+   */
+  statusOn?: string;
 }
 
 /** An action as stored, with its owners' names in order. */
@@ -91,14 +98,14 @@ async function actionValues(
       required: true,
     }) ?? 'not_started';
   const targetText = checks.text('targetDate', 'the target date', input.targetDate ?? existing?.target_text, {
-    max: 500,
+    max: actionLimits.targetDate,
   });
   const revisedText = checks.text(
     'revisedTargetDate',
     'the revised target date',
     input.revisedTargetDate ?? existing?.revised_target_text,
     {
-      max: 500,
+      max: actionLimits.revisedTargetDate,
     },
   );
   const revisedReason = checks.text(
@@ -106,7 +113,7 @@ async function actionValues(
     'the reason the date moved',
     input.revisedReason ?? existing?.revised_reason,
     {
-      max: 5000,
+      max: actionLimits.revisedReason,
     },
   );
   if (revisedText !== '' && revisedReason === '')
@@ -115,25 +122,29 @@ async function actionValues(
     .map((name) => name.trim().replace(/\s+/g, ' '))
     .filter((name) => name !== '');
   for (const name of owners)
-    if (name.length > 200) checks.fail('owners', 'Each owner must be 200 characters or fewer');
-  let completedOn =
+    if (name.length > actionLimits.owners)
+      checks.fail('owners', `Each owner must be ${actionLimits.owners} characters or fewer`);
+  const completedOn = completionDate(
+    status,
+    existing?.completed_on ?? null,
     input.completedOn === undefined
-      ? (existing?.completed_on ?? null)
-      : checks.isoDate('completedOn', 'the completion date', input.completedOn);
-  // Completion is dated the day it is recorded unless someone says otherwise; reopening clears it.
-  if (status === 'complete' && completedOn === null && input.completedOn === undefined)
-    completedOn = todayIso();
-  if (status !== 'complete' && input.completedOn === undefined) completedOn = null;
+      ? undefined
+      : checks.isoDate('completedOn', 'the completion date', input.completedOn),
+    input.statusOn ?? todayIso(),
+  );
   const target = parseTargetDate(targetText);
   const revised = parseTargetDate(revisedText);
   const values = {
     theme_id: themeId,
     horizon_id: horizonId,
-    ref: checks.text('ref', 'the reference', input.ref ?? existing?.ref, { max: 40 }),
-    title: checks.text('title', 'the action', input.title ?? existing?.title, { required: true, max: 2000 }),
+    ref: checks.text('ref', 'the reference', input.ref ?? existing?.ref, { max: actionLimits.ref }),
+    title: checks.text('title', 'the action', input.title ?? existing?.title, {
+      required: true,
+      max: actionLimits.title,
+    }),
     description: toRichText(
       checks.text('description', 'the description', input.description ?? existing?.description, {
-        max: 50000,
+        max: actionLimits.description,
       }),
     ),
     status,
@@ -145,17 +156,19 @@ async function actionValues(
       'ragReason',
       'the reason for the RAG status',
       input.ragReason ?? existing?.rag_reason,
-      { max: 5000 },
+      { max: actionLimits.ragReason },
     ),
     progress: toRichText(
-      checks.text('progress', 'the progress', input.progress ?? existing?.progress, { max: 50000 }),
+      checks.text('progress', 'the progress', input.progress ?? existing?.progress, {
+        max: actionLimits.progress,
+      }),
     ),
     future_actions: toRichText(
       checks.text(
         'futureActions',
         'the future planned actions',
         input.futureActions ?? existing?.future_actions,
-        { max: 50000 },
+        { max: actionLimits.futureActions },
       ),
     ),
     target_text: targetText,
@@ -171,6 +184,22 @@ async function actionValues(
   };
   checks.done();
   return { values, owners: input.owners === undefined ? undefined : owners };
+}
+
+/**
+ * The one rule for an action's completion date, whether an edit or a dated update moves its status: a date given
+ * stands; otherwise completion is dated the day the change takes effect and kept while the action stays complete,
+ * and reopening clears it.
+ */
+export function completionDate(
+  status: Status,
+  current: string | null,
+  given: string | null | undefined,
+  on: string,
+): string | null {
+  if (given !== undefined) return given;
+  if (status !== 'complete') return null;
+  return current ?? on;
 }
 
 /** The action's owner links in the order named, each owner once, with the owners' names as the directory spells them. */
@@ -193,7 +222,7 @@ async function setActionOwners(trx: Trx, actor: Actor, actionId: string, named: 
   return names;
 }
 
-export async function ownerNamesOf(trx: Trx, actionId: string): Promise<string[]> {
+export async function ownerNamesOf(trx: Reader, actionId: string): Promise<string[]> {
   const rows = await trx
     .selectFrom('action_owners')
     .innerJoin('owners', 'owners.id', 'action_owners.owner_id')
@@ -309,7 +338,7 @@ export async function createActions(
   return created;
 }
 
-export async function findAction(trx: Trx, planId: string, actionId: string): Promise<ActionWithOwners> {
+export async function findAction(trx: Reader, planId: string, actionId: string): Promise<ActionWithOwners> {
   const action = await trx
     .selectFrom('actions')
     .selectAll()
@@ -329,17 +358,13 @@ export async function updateAction(
   input: ActionInput,
 ): Promise<ActionWithOwners> {
   const before = await findAction(trx, planId, actionId);
-  if (before.version !== expectedVersion) throw new ConflictError('This action', before.version, before);
+  checkVersion('actions', before, expectedVersion);
   const { values, owners } = await actionValues(trx, planId, input, before);
-  const version = before.version + 1;
   const updatedAt = nowIso();
-  const result = await trx
-    .updateTable('actions')
-    .set({ ...values, version, updated_at: updatedAt })
-    .where('id', '=', actionId)
-    .where('version', '=', expectedVersion)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw new ConflictError('This action', version, before);
+  const version = await updateAtVersion(trx, 'actions', actionId, expectedVersion, {
+    ...values,
+    updated_at: updatedAt,
+  });
   const ownerNames =
     owners === undefined ? before.owners : await setActionOwners(trx, actor, actionId, owners);
   const after: ActionWithOwners = {

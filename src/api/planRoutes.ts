@@ -129,10 +129,8 @@ export async function planRoutes(plain: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const contents = await loadPlanContents(db.kysely, request.params.slug, { updates: 'all' });
-      await inTransaction(db, (trx) =>
-        deletePlan(trx, request.actor, contents.plan.id, presentPlanExport(contents)),
-      );
+      const plan = await findPlanBySlug(db.kysely, request.params.slug);
+      await inTransaction(db, (trx) => deletePlan(trx, request.actor, plan.id));
       return reply.status(204).send();
     },
   );

@@ -1,5 +1,6 @@
 // The JSON API's shapes, as TypeBox schemas: they validate request bodies and document responses in OpenAPI.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { actionLimits, ownerLimits, planLimits, themeLimits, updateLimits } from '../fieldLimits.js';
 import { ownerKinds } from '../owners/ownerCommands.js';
 import { rags, statuses } from '../plans/vocabulary.js';
 
@@ -17,9 +18,9 @@ const RagInput = Type.Union([RagSchema, Type.Literal(''), Type.Null()], {
 });
 const StatusInput = Type.Union([StatusSchema, Type.Literal(''), Type.Null()]);
 const Text = (max: number, description?: string) => Type.String({ maxLength: max, description });
-const RichText = (description: string) =>
+const RichText = (max: number, description: string) =>
   Type.String({
-    maxLength: 50000,
+    maxLength: max,
     description: `${description}: sanitised HTML (p, br, ul, ol, li, b, strong, i, em, u, a); plain text becomes paragraphs`,
   });
 const Id = Type.String({ minLength: 1, maxLength: 64 });
@@ -166,93 +167,103 @@ export const UpdateParams = Type.Object({ slug: Type.String({ maxLength: 100 }),
 export const OwnerParams = Type.Object({ ownerId: Id });
 
 const planFields = {
-  slug: Type.Optional(Text(60, 'Web address: lower-case letters, numbers and hyphens')),
-  source: Type.Optional(Text(500, 'Where the plan came from: a review, an inspection, a survey')),
-  sponsor: Type.Optional(Text(200)),
-  marking: Type.Optional(Text(100)),
+  slug: Type.Optional(Text(planLimits.slug, 'Web address: lower-case letters, numbers and hyphens')),
+  source: Type.Optional(
+    Text(planLimits.source, 'Where the plan came from: a review, an inspection, a survey'),
+  ),
+  sponsor: Type.Optional(Text(planLimits.sponsor)),
+  marking: Type.Optional(Text(planLimits.marking)),
   rag: Type.Optional(RagInput),
-  ragNote: Type.Optional(RichText('Why the overall RAG is what it is')),
-  summary: Type.Optional(RichText('Summary')),
+  ragNote: Type.Optional(RichText(planLimits.ragNote, 'Why the overall RAG is what it is')),
+  summary: Type.Optional(RichText(planLimits.summary, 'Summary')),
   horizons: Type.Optional(
-    Type.Array(Text(120), { maxItems: 20, description: 'Horizon names in order, e.g. Short term' }),
+    Type.Array(Text(planLimits.horizons), {
+      maxItems: 20,
+      description: 'Horizon names in order, e.g. Short term',
+    }),
   ),
 };
 export const PlanCreateBody = Type.Object(
-  { title: Text(200), ...planFields },
+  { title: Text(planLimits.title), ...planFields },
   { additionalProperties: false },
 );
 export const PlanPatchBody = Type.Object(
-  { version: Version, title: Type.Optional(Text(200)), ...planFields },
+  { version: Version, title: Type.Optional(Text(planLimits.title)), ...planFields },
   { additionalProperties: false },
 );
 
 const themeFields = {
-  lead: Type.Optional(Text(200, 'The lead: a person or team, added to the owners directory if new')),
+  lead: Type.Optional(
+    Text(themeLimits.lead, 'The lead: a person or team, added to the owners directory if new'),
+  ),
   status: Type.Optional(StatusInput),
   rag: Type.Optional(RagInput),
-  progress: Type.Optional(RichText('Progress')),
-  futureActions: Type.Optional(RichText('Future planned actions')),
+  progress: Type.Optional(RichText(themeLimits.progress, 'Progress')),
+  futureActions: Type.Optional(RichText(themeLimits.futureActions, 'Future planned actions')),
 };
 export const ThemeCreateBody = Type.Object(
-  { title: Text(300), ...themeFields },
+  { title: Text(themeLimits.title), ...themeFields },
   { additionalProperties: false },
 );
 export const ThemePatchBody = Type.Object(
-  { version: Version, title: Type.Optional(Text(300)), ...themeFields },
+  { version: Version, title: Type.Optional(Text(themeLimits.title)), ...themeFields },
   { additionalProperties: false },
 );
 
 const actionFields = {
-  ref: Type.Optional(Text(40)),
-  description: Type.Optional(RichText('Description')),
+  ref: Type.Optional(Text(actionLimits.ref)),
+  description: Type.Optional(RichText(actionLimits.description, 'Description')),
   owners: Type.Optional(
-    Type.Array(Text(200), { maxItems: 20, description: 'Owner names; new names join the directory' }),
+    Type.Array(Text(actionLimits.owners), {
+      maxItems: 20,
+      description: 'Owner names; new names join the directory',
+    }),
   ),
   themeId: Type.Optional(nullable(Id)),
   horizonId: Type.Optional(nullable(Id)),
   status: Type.Optional(StatusSchema),
   rag: Type.Optional(RagInput),
-  ragReason: Type.Optional(Text(2000)),
-  progress: Type.Optional(RichText('Progress')),
-  futureActions: Type.Optional(RichText('Future planned actions')),
-  targetDate: Type.Optional(Text(500, 'As written, e.g. "end of sept 21" or "Q3 2024"')),
-  revisedTargetDate: Type.Optional(Text(500, 'As written; needs revisedReason')),
-  revisedReason: Type.Optional(Text(2000)),
+  ragReason: Type.Optional(Text(actionLimits.ragReason)),
+  progress: Type.Optional(RichText(actionLimits.progress, 'Progress')),
+  futureActions: Type.Optional(RichText(actionLimits.futureActions, 'Future planned actions')),
+  targetDate: Type.Optional(Text(actionLimits.targetDate, 'As written, e.g. "end of sept 21" or "Q3 2024"')),
+  revisedTargetDate: Type.Optional(Text(actionLimits.revisedTargetDate, 'As written; needs revisedReason')),
+  revisedReason: Type.Optional(Text(actionLimits.revisedReason)),
   completedOn: Type.Optional(nullable(Type.String({ format: 'date' }))),
 };
 export const ActionCreateBody = Type.Object(
-  { title: Text(1000), ...actionFields },
+  { title: Text(actionLimits.title), ...actionFields },
   { additionalProperties: false },
 );
 export const ActionPatchBody = Type.Object(
-  { version: Version, title: Type.Optional(Text(1000)), ...actionFields },
+  { version: Version, title: Type.Optional(Text(actionLimits.title)), ...actionFields },
   { additionalProperties: false },
 );
 
 const updateFields = {
   effectiveOn: Type.Optional(Type.String({ format: 'date', description: 'Defaults to today' })),
-  author: Type.Optional(Text(200, 'Defaults to the signed-in user')),
+  author: Type.Optional(Text(updateLimits.author, 'Defaults to the signed-in user')),
   statusChange: Type.Optional(StatusInput),
 };
 export const UpdateCreateBody = Type.Object(
-  { body: RichText('The update'), ...updateFields },
+  { body: RichText(updateLimits.body, 'The update'), ...updateFields },
   { additionalProperties: false },
 );
 export const UpdatePatchBody = Type.Object(
-  { version: Version, body: Type.Optional(RichText('The update')), ...updateFields },
+  { version: Version, body: Type.Optional(RichText(updateLimits.body, 'The update')), ...updateFields },
   { additionalProperties: false },
 );
 
 const ownerFields = {
   kind: Type.Optional(Type.Union([choice(ownerKinds, 'A person or a team'), Type.Literal('')])),
-  email: Type.Optional(Text(254)),
+  email: Type.Optional(Text(ownerLimits.email)),
 };
 export const OwnerCreateBody = Type.Object(
-  { name: Text(200), ...ownerFields },
+  { name: Text(ownerLimits.name), ...ownerFields },
   { additionalProperties: false },
 );
 export const OwnerPatchBody = Type.Object(
-  { version: Version, name: Type.Optional(Text(200)), ...ownerFields },
+  { version: Version, name: Type.Optional(Text(ownerLimits.name)), ...ownerFields },
   { additionalProperties: false },
 );
 

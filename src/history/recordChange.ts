@@ -1,5 +1,5 @@
 // Writes one row of history in the caller's transaction, so a change and its record stand or fall together.
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { insertRows, rowsPerStatement } from '../db/insertRows.js';
 import { nowIso } from '../db/migrations.js';
 import type { Database, HistoryTable } from '../db/schema.js';
@@ -13,7 +13,11 @@ export interface Actor {
   source?: string;
 }
 
-export type Trx = Kysely<Database>;
+/** A change to data runs inside a transaction; the type says so, so a command cannot be handed the bare database. */
+export type Trx = Transaction<Database>;
+
+/** Queries that only read take either the database or a transaction. */
+export type Reader = Kysely<Database>;
 
 export interface Change {
   recordType: HistoryTable['record_type'];

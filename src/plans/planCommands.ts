@@ -1,13 +1,18 @@
 // Creating, changing and deleting plans and their horizons; each writes history in the caller's transaction.
 import { sql } from 'kysely';
 import { nowIso } from '../db/migrations.js';
+import { checkVersion, forChange, updateAtVersion } from '../db/versionedUpdate.js';
 import type { HorizonRow, PlanRow, Rag } from '../db/schema.js';
-import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
+import { updateAction } from '../actions/actionCommands.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
 import { setPlanRole } from '../people/userCommands.js';
-import { recordChange, type Actor, type Trx } from '../history/recordChange.js';
+import { recordChange, type Actor, type Reader, type Trx } from '../history/recordChange.js';
 import { newId, slugify } from '../ids.js';
 import { toRichText } from '../richtext/sanitise.js';
+import { planLimits } from '../fieldLimits.js';
 import { FieldChecks } from '../validation.js';
+import { loadPlanContents } from './planContents.js';
+import { presentPlanExport } from './presenters.js';
 import { rags } from './vocabulary.js';
 
 export interface PlanInput {
@@ -25,8 +30,13 @@ export interface PlanInput {
 
 function checkPlan(input: PlanInput, existing?: PlanRow) {
   const checks = new FieldChecks();
-  const title = checks.text('title', 'a title', input.title ?? existing?.title, { required: true, max: 200 });
-  const slugText = checks.text('slug', 'a web address', input.slug ?? existing?.slug ?? '', { max: 60 });
+  const title = checks.text('title', 'a title', input.title ?? existing?.title, {
+    required: true,
+    max: planLimits.title,
+  });
+  const slugText = checks.text('slug', 'a web address', input.slug ?? existing?.slug ?? '', {
+    max: planLimits.slug,
+  });
   if (slugText !== '' && !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(slugText)) {
     checks.fail(
       'slug',
@@ -36,27 +46,34 @@ function checkPlan(input: PlanInput, existing?: PlanRow) {
   const horizons = (input.horizons ?? []).map((name) => name.trim()).filter((name) => name !== '');
   const seen = new Set<string>();
   for (const name of horizons) {
-    if (name.length > 120) checks.fail('horizons', 'Each horizon must be 120 characters or fewer');
+    if (name.length > planLimits.horizons)
+      checks.fail('horizons', `Each horizon must be ${planLimits.horizons} characters or fewer`);
     if (seen.has(name.toLowerCase())) checks.fail('horizons', `Horizon "${name}" is listed twice`);
     seen.add(name.toLowerCase());
   }
   const values = {
     title,
     slug: slugText,
-    source: checks.text('source', 'the source', input.source ?? existing?.source, { max: 500 }),
-    sponsor: checks.text('sponsor', 'the sponsor', input.sponsor ?? existing?.sponsor, { max: 200 }),
+    source: checks.text('source', 'the source', input.source ?? existing?.source, {
+      max: planLimits.source,
+    }),
+    sponsor: checks.text('sponsor', 'the sponsor', input.sponsor ?? existing?.sponsor, {
+      max: planLimits.sponsor,
+    }),
     marking: checks.text('marking', 'the protective marking', input.marking ?? existing?.marking, {
-      max: 100,
+      max: planLimits.marking,
     }),
     rag:
       input.rag === undefined
         ? (existing?.rag ?? null)
         : checks.choice('rag', 'overall RAG status', input.rag, rags),
     rag_note: toRichText(
-      checks.text('ragNote', 'the RAG note', input.ragNote ?? existing?.rag_note, { max: 20000 }),
+      checks.text('ragNote', 'the RAG note', input.ragNote ?? existing?.rag_note, {
+        max: planLimits.ragNote,
+      }),
     ),
     summary: toRichText(
-      checks.text('summary', 'the summary', input.summary ?? existing?.summary, { max: 50000 }),
+      checks.text('summary', 'the summary', input.summary ?? existing?.summary, { max: planLimits.summary }),
     ),
   };
   checks.done();
@@ -94,7 +111,7 @@ export async function createPlan(trx: Trx, actor: Actor, input: PlanInput): Prom
   return plan;
 }
 
-export async function findPlanBySlug(trx: Trx, slug: string): Promise<PlanRow> {
+export async function findPlanBySlug(trx: Reader, slug: string): Promise<PlanRow> {
   const plan = await trx.selectFrom('plans').selectAll().where('slug', '=', slug).executeTakeFirst();
   if (!plan) throw new NotFoundError(`Plan "${slug}"`);
   return plan;
@@ -109,21 +126,20 @@ export async function updatePlan(
 ): Promise<PlanRow> {
   const before = await trx.selectFrom('plans').selectAll().where('id', '=', planId).executeTakeFirst();
   if (!before) throw new NotFoundError('Plan');
-  if (before.version !== expectedVersion) throw new ConflictError('This plan', before.version, before);
+  checkVersion('plans', before, expectedVersion);
   const { values, horizons } = checkPlan(input, before);
   const slug =
     values.slug && values.slug !== before.slug ? await uniqueSlug(trx, values.slug, planId) : before.slug;
   if (slug !== (values.slug || before.slug)) {
     throw new InvalidInputError({ slug: `Web address "${values.slug}" is already used by another plan` });
   }
-  const after: PlanRow = { ...before, ...values, slug, version: before.version + 1, updated_at: nowIso() };
-  const result = await trx
-    .updateTable('plans')
-    .set({ ...values, slug, version: after.version, updated_at: after.updated_at })
-    .where('id', '=', planId)
-    .where('version', '=', expectedVersion)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw new ConflictError('This plan', before.version + 1, before);
+  const updatedAt = nowIso();
+  const version = await updateAtVersion(trx, 'plans', planId, expectedVersion, {
+    ...values,
+    slug,
+    updated_at: updatedAt,
+  });
+  const after: PlanRow = { ...before, ...values, slug, version, updated_at: updatedAt };
   await recordChange(trx, actor, {
     recordType: 'plan',
     recordId: planId,
@@ -136,10 +152,21 @@ export async function updatePlan(
   return after;
 }
 
-/** Deletes a plan and everything in it; the history keeps the whole plan as it was. */
-export async function deletePlan(trx: Trx, actor: Actor, planId: string, snapshot: unknown): Promise<void> {
-  const before = await trx.selectFrom('plans').selectAll().where('id', '=', planId).executeTakeFirst();
-  if (!before) throw new NotFoundError('Plan');
+/**
+ * Deletes a plan and everything in it; the history keeps the whole plan as it was, in the interchange shape. The
+ * plan and its records are locked (see forChange) before that copy is read, in this transaction, so nothing can
+ * change or join the plan between the copy and the delete: what the history keeps is exactly what was deleted.
+ */
+export async function deletePlan(trx: Trx, actor: Actor, planId: string): Promise<void> {
+  const plan = await forChange(trx, trx.selectFrom('plans').select(['id', 'slug']).where('id', '=', planId), {
+    deleting: true,
+  }).executeTakeFirst();
+  if (!plan) throw new NotFoundError('Plan');
+  for (const table of ['themes', 'actions', 'updates'] as const)
+    await forChange(trx, trx.selectFrom(table).select('id').where('plan_id', '=', planId), {
+      deleting: true,
+    }).execute();
+  const snapshot = presentPlanExport(await loadPlanContents(trx, plan.slug, { updates: 'all' }));
   // Child rows first, in an order that both databases' foreign keys accept.
   await trx.deleteFrom('updates').where('plan_id', '=', planId).execute();
   await trx
@@ -156,7 +183,7 @@ export async function deletePlan(trx: Trx, actor: Actor, planId: string, snapsho
     recordId: planId,
     planId,
     change: 'delete',
-    before: snapshot ?? before,
+    before: snapshot,
   });
 }
 
@@ -201,7 +228,13 @@ export async function setHorizons(
     }
   }
   for (const gone of byName.values()) {
-    await trx.updateTable('actions').set({ horizon_id: null }).where('horizon_id', '=', gone.id).execute();
+    // Each action leaves the horizon through its own command, as an edit would: a new version and its history.
+    const held = await forChange(
+      trx,
+      trx.selectFrom('actions').select(['id', 'version']).where('horizon_id', '=', gone.id),
+    ).execute();
+    for (const action of held)
+      await updateAction(trx, actor, planId, action.id, action.version, { horizonId: null });
     await trx.deleteFrom('horizons').where('id', '=', gone.id).execute();
     await recordChange(trx, actor, {
       recordType: 'horizon',

@@ -9,7 +9,6 @@ import { createPlan, deletePlan, findPlanBySlug, updatePlan, type PlanInput } fr
 import { loadPlanContents } from './planContents.js';
 import { listPlans } from './planList.js';
 import { buildPlanView, readPlanFilters } from './planView.js';
-import { presentPlanExport } from './presenters.js';
 import { rags, statuses } from './vocabulary.js';
 import { readablePlans } from '../web/access.js';
 
@@ -211,12 +210,9 @@ export async function planPages(app: FastifyInstance): Promise<void> {
     '/plans/:slug/delete',
     { config: { access: 'plan:manage' } },
     async (request, reply) => {
-      const contents = await loadPlanContents(app.db.kysely, request.params.slug, { updates: 'all' });
-      if (formText(request.body, 'confirm') !== 'yes')
-        return reply.redirect(`/plans/${contents.plan.slug}`, 303);
-      await inTransaction(app.db, (trx) =>
-        deletePlan(trx, request.actor, contents.plan.id, presentPlanExport(contents)),
-      );
+      const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+      if (formText(request.body, 'confirm') !== 'yes') return reply.redirect(`/plans/${plan.slug}`, 303);
+      await inTransaction(app.db, (trx) => deletePlan(trx, request.actor, plan.id));
       return reply.redirect(withNotice('/plans', 'plan-deleted'), 303);
     },
   );

@@ -1,12 +1,14 @@
 // Highlight reports of a plan: a draft per period, written from an import or by hand; each change writes history.
 import { nowIso } from '../db/migrations.js';
-import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
+import { checkVersion, forChange, updateAtVersion } from '../db/versionedUpdate.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
+import { reportLimits } from '../fieldLimits.js';
 import { FieldChecks } from '../validation.js';
 import { rags } from '../plans/vocabulary.js';
 import { reportSectionKeys, type ReportSectionKey } from '../import/planDraft.js';
 import { formatUkDateRange } from '../dates/ukDate.js';
 import type { Rag, ReportRow } from '../db/schema.js';
-import { recordChange, type Actor, type Trx } from '../history/recordChange.js';
+import { recordChange, type Actor, type Reader, type Trx } from '../history/recordChange.js';
 import { newId } from '../ids.js';
 import type { DraftReport } from '../import/planDraft.js';
 import { toRichText } from '../richtext/sanitise.js';
@@ -90,12 +92,12 @@ export async function keepDraftReport(
   }
   const same = (Object.keys(values) as (keyof typeof values)[]).every((key) => existing[key] === values[key]);
   if (same) return 'unchanged';
-  const after: ReportRow = { ...existing, ...values, version: existing.version + 1, updated_at: nowIso() };
-  await trx
-    .updateTable('reports')
-    .set({ ...values, version: after.version, updated_at: after.updated_at })
-    .where('id', '=', existing.id)
-    .execute();
+  const updatedAt = nowIso();
+  const version = await updateAtVersion(trx, 'reports', existing.id, existing.version, {
+    ...values,
+    updated_at: updatedAt,
+  });
+  const after: ReportRow = { ...existing, ...values, version, updated_at: updatedAt };
   await recordChange(trx, actor, {
     recordType: 'report',
     recordId: existing.id,
@@ -141,7 +143,7 @@ function checkReport(input: ReportInput, existing?: ReportRow) {
     'how the period is described',
     input.periodText ?? existing?.period_text,
     {
-      max: 200,
+      max: reportLimits.periodText,
     },
   );
   const overall = checks.text(
@@ -149,7 +151,7 @@ function checkReport(input: ReportInput, existing?: ReportRow) {
     'the overall status',
     input.overallStatus ?? existing?.overall_status,
     {
-      max: 200,
+      max: reportLimits.overallStatus,
     },
   );
   const rag =
@@ -161,7 +163,8 @@ function checkReport(input: ReportInput, existing?: ReportRow) {
     : {};
   for (const key of reportSectionKeys) {
     const given = input.sections?.[key];
-    if (given !== undefined) sections[key] = checks.text(key, 'the section', given, { max: 50000 });
+    if (given !== undefined)
+      sections[key] = checks.text(key, 'the section', given, { max: reportLimits.section });
   }
   checks.done();
   return {
@@ -174,7 +177,7 @@ function checkReport(input: ReportInput, existing?: ReportRow) {
   };
 }
 
-export async function findReport(trx: Trx, planId: string, reportId: string): Promise<ReportRow> {
+export async function findReport(trx: Reader, planId: string, reportId: string): Promise<ReportRow> {
   const report = await trx
     .selectFrom('reports')
     .selectAll()
@@ -217,16 +220,14 @@ export async function updateReport(
     throw new InvalidInputError({
       report: 'A published report cannot be changed; make a correction instead',
     });
-  if (before.version !== expectedVersion) throw new ConflictError('This report', before.version, before);
+  checkVersion('reports', before, expectedVersion);
   const values = checkReport(input, before);
-  const after: ReportRow = { ...before, ...values, version: before.version + 1, updated_at: nowIso() };
-  const result = await trx
-    .updateTable('reports')
-    .set({ ...values, version: after.version, updated_at: after.updated_at })
-    .where('id', '=', reportId)
-    .where('version', '=', expectedVersion)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw new ConflictError('This report', after.version, before);
+  const updatedAt = nowIso();
+  const version = await updateAtVersion(trx, 'reports', reportId, expectedVersion, {
+    ...values,
+    updated_at: updatedAt,
+  });
+  const after: ReportRow = { ...before, ...values, version, updated_at: updatedAt };
   await recordChange(trx, actor, {
     recordType: 'report',
     recordId: reportId,
@@ -249,33 +250,33 @@ export async function publishReport(
 ): Promise<ReportRow> {
   const before = await findReport(trx, planId, reportId);
   if (before.status !== 'draft') throw new InvalidInputError({ report: 'This report is already published' });
-  if (before.version !== expectedVersion) throw new ConflictError('This report', before.version, before);
+  checkVersion('reports', before, expectedVersion);
   const now = nowIso();
-  const after: ReportRow = {
-    ...before,
-    status: 'published',
+  const published = {
+    status: 'published' as const,
     snapshot_json: JSON.stringify(snapshot),
     published_at: now,
-    version: before.version + 1,
     updated_at: now,
   };
-  await trx
-    .updateTable('reports')
-    .set({
-      status: 'published',
-      snapshot_json: after.snapshot_json,
-      published_at: now,
-      version: after.version,
-      updated_at: now,
-    })
-    .where('id', '=', reportId)
-    .execute();
-  if (before.replaces_id)
-    await trx
-      .updateTable('reports')
-      .set({ status: 'superseded', updated_at: now })
-      .where('id', '=', before.replaces_id)
-      .execute();
+  const version = await updateAtVersion(trx, 'reports', reportId, expectedVersion, published);
+  const after: ReportRow = { ...before, ...published, version };
+  if (before.replaces_id) {
+    // The edition this one corrects is superseded: a change to that report too, with its own version and history.
+    const replaced = await forChange(
+      trx,
+      trx.selectFrom('reports').selectAll().where('id', '=', before.replaces_id),
+    ).executeTakeFirstOrThrow();
+    const superseded = { status: 'superseded' as const, updated_at: now };
+    const replacedVersion = await updateAtVersion(trx, 'reports', replaced.id, replaced.version, superseded);
+    await recordChange(trx, actor, {
+      recordType: 'report',
+      recordId: replaced.id,
+      planId,
+      change: 'update',
+      before: { ...replaced, snapshot_json: '(stored)' },
+      after: { ...replaced, ...superseded, version: replacedVersion, snapshot_json: '(stored)' },
+    });
+  }
   await recordChange(trx, actor, {
     recordType: 'report',
     recordId: reportId,

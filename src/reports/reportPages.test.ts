@@ -177,6 +177,23 @@ describeEachDatabase('highlight reports', (current) => {
     expect(list.body).toContain('(correction 1)');
     expect((await app.inject(url)).body).toContain('This report was corrected');
     expect((await app.inject(correctionUrl)).body).toContain('Corrected summary.');
+    // Superseding is a change to the first edition too: a new version, with its row of history.
+    const firstEdition = await current()
+      .kysely.selectFrom('history')
+      .select('after_json')
+      .where('record_id', '=', url.slice(url.lastIndexOf('/') + 1))
+      .orderBy('id')
+      .execute();
+    expect(
+      firstEdition.map((row) => {
+        const after = JSON.parse(row.after_json!) as { status: string; version: number };
+        return [after.status, after.version];
+      }),
+    ).toEqual([
+      ['draft', 1],
+      ['published', 2],
+      ['superseded', 3],
+    ]);
   });
 
   it('downloads the report as a Word board paper and shows a printable version', async () => {

@@ -1,7 +1,7 @@
 // The accessibility statement that public-sector sites must publish: a default after GOV.UK's model statement until
 // an administrator saves the organisation's own, kept in site_settings with its version and its history.
 import { ConflictError, InvalidInputError } from '../errors.js';
-import { recordChange, type Actor, type Trx } from '../history/recordChange.js';
+import { recordChange, type Actor, type Reader, type Trx } from '../history/recordChange.js';
 import { nowIso } from '../db/migrations.js';
 
 const settingName = 'accessibility-statement';
@@ -71,7 +71,7 @@ This is the statement Headway comes with. The administrator of Headway at ${orga
 }
 
 export async function readAccessibilityStatement(
-  trx: Trx,
+  trx: Reader,
   organisation: string,
 ): Promise<AccessibilityStatement> {
   const row = await trx

@@ -1,13 +1,16 @@
 // Creating, changing, reordering and deleting themes (focus areas); each writes history in the caller's transaction.
 import { nowIso } from '../db/migrations.js';
-import type { Rag, Status, ThemeRow } from '../db/schema.js';
-import { ConflictError, NotFoundError } from '../errors.js';
-import { recordChange, type Actor, type Trx } from '../history/recordChange.js';
+import type { ActionRow, Rag, Status, ThemeRow } from '../db/schema.js';
+import { checkVersion, forChange, updateAtVersion } from '../db/versionedUpdate.js';
+import { ownerNamesOf, updateAction } from '../actions/actionCommands.js';
+import { NotFoundError } from '../errors.js';
+import { recordChange, type Actor, type Reader, type Trx } from '../history/recordChange.js';
 import { newId } from '../ids.js';
 import { findOrCreateOwner } from '../owners/ownerCommands.js';
 import { nextPosition } from '../plans/planCommands.js';
 import { rags, statuses } from '../plans/vocabulary.js';
 import { toRichText } from '../richtext/sanitise.js';
+import { themeLimits } from '../fieldLimits.js';
 import { FieldChecks } from '../validation.js';
 
 export interface ThemeInput {
@@ -22,9 +25,14 @@ export interface ThemeInput {
 
 async function themeValues(trx: Trx, actor: Actor, input: ThemeInput, existing?: ThemeRow) {
   const checks = new FieldChecks();
-  const title = checks.text('title', 'a title', input.title ?? existing?.title, { required: true, max: 300 });
+  const title = checks.text('title', 'a title', input.title ?? existing?.title, {
+    required: true,
+    max: themeLimits.title,
+  });
   const lead =
-    input.lead === undefined ? undefined : checks.text('lead', 'the lead', input.lead, { max: 200 });
+    input.lead === undefined
+      ? undefined
+      : checks.text('lead', 'the lead', input.lead, { max: themeLimits.lead });
   const values = {
     title,
     status:
@@ -36,7 +44,9 @@ async function themeValues(trx: Trx, actor: Actor, input: ThemeInput, existing?:
         ? (existing?.rag ?? null)
         : checks.choice('rag', 'a RAG status', input.rag, rags),
     progress: toRichText(
-      checks.text('progress', 'the progress', input.progress ?? existing?.progress, { max: 50000 }),
+      checks.text('progress', 'the progress', input.progress ?? existing?.progress, {
+        max: themeLimits.progress,
+      }),
     ),
     future_actions: toRichText(
       checks.text(
@@ -44,7 +54,7 @@ async function themeValues(trx: Trx, actor: Actor, input: ThemeInput, existing?:
         'the future planned actions',
         input.futureActions ?? existing?.future_actions,
         {
-          max: 50000,
+          max: themeLimits.futureActions,
         },
       ),
     ),
@@ -87,7 +97,7 @@ export async function createTheme(
   return theme;
 }
 
-export async function findTheme(trx: Trx, planId: string, themeId: string): Promise<ThemeRow> {
+export async function findTheme(trx: Reader, planId: string, themeId: string): Promise<ThemeRow> {
   const theme = await trx
     .selectFrom('themes')
     .selectAll()
@@ -107,16 +117,14 @@ export async function updateTheme(
   input: ThemeInput,
 ): Promise<ThemeRow> {
   const before = await findTheme(trx, planId, themeId);
-  if (before.version !== expectedVersion) throw new ConflictError('This theme', before.version, before);
+  checkVersion('themes', before, expectedVersion);
   const values = await themeValues(trx, actor, input, before);
-  const after: ThemeRow = { ...before, ...values, version: before.version + 1, updated_at: nowIso() };
-  const result = await trx
-    .updateTable('themes')
-    .set({ ...values, version: after.version, updated_at: after.updated_at })
-    .where('id', '=', themeId)
-    .where('version', '=', expectedVersion)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw new ConflictError('This theme', before.version + 1, before);
+  const updatedAt = nowIso();
+  const version = await updateAtVersion(trx, 'themes', themeId, expectedVersion, {
+    ...values,
+    updated_at: updatedAt,
+  });
+  const after: ThemeRow = { ...before, ...values, version, updated_at: updatedAt };
   await recordChange(trx, actor, {
     recordType: 'theme',
     recordId: themeId,
@@ -131,24 +139,13 @@ export async function updateTheme(
 /** Deletes a theme and its own updates; its actions stay in the plan without a theme. */
 export async function deleteTheme(trx: Trx, actor: Actor, planId: string, themeId: string): Promise<void> {
   const before = await findTheme(trx, planId, themeId);
-  const orphans = await trx.selectFrom('actions').selectAll().where('theme_id', '=', themeId).execute();
-  const now = nowIso();
-  for (const action of orphans) {
-    const after = { ...action, theme_id: null, version: action.version + 1, updated_at: now };
-    await trx
-      .updateTable('actions')
-      .set({ theme_id: null, version: after.version, updated_at: now })
-      .where('id', '=', action.id)
-      .execute();
-    await recordChange(trx, actor, {
-      recordType: 'action',
-      recordId: action.id,
-      planId,
-      change: 'update',
-      before: action,
-      after,
-    });
-  }
+  // Each action leaves the theme through its own command, as an edit would: a new version and its history.
+  const orphans = await forChange(
+    trx,
+    trx.selectFrom('actions').select(['id', 'version']).where('theme_id', '=', themeId),
+  ).execute();
+  for (const action of orphans)
+    await updateAction(trx, actor, planId, action.id, action.version, { themeId: null });
   const updates = await trx.selectFrom('updates').selectAll().where('theme_id', '=', themeId).execute();
   for (const update of updates) {
     await recordChange(trx, actor, {
@@ -172,7 +169,9 @@ export async function deleteTheme(trx: Trx, actor: Actor, planId: string, themeI
 
 /**
  * Moves a theme, or an action within its theme, one place up or down by swapping positions with its neighbour.
- * Positions are numbers across the whole plan; ties left by imports are renumbered first so a swap always moves.
+ * Positions are numbers across the whole plan; ties left by imports are renumbered in the same move so a swap always
+ * moves. Every row whose position changes gets a new version and a row of history, like any other edit; the rows are
+ * read under lock (see forChange), so a move is worked out from the order as stored.
  */
 export async function moveInList(
   trx: Trx,
@@ -182,53 +181,44 @@ export async function moveInList(
   id: string,
   direction: 'up' | 'down',
 ): Promise<void> {
-  const load = async () =>
-    table === 'themes'
-      ? (
-          await trx
-            .selectFrom('themes')
-            .select(['id', 'position'])
-            .where('plan_id', '=', planId)
-            .orderBy('position')
-            .orderBy('id')
-            .execute()
-        ).map((row) => ({ ...row, group: '' }))
-      : (
-          await trx
-            .selectFrom('actions')
-            .select(['id', 'position', 'theme_id'])
-            .where('plan_id', '=', planId)
-            .orderBy('position')
-            .orderBy('id')
-            .execute()
-        ).map((row) => ({ id: row.id, position: row.position, group: row.theme_id ?? '' }));
-  let rows = await load();
+  const rows: (ThemeRow | ActionRow)[] = await forChange(
+    trx,
+    trx
+      .selectFrom(table as 'actions')
+      .selectAll()
+      .where('plan_id', '=', planId)
+      .orderBy('position')
+      .orderBy('id'),
+  ).execute();
+  const groupOf = (row: ThemeRow | ActionRow) => ('theme_id' in row ? (row.theme_id ?? '') : '');
   const self = rows.find((row) => row.id === id);
   if (!self) throw new NotFoundError(table === 'themes' ? 'Theme' : 'Action');
-  if (new Set(rows.map((row) => row.position)).size !== rows.length) {
-    for (const [i, row] of rows.entries())
-      await trx.updateTable(table).set({ position: i }).where('id', '=', row.id).execute();
-    rows = await load();
-  }
-  const siblings = rows.filter((row) => row.group === self.group);
+  const tied = new Set(rows.map((row) => row.position)).size !== rows.length;
+  const moved = new Map(rows.map((row, i) => [row.id, tied ? i : row.position]));
+  const siblings = rows.filter((row) => groupOf(row) === groupOf(self));
   const index = siblings.findIndex((row) => row.id === id);
-  const me = siblings[index]!;
   const other = siblings[direction === 'up' ? index - 1 : index + 1];
-  if (!other) return;
-  await trx.updateTable(table).set({ position: other.position }).where('id', '=', me.id).execute();
-  await trx.updateTable(table).set({ position: me.position }).where('id', '=', other.id).execute();
+  if (!other && !tied) return;
+  if (other) {
+    const mine = moved.get(self.id)!;
+    moved.set(self.id, moved.get(other.id)!);
+    moved.set(other.id, mine);
+  }
   const recordType = table === 'themes' ? 'theme' : 'action';
-  for (const [row, position] of [
-    [me, other.position],
-    [other, me.position],
-  ] as const) {
+  const now = nowIso();
+  for (const row of rows) {
+    const position = moved.get(row.id)!;
+    if (position === row.position) continue;
+    const version = await updateAtVersion(trx, table, row.id, row.version, { position, updated_at: now });
+    // Actions are kept in history with their owners' names, as their own commands keep them.
+    const before = table === 'actions' ? { ...row, owners: await ownerNamesOf(trx, row.id) } : row;
     await recordChange(trx, actor, {
       recordType,
       recordId: row.id,
       planId,
       change: 'update',
-      before: { position: row.position },
-      after: { position },
+      before,
+      after: { ...before, position, version, updated_at: now },
     });
   }
 }

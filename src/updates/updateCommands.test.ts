@@ -2,6 +2,8 @@ import { expect, it } from 'vitest';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { describeEachDatabase } from '../testing/databases.js';
 import { makeAction, makePlan, makeTheme, makeUpdate, testActor } from '../testing/factories.js';
+import { updateAction } from '../actions/actionCommands.js';
+import { todayIso } from '../dates/ukDate.js';
 import { deleteUpdate, editUpdate, postUpdate } from './updateCommands.js';
 
 describeEachDatabase('update commands', (current) => {
@@ -37,6 +39,82 @@ describeEachDatabase('update commands', (current) => {
       { record_type: 'update', change: 'create' },
       { record_type: 'action', change: 'update' },
     ]);
+  });
+
+  it('takes many status-changing updates on one action at once, each moving it one version', async () => {
+    const db = current();
+    const plan = await makePlan(db);
+    const action = await makeAction(db, plan.id);
+    const moves = ['in_progress', 'ongoing', 'complete', 'cancelled'] as const;
+    // Each update moves the status away from the one before it, so every one of them changes the action.
+    const posted = await Promise.allSettled(
+      Array.from({ length: 16 }, (_, i) =>
+        db.kysely.transaction().execute(async (trx) => {
+          const { status } = await trx
+            .selectFrom('actions')
+            .select('status')
+            .where('id', '=', action.id)
+            .executeTakeFirstOrThrow();
+          const next = moves.filter((m) => m !== status)[i % 3]!;
+          return postUpdate(
+            trx,
+            testActor,
+            plan.id,
+            { actionId: action.id },
+            { body: `${i}`, statusChange: next },
+          );
+        }),
+      ),
+    );
+    expect(
+      posted.filter((p) => p.status === 'rejected').map((p) => String((p as PromiseRejectedResult).reason)),
+    ).toEqual([]);
+    const history = await db.kysely
+      .selectFrom('history')
+      .select('after_json')
+      .where('record_id', '=', action.id)
+      .orderBy('id')
+      .execute();
+    const versions = history.map((row) => (JSON.parse(row.after_json!) as { version: number }).version);
+    expect(versions).toEqual(versions.map((_, i) => i + 1));
+    const stored = await db.kysely
+      .selectFrom('actions')
+      .select('version')
+      .where('id', '=', action.id)
+      .executeTakeFirstOrThrow();
+    expect(stored.version).toBe(versions.length);
+  });
+
+  it('dates completion by the same rule whether an edit or a dated update completes the action', async () => {
+    const db = current();
+    const plan = await makePlan(db);
+    const action = await makeAction(db, plan.id, { status: 'ongoing' });
+    const stored = () =>
+      db.kysely
+        .selectFrom('actions')
+        .select(['status', 'completed_on', 'version'])
+        .where('id', '=', action.id)
+        .executeTakeFirstOrThrow();
+    const edit = (input: Parameters<typeof updateAction>[5]) =>
+      stored().then(({ version }) =>
+        db.kysely
+          .transaction()
+          .execute((trx) => updateAction(trx, testActor, plan.id, action.id, version, input)),
+      );
+    const subject = { actionId: action.id };
+    await makeUpdate(db, plan.id, subject, { effectiveOn: '2021-08-07', statusChange: 'complete' });
+    expect(await stored()).toMatchObject({ status: 'complete', completed_on: '2021-08-07' });
+    // Kept while it stays complete, whichever way it is touched.
+    await edit({ title: 'Renamed' });
+    await makeUpdate(db, plan.id, subject, { effectiveOn: '2021-09-01', statusChange: 'complete' });
+    expect(await stored()).toMatchObject({ status: 'complete', completed_on: '2021-08-07' });
+    // Reopened by an update: cleared, as an edit reopening it clears it.
+    await makeUpdate(db, plan.id, subject, { effectiveOn: '2021-09-02', statusChange: 'in_progress' });
+    expect(await stored()).toMatchObject({ status: 'in_progress', completed_on: null });
+    await edit({ status: 'complete' });
+    expect((await stored()).completed_on).toBe(todayIso());
+    await edit({ status: 'ongoing' });
+    expect((await stored()).completed_on).toBeNull();
   });
 
   it('posts an update on a theme (focus area) and moves its status', async () => {

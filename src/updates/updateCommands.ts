@@ -3,11 +3,15 @@ import { insertRows } from '../db/insertRows.js';
 import { nowIso } from '../db/migrations.js';
 import type { Status, UpdateRow } from '../db/schema.js';
 import { todayIso } from '../dates/ukDate.js';
-import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
-import { recordChange, recordChanges, type Actor, type Trx } from '../history/recordChange.js';
+import { updateAction } from '../actions/actionCommands.js';
+import { checkVersion, lockedState, updateAtVersion } from '../db/versionedUpdate.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
+import { recordChange, recordChanges, type Actor, type Reader, type Trx } from '../history/recordChange.js';
 import { newId } from '../ids.js';
 import { statuses } from '../plans/vocabulary.js';
+import { updateTheme } from '../themes/themeCommands.js';
 import { toRichText } from '../richtext/sanitise.js';
+import { updateLimits } from '../fieldLimits.js';
 import { FieldChecks } from '../validation.js';
 
 export interface UpdateInput {
@@ -37,11 +41,14 @@ function checkUpdate(actor: Actor, input: UpdateInput, existing?: UpdateRow) {
     input.author ?? existing?.author ?? actor.name,
     {
       required: true,
-      max: 200,
+      max: updateLimits.author,
     },
   );
   const body = toRichText(
-    checks.text('body', 'the update', input.body ?? existing?.body, { required: true, max: 50000 }),
+    checks.text('body', 'the update', input.body ?? existing?.body, {
+      required: true,
+      max: updateLimits.body,
+    }),
   );
   if (body === '' && !checks.errors.body) checks.fail('body', 'Enter the update');
   const statusChange =
@@ -52,7 +59,11 @@ function checkUpdate(actor: Actor, input: UpdateInput, existing?: UpdateRow) {
   return { effective_on: effectiveOn, author, body, status_change: statusChange };
 }
 
-/** Moves the status of the action or theme the update is about, recording the change like any edit. */
+/**
+ * Moves the status of the action or theme the update is about through that record's own command, as an edit would.
+ * The change starts from the record as stored now, read under lock (lockedState), so that it is worked out from
+ * what it replaces and an edit opened before it is refused as stale.
+ */
 async function applyStatusChange(
   trx: Trx,
   actor: Actor,
@@ -61,61 +72,18 @@ async function applyStatusChange(
   status: Status,
   effectiveOn: string,
 ) {
-  const now = nowIso();
-  if ('actionId' in subject) {
-    const before = await trx
-      .selectFrom('actions')
-      .selectAll()
-      .where('id', '=', subject.actionId)
-      .executeTakeFirstOrThrow();
-    if (before.status === status) return;
-    const completedOn = status === 'complete' ? (before.completed_on ?? effectiveOn) : null;
-    const after = {
-      ...before,
-      status,
-      completed_on: completedOn,
-      version: before.version + 1,
-      updated_at: now,
-    };
-    await trx
-      .updateTable('actions')
-      .set({ status, completed_on: completedOn, version: after.version, updated_at: now })
-      .where('id', '=', before.id)
-      .execute();
-    await recordChange(trx, actor, {
-      recordType: 'action',
-      recordId: before.id,
-      planId,
-      change: 'update',
-      before,
-      after,
-    });
-  } else {
-    const before = await trx
-      .selectFrom('themes')
-      .selectAll()
-      .where('id', '=', subject.themeId)
-      .executeTakeFirstOrThrow();
-    if (before.status === status) return;
-    const after = { ...before, status, version: before.version + 1, updated_at: now };
-    await trx
-      .updateTable('themes')
-      .set({ status, version: after.version, updated_at: now })
-      .where('id', '=', before.id)
-      .execute();
-    await recordChange(trx, actor, {
-      recordType: 'theme',
-      recordId: before.id,
-      planId,
-      change: 'update',
-      before,
-      after,
-    });
-  }
+  const table = 'actionId' in subject ? 'actions' : 'themes';
+  const id = 'actionId' in subject ? subject.actionId : subject.themeId;
+  const current = await lockedState(trx, table, planId, id);
+  if (!current) throw new NotFoundError('actionId' in subject ? 'Action' : 'Theme');
+  if (current.status === status) return;
+  if ('actionId' in subject)
+    await updateAction(trx, actor, planId, id, current.version, { status, statusOn: effectiveOn });
+  else await updateTheme(trx, actor, planId, id, current.version, { status });
 }
 
 /** Throws NotFoundError unless the action or theme belongs to the plan. */
-export async function checkSubject(trx: Trx, planId: string, subject: UpdateSubject): Promise<void> {
+export async function checkSubject(trx: Reader, planId: string, subject: UpdateSubject): Promise<void> {
   const table = 'actionId' in subject ? 'actions' : 'themes';
   const id = 'actionId' in subject ? subject.actionId : subject.themeId;
   const found = await trx
@@ -201,7 +169,7 @@ export async function postUpdates(
   return [...posted, ...rows];
 }
 
-export async function findUpdate(trx: Trx, planId: string, updateId: string): Promise<UpdateRow> {
+export async function findUpdate(trx: Reader, planId: string, updateId: string): Promise<UpdateRow> {
   const update = await trx
     .selectFrom('updates')
     .selectAll()
@@ -222,26 +190,19 @@ export async function editUpdate(
   input: UpdateInput,
 ): Promise<UpdateRow> {
   const before = await findUpdate(trx, planId, updateId);
-  if (before.version !== expectedVersion) throw new ConflictError('This update', before.version, before);
+  checkVersion('updates', before, expectedVersion);
   if (input.statusChange !== undefined && (input.statusChange || null) !== before.status_change) {
     throw new InvalidInputError({
       statusChange: 'The status an update recorded cannot be changed; post a new update instead',
     });
   }
   const values = checkUpdate(actor, input, before);
-  const after: UpdateRow = { ...before, ...values, version: before.version + 1 };
-  const result = await trx
-    .updateTable('updates')
-    .set({
-      effective_on: values.effective_on,
-      author: values.author,
-      body: values.body,
-      version: after.version,
-    })
-    .where('id', '=', updateId)
-    .where('version', '=', expectedVersion)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw new ConflictError('This update', after.version, before);
+  const version = await updateAtVersion(trx, 'updates', updateId, expectedVersion, {
+    effective_on: values.effective_on,
+    author: values.author,
+    body: values.body,
+  });
+  const after: UpdateRow = { ...before, ...values, version };
   await recordChange(trx, actor, {
     recordType: 'update',
     recordId: updateId,
@@ -266,7 +227,7 @@ export async function deleteUpdate(trx: Trx, actor: Actor, planId: string, updat
 }
 
 /** The updates on one action or theme, newest first. */
-export async function updatesOn(trx: Trx, planId: string, subject: UpdateSubject): Promise<UpdateRow[]> {
+export async function updatesOn(trx: Reader, planId: string, subject: UpdateSubject): Promise<UpdateRow[]> {
   await checkSubject(trx, planId, subject);
   return trx
     .selectFrom('updates')
