@@ -1,11 +1,11 @@
-// The one way a versioned record (plan, theme, action, update, report) is changed: only from the version the change
+// The one way a versioned record (plan, theme, action, update, report, owner) is changed: only from the version the change
 // started from, bumping it in the same statement, so that two changes made from one version can never both land.
 import { PostgresAdapter, type Updateable } from 'kysely';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { Trx } from '../history/recordChange.js';
 import type { Database, Status } from './schema.js';
 
-export type VersionedTable = 'plans' | 'themes' | 'actions' | 'updates' | 'reports';
+export type VersionedTable = 'plans' | 'themes' | 'actions' | 'updates' | 'reports' | 'owners';
 
 const recordNames: Record<VersionedTable, string> = {
   plans: 'plan',
@@ -13,6 +13,7 @@ const recordNames: Record<VersionedTable, string> = {
   actions: 'action',
   updates: 'update',
   reports: 'report',
+  owners: 'owner',
 };
 
 /** What may be written besides the version, which only updateAtVersion moves. */

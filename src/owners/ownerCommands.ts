@@ -2,6 +2,8 @@
 // the plans that name them.
 import { PostgresAdapter } from 'kysely';
 import { nowIso } from '../db/migrations.js';
+import { updateAtVersion } from '../db/versionedUpdate.js';
+import { ownerLimits } from '../fieldLimits.js';
 import type { ActionRow, OwnerKind, OwnerRow, ThemeRow } from '../db/schema.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { recordChange, recordChanges, type Actor, type Change, type Trx } from '../history/recordChange.js';
@@ -33,7 +35,7 @@ export interface OwnerInput {
 function checkOwner(input: OwnerInput, existing?: OwnerRow) {
   const checks = new FieldChecks();
   const name = checks
-    .text('name', 'a name', input.name ?? existing?.name, { required: true, max: 200 })
+    .text('name', 'a name', input.name ?? existing?.name, { required: true, max: ownerLimits.name })
     .replace(/\s+/g, ' ');
   const kind =
     checks.choice(
@@ -42,7 +44,9 @@ function checkOwner(input: OwnerInput, existing?: OwnerRow) {
       input.kind || existing?.kind || guessOwnerKind(name),
       ownerKinds,
     ) ?? 'person';
-  const email = checks.text('email', 'an e-mail address', input.email ?? existing?.email, { max: 254 });
+  const email = checks.text('email', 'an e-mail address', input.email ?? existing?.email, {
+    max: ownerLimits.email,
+  });
   if (email !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
     checks.fail('email', 'Enter an e-mail address like name@example.org');
   checks.done();
@@ -311,17 +315,6 @@ async function touchWork(
   await recordChanges(trx, actor, changes);
 }
 
-/** The owner's row one version on, or a conflict if someone else moved it on first. */
-async function saveOwnerVersion(trx: Trx, before: OwnerRow, set: Partial<OwnerRow>): Promise<void> {
-  const result = await trx
-    .updateTable('owners')
-    .set({ ...set, version: before.version + 1 })
-    .where('id', '=', before.id)
-    .where('version', '=', before.version)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw new ConflictError('This owner', before.version + 1, before);
-}
-
 async function removeOwnerAtVersion(trx: Trx, before: OwnerRow): Promise<void> {
   const result = await trx
     .deleteFrom('owners')
@@ -362,7 +355,7 @@ export async function updateOwner(
     version: before.version + 1,
   };
   try {
-    await saveOwnerVersion(trx, before, { ...values, name_key: after.name_key });
+    await updateAtVersion(trx, 'owners', before.id, before.version, { ...values, name_key: after.name_key });
   } catch (error) {
     if (isNameKeyClash(error)) throw nameTaken(values.name);
     throw error;
