@@ -48,9 +48,9 @@ export function draftCounts(draft: PlanDraft) {
   };
 }
 
-/** The actor an import writes history as: the person, with the file named as the source. */
+/** The actor an import writes history as: the person (and their user id, when signed in), with the file as the source. */
 export function importActor(actor: Actor, fileName: string): Actor {
-  return { name: actor.name, source: `import: ${fileName}` };
+  return { ...actor, source: `import: ${fileName}` };
 }
 
 /** Saves what was understood, as a new plan or into plan `intoSlug`, inside the caller's transaction. */

@@ -100,14 +100,17 @@ describeEachDatabase('import pages', (current) => {
     expect((await app.inject(reviewUrl)).statusCode).toBe(404);
 
     const slug = planUrl.split('/').pop()!;
-    const sources = await current()
+    const recorded = await current()
       .kysely.selectFrom('history')
       .innerJoin('plans', 'plans.id', 'history.plan_id')
-      .select('history.source')
+      .select(['history.source', 'history.actor_id'])
       .distinct()
       .where('plans.slug', '=', slug)
       .execute();
-    expect(sources.map((h) => h.source)).toEqual(['import: staff-survey-action-plan.docx']);
+    // Every change is recorded under the signed-in person who saved it, with the file as its source.
+    expect(recorded).toEqual([
+      { source: 'import: staff-survey-action-plan.docx', actor_id: app.signedIn.user.id },
+    ]);
 
     // The same file again, merged into that plan, changes nothing.
     const historyBefore = await count('history');
