@@ -6,6 +6,7 @@ import type { Actor, Trx } from '../history/recordChange.js';
 import { findPlanBySlug } from '../plans/planCommands.js';
 import { statuses } from '../plans/vocabulary.js';
 import type { PlanDraft } from './planDraft.js';
+import { dropControlCharacters } from './read/controlCharacters.js';
 import { readSource } from './read/readSource.js';
 import { savePlanDraft, type SaveCounts, type SaveResult } from './savePlanDraft.js';
 import type { ReadOptions, SourceDocument } from './source.js';
@@ -27,7 +28,9 @@ export interface UnderstoodFile extends Understanding {
 /** Reads and understands one file; a file Headway cannot read throws ImportFileError naming the problem. */
 export async function understandFile(request: ImportRequest): Promise<UnderstoodFile> {
   const doc = await readSource(request.fileName, request.bytes, request.read);
-  return { ...understandDocument(doc, { columns: request.columns }), sheets: doc.sheets };
+  const cleaned = dropControlCharacters(doc);
+  const understood = understandDocument(doc, { columns: request.columns });
+  return { ...understood, warnings: [...cleaned, ...understood.warnings], sheets: doc.sheets };
 }
 
 /** The counts people are shown: what the document holds, before anything is saved. */
