@@ -6,32 +6,11 @@ import type { Actor, Trx } from '../history/recordChange.js';
 import { findPlanBySlug } from '../plans/planCommands.js';
 import { statuses } from '../plans/vocabulary.js';
 import type { PlanDraft } from './planDraft.js';
-import { dropControlCharacters } from './read/controlCharacters.js';
-import { readSource } from './read/readSource.js';
 import { savePlanDraft, type SaveCounts, type SaveResult } from './savePlanDraft.js';
-import type { ReadOptions, SourceDocument } from './source.js';
-import type { ColumnOverrides } from './understand/columns.js';
-import { understandDocument, type Understanding } from './understand/understandDocument.js';
+import type { Understanding } from './understand/understandDocument.js';
 
-export interface ImportRequest {
-  fileName: string;
-  bytes: Buffer;
-  read?: Partial<ReadOptions>;
-  columns?: ColumnOverrides;
-}
-
-export interface UnderstoodFile extends Understanding {
-  /** For a workbook: its sheet names and the one that was read. */
-  sheets?: SourceDocument['sheets'];
-}
-
-/** Reads and understands one file; a file Headway cannot read throws ImportFileError naming the problem. */
-export async function understandFile(request: ImportRequest): Promise<UnderstoodFile> {
-  const doc = await readSource(request.fileName, request.bytes, request.read);
-  const cleaned = dropControlCharacters(doc);
-  const understood = understandDocument(doc, { columns: request.columns });
-  return { ...understood, warnings: [...cleaned, ...understood.warnings], sheets: doc.sheets };
-}
+export { understandFile } from './importWorkers.js';
+export type { ImportRequest, UnderstoodFile } from './understandFile.js';
 
 /** The counts people are shown: what the document holds, before anything is saved. */
 export function draftCounts(draft: PlanDraft) {
