@@ -48,7 +48,12 @@ async function readImportFile(
   return understandFile({
     fileName: basename(path),
     bytes: await readFile(path),
-    read: { maxBytes: config.importMaxBytes, sheet },
+    read: {
+      maxBytes: config.importMaxBytes,
+      maxExpandedBytes: config.importMaxExpandedBytes,
+      maxPartBytes: config.importMaxPartBytes,
+      sheet,
+    },
   });
 }
 

@@ -3,58 +3,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import yazl from 'yazl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../config.js';
 import { openDatabase } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrations.js';
+import { expandingDocx } from '../testing/expandingDocx.js';
 import { multipartForm } from '../testing/forms.js';
 import { startServerProcess, type ServerProcess } from '../testing/serverProcess.js';
 import { signedInUser, type SignedInAs } from '../testing/testApp.js';
 
 const megabyte = 1024 * 1024;
-
-/** Paragraphs of one made-up word each, as Word writes them: about 200 bytes that deflate about 38 times. */
-function* documentXml(targetBytes: number): Generator<Buffer> {
-  let seed = 7;
-  const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000;
-  const words = Array.from({ length: 4000 }, (_, i) =>
-    ((i * 2654435761) >>> 0).toString(36).slice(0, 3 + (i % 6)),
-  );
-  yield Buffer.from(
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>',
-  );
-  let written = 0;
-  while (written < targetBytes) {
-    let chunk = '';
-    for (let i = 0; i < 5000; i++)
-      chunk += `<w:p><w:pPr><w:pStyle w:val="Normal"/><w:spacing w:after="120"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="Arial" w:hAnsi="Arial"/><w:sz w:val="22"/></w:rPr><w:t xml:space="preserve">${words[Math.floor(random() * words.length)]} </w:t></w:r></w:p>`;
-    written += chunk.length;
-    yield Buffer.from(chunk);
-  }
-  yield Buffer.from('</w:body></w:document>');
-}
-
-/** A .docx of about 5 MB whose document.xml expands to about 190 MB: under the 200-times zip-bomb ratio. */
-function expandingDocx(): Promise<Buffer> {
-  const archive = new yazl.ZipFile();
-  archive.addBuffer(
-    Buffer.from(
-      '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
-    ),
-    '[Content_Types].xml',
-  );
-  archive.addReadStream(Readable.from(documentXml(190 * megabyte)), 'word/document.xml');
-  archive.end();
-  const chunks: Buffer[] = [];
-  return new Promise((resolve, reject) => {
-    archive.outputStream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    archive.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    archive.outputStream.on('error', reject);
-  });
-}
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -105,7 +64,7 @@ describe('importing files that expand a lot, on a real server', () => {
   let docx: Buffer;
 
   beforeAll(async () => {
-    docx = await expandingDocx();
+    docx = await expandingDocx(190 * megabyte);
     const db = openDatabase(databaseUrl);
     await migrateToLatest(db);
     signedIn = await signedInUser(db, readConfig({}), 'admin');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../testing/databases.js';
+import { expandingDocx } from '../testing/expandingDocx.js';
 import { form, multipartForm, type FilePart } from '../testing/forms.js';
 import { readSample } from '../testing/samples.js';
 import { buildTestApp, type TestApp } from '../testing/testApp.js';
@@ -43,6 +44,27 @@ describeEachDatabase('import pages', (current) => {
 
   const postForm = (url: string, fields: Record<string, string>) =>
     app.inject({ method: 'POST', url, ...form(fields) });
+
+  it('refuses an Office file expanding beyond the per-part limit set, naming it, and stores nothing', async () => {
+    const strict = await buildTestApp(current(), {
+      config: { importMaxBytes: limit, importMaxPartBytes: 1024 * 1024 },
+    });
+    try {
+      const pendingBefore = await count('pending_imports');
+      const res = await strict.inject({
+        method: 'POST',
+        url: '/import',
+        ...multipart({}, { name: 'long.docx', bytes: await expandingDocx(1.5 * 1024 * 1024) }),
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toContain(
+        'long.docx: The file&#39;s part word/document.xml expands to 2 MB when opened, more than the 1 MB Headway reads from one part',
+      );
+      expect(await count('pending_imports')).toBe(pendingBefore);
+    } finally {
+      await strict.close();
+    }
+  });
 
   it('shows the upload form with the size limit, and links to it from every page', async () => {
     const page = await app.inject('/import');

@@ -22,7 +22,9 @@ import {
   takePendingImport,
 } from './pendingImports.js';
 import { sectionLabels, type DraftAction, type ReportSectionKey } from './planDraft.js';
-import { ImportFileError } from './source.js';
+import { ImportFileError, type ReadOptions } from './source.js';
+
+type ReadLimits = Pick<ReadOptions, 'maxBytes' | 'maxExpandedBytes' | 'maxPartBytes'>;
 import {
   columnFieldLabels,
   columnFields,
@@ -97,7 +99,8 @@ async function readUpload(request: FastifyRequest): Promise<Upload> {
 }
 
 /** What the person is told when an upload cannot go to review, or null when it can. */
-async function uploadRefusal(upload: Upload, maxBytes: number): Promise<string | null> {
+async function uploadRefusal(upload: Upload, limits: ReadLimits): Promise<string | null> {
+  const maxBytes = limits.maxBytes;
   if (upload.problem === 'too-large')
     return `The file is larger than ${sizeText(maxBytes)}, the most Headway takes. Split it, or remove images and other sheets, and upload it again`;
   if (upload.problem === 'too-many-files') return 'Choose one file at a time';
@@ -108,7 +111,7 @@ async function uploadRefusal(upload: Upload, maxBytes: number): Promise<string |
     await understandFile({
       fileName: upload.fileName,
       bytes: upload.bytes,
-      read: { maxBytes, sheet: upload.sheet || undefined },
+      read: { ...limits, sheet: upload.sheet || undefined },
     });
     return null;
   } catch (error) {
@@ -201,6 +204,11 @@ function columnsFromForm(body: FormBody | undefined, before: ColumnOverrides): C
 
 export async function importPages(app: FastifyInstance): Promise<void> {
   const maxBytes = app.config.importMaxBytes;
+  const limits: ReadLimits = {
+    maxBytes,
+    maxExpandedBytes: app.config.importMaxExpandedBytes,
+    maxPartBytes: app.config.importMaxPartBytes,
+  };
   await app.register(multipart, {
     limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: maxBytes, parts: 12 },
   });
@@ -216,7 +224,7 @@ export async function importPages(app: FastifyInstance): Promise<void> {
     understandFile({
       fileName: pending.file_name,
       bytes: pendingBytes(pending),
-      read: { maxBytes, sheet: pending.sheet ?? undefined },
+      read: { ...limits, sheet: pending.sheet ?? undefined },
       columns: pendingColumns(pending),
     });
 
@@ -249,7 +257,7 @@ export async function importPages(app: FastifyInstance): Promise<void> {
     if (!request.isMultipart())
       return renderForm(reply.status(400), { errors: { file: 'Choose a file or paste a table' } });
     const upload = await readUpload(request);
-    const refusal = await uploadRefusal(upload, maxBytes);
+    const refusal = await uploadRefusal(upload, limits);
     if (refusal)
       return renderForm(reply.status(400), {
         errors: { file: refusal },
