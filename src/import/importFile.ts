@@ -12,6 +12,15 @@ import type { Understanding } from './understand/understandDocument.js';
 export { understandFile } from './importWorkers.js';
 export type { ImportRequest, UnderstoodFile } from './understandFile.js';
 
+/**
+ * Why a draft cannot be saved, or null when it can: a file (or pasted prose) in which nothing was recognised would
+ * otherwise become an empty plan, saved as if the import had worked.
+ */
+export function nothingToSave(draft: PlanDraft): string | null {
+  if (draft.actions.length > 0 || draft.themes.length > 0 || draft.report) return null;
+  return 'The file holds no actions, themes or highlight report that Headway recognised, so there is nothing to save. Nothing was saved';
+}
+
 /** The counts people are shown: what the document holds, before anything is saved. */
 export function draftCounts(draft: PlanDraft) {
   const byStatus = Object.fromEntries(statuses.map((s) => [s, 0])) as Record<Status, number>;

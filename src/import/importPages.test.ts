@@ -281,12 +281,45 @@ describeEachDatabase('import pages', (current) => {
     expect(res.body).toContain('%PDF-1.4 pasted &amp; kept</textarea>');
   });
 
-  it('shows a readable file without a table, saying no actions were found', async () => {
+  it('shows a readable file without a table, saying no actions were found, and will not save it as an empty plan', async () => {
     const res = await upload('words.txt', Buffer.from('Just a sentence, with no table in it.'));
     expect(res.statusCode).toBe(303);
     const review = await app.inject(res.headers.location as string);
     expect(review.body).toContain('data-no-actions');
+    const plansBefore = await count('plans');
+    const saved = await postForm(`${res.headers.location as string}/save`, { target: 'new' });
+    expect(saved.statusCode).toBe(400);
+    expect(saved.body).toContain(
+      'The file holds no actions, themes or highlight report that Headway recognised',
+    );
+    expect(await count('plans')).toBe(plansBefore);
     await postForm(`${res.headers.location as string}/cancel`, {});
+  });
+
+  it("reads a plan's export.json and saves it as a new plan; other JSON is refused by name", async () => {
+    const reviewUrl = await uploadSample('culture-highlight-report.docx');
+    const first = await postForm(`${reviewUrl}/save`, { target: 'new' });
+    const slug = (first.headers.location as string).split('?')[0]!.split('/').pop()!;
+    const exported = await app.inject(`/api/v1/plans/${slug}/export.json`);
+    expect(exported.statusCode).toBe(200);
+
+    const res = await upload(`${slug}.json`, Buffer.from(exported.body));
+    expect(res.statusCode, res.body).toBe(303);
+    const review = await app.inject(res.headers.location as string);
+    expect(review.statusCode).toBe(200);
+    const actions = (JSON.parse(exported.body) as { actions: unknown[] }).actions.length;
+    expect(actionRows(review.body)).toBe(actions);
+    const saved = await postForm(`${res.headers.location as string}/save`, { target: 'new' });
+    expect(saved.statusCode).toBe(303);
+    expect(saved.headers.location).toMatch(new RegExp(`^/plans/${slug}-2\\?notice=`));
+
+    const plansBefore = await count('plans');
+    const refused = await upload('settings.json', Buffer.from('{"theme": "dark"}'));
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain(
+      'settings.json: This JSON file is not a Headway plan export (the export.json of a plan): it has no &quot;format&quot;: &quot;headway.plan&quot;',
+    );
+    expect(await count('plans')).toBe(plansBefore);
   });
 
   it('clears away imports left in review for more than a day when a new one starts', async () => {

@@ -11,7 +11,13 @@ import { findPlanBySlug } from '../plans/planCommands.js';
 import { richTextToPlain } from '../richtext/sanitise.js';
 import { formText, type FormBody } from '../web/forms.js';
 import { importedNotice, withNotice } from '../web/notices.js';
-import { draftCounts, saveUnderstanding, understandFile, type UnderstoodFile } from './importFile.js';
+import {
+  draftCounts,
+  nothingToSave,
+  saveUnderstanding,
+  understandFile,
+  type UnderstoodFile,
+} from './importFile.js';
 import {
   cancelPendingImport,
   findPendingImport,
@@ -315,6 +321,9 @@ export async function importPages(app: FastifyInstance): Promise<void> {
         return refuse('You can merge only into a plan you manage; choose another, or create a new plan');
 
       const understood = await understandPending(pending);
+      const empty = nothingToSave(understood.draft);
+      if (empty)
+        return renderReview(reply.status(400), pending, { errors: { save: empty }, form: { target, into } });
       const saved = await app.db.kysely.transaction().execute(async (trx) => {
         await takePendingImport(trx, pending.id);
         return saveUnderstanding(trx, request.actor, understood, pending.file_name, into);
