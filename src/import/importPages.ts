@@ -1,5 +1,5 @@
 // The import pages: upload or paste, review what was understood (fixing column mappings), then save in one go.
-import multipart from '@fastify/multipart';
+import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PendingImportRow } from '../db/schema.js';
 import { parseTargetDate } from '../dates/targetDate.js';
@@ -69,6 +69,30 @@ function uploadProblem(error: unknown): Upload['problem'] {
   return 'broken';
 }
 
+/**
+ * The file's bytes, copied into one buffer (sized from the request's length) as they arrive, or null when it is over
+ * the size limit. Gathering the pieces and joining them at the end would copy the whole file in one go on the event
+ * loop, and eight large uploads ending together would hold every other request for each of those copies.
+ */
+async function fileBytes(part: MultipartFile, sizeHint: number): Promise<Buffer | null> {
+  // Shared memory, so the import worker reads the file where it lies instead of from a copy (importWorkers.ts).
+  const allocate = (size: number) => Buffer.from(new SharedArrayBuffer(size));
+  let bytes = allocate(Math.min(Math.max(sizeHint, 64 * 1024), 64 * 1024 * 1024));
+  let length = 0;
+  for await (const chunk of part.file as AsyncIterable<Buffer>) {
+    // Past the limit busboy cuts the file short; what is left of the form is still read.
+    if (part.file.truncated) continue;
+    if (length + chunk.length > bytes.length) {
+      const larger = allocate(Math.max(bytes.length * 2, length + chunk.length));
+      bytes.copy(larger, 0, 0, length);
+      bytes = larger;
+    }
+    chunk.copy(bytes, length);
+    length += chunk.length;
+  }
+  return part.file.truncated ? null : bytes.subarray(0, length);
+}
+
 /** The one file or the pasted text of the upload form, with the size limit applied as the bytes arrive. */
 async function readUpload(request: FastifyRequest): Promise<Upload> {
   const upload: Upload = { fileName: '', bytes: Buffer.alloc(0), pasted: '', sheet: '', problem: null };
@@ -77,10 +101,7 @@ async function readUpload(request: FastifyRequest): Promise<Upload> {
     for await (const part of request.formParts()) {
       if (part.type === 'file') {
         // A file over the limit is refused as it arrives; the fields after it are still read, to re-show them.
-        const bytes = await part.toBuffer().catch((error: unknown) => {
-          if (uploadProblem(error) !== 'too-large') throw error;
-          return null;
-        });
+        const bytes = await fileBytes(part, Number(request.headers['content-length']) || 0);
         if (bytes === null) upload.problem = 'too-large';
         else if (part.filename && bytes.length > 0) {
           upload.fileName = part.filename.replace(/^.*[\\/]/, '').slice(0, 200);

@@ -126,11 +126,20 @@ export class ImportWorkerPool {
       this.options.timeLimitMs,
     );
     worker.on('message', onMessage).on('error', onError).on('exit', onExit);
-    // A copy of the bytes whose memory moves to the worker: nothing is shared, and nothing is copied twice.
+    // Bytes in shared memory (an upload, see importPages.ts) are read by the worker where they lie; others are copied
+    // once, and the copy's memory handed over to the worker.
     const { buffer, byteOffset, byteLength } = job.request.bytes;
-    const bytes = new Uint8Array((buffer as ArrayBuffer).slice(byteOffset, byteOffset + byteLength));
-    const message: WorkerRequest = { ...job.request, bytes };
-    worker.postMessage(message, [bytes.buffer]);
+    if (buffer instanceof SharedArrayBuffer) {
+      const message: WorkerRequest = {
+        ...job.request,
+        bytes: new Uint8Array(buffer, byteOffset, byteLength),
+      };
+      worker.postMessage(message);
+    } else {
+      const bytes = new Uint8Array(buffer.slice(byteOffset, byteOffset + byteLength));
+      const message: WorkerRequest = { ...job.request, bytes };
+      worker.postMessage(message, [bytes.buffer]);
+    }
   }
 }
 
