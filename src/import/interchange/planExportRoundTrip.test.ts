@@ -170,14 +170,12 @@ describeEachDatabase('a plan exported as export.json and imported again', (curre
       .select('version')
       .where('id', '=', done.id)
       .executeTakeFirstOrThrow();
-    await db.kysely
-      .transaction()
-      .execute((trx) =>
-        updateAction(trx, testActor, plan.id, done.id, row.version, {
-          status: 'complete',
-          completedOn: '2025-05-01',
-        }),
-      );
+    await db.kysely.transaction().execute((trx) =>
+      updateAction(trx, testActor, plan.id, done.id, row.version, {
+        status: 'complete',
+        completedOn: '2025-05-01',
+      }),
+    );
     await makeUpdate(
       db,
       plan.id,
