@@ -33,7 +33,7 @@ export interface Config {
   importMaxBytes: number;
   /** The most a .docx or .xlsx may expand to when unzipped, in bytes (HEADWAY_IMPORT_MAX_EXPANDED_MB, default 100). */
   importMaxExpandedBytes: number;
-  /** The most one part of it (the document, a sheet) may expand to, in bytes (HEADWAY_IMPORT_MAX_PART_MB, default 32). */
+  /** The most one part of it (the document, a sheet) may expand to, in bytes (HEADWAY_IMPORT_MAX_PART_MB, default 16). */
   importMaxPartBytes: number;
   /** Absent when single sign-on is not set up. */
   singleSignOn: SingleSignOnConfig | undefined;
@@ -74,10 +74,10 @@ function megabytesSetting(env: NodeJS.ProcessEnv, name: string, fallback: number
 /** What an Office file may expand to, in all and per part; a part cannot be allowed more than the whole. */
 function expansionLimits(env: NodeJS.ProcessEnv) {
   const importMaxExpandedBytes = megabytesSetting(env, 'HEADWAY_IMPORT_MAX_EXPANDED_MB', 100, 4096);
-  const importMaxPartBytes = megabytesSetting(env, 'HEADWAY_IMPORT_MAX_PART_MB', 32, 4096);
+  const importMaxPartBytes = megabytesSetting(env, 'HEADWAY_IMPORT_MAX_PART_MB', 16, 4096);
   if (importMaxPartBytes > importMaxExpandedBytes)
     throw new ConfigError(
-      `HEADWAY_IMPORT_MAX_PART_MB (${env.HEADWAY_IMPORT_MAX_PART_MB ?? 32}) must not be more than HEADWAY_IMPORT_MAX_EXPANDED_MB (${env.HEADWAY_IMPORT_MAX_EXPANDED_MB ?? 100}): one part cannot expand to more than the whole file`,
+      `HEADWAY_IMPORT_MAX_PART_MB (${env.HEADWAY_IMPORT_MAX_PART_MB ?? 16}) must not be more than HEADWAY_IMPORT_MAX_EXPANDED_MB (${env.HEADWAY_IMPORT_MAX_EXPANDED_MB ?? 100}): one part cannot expand to more than the whole file`,
     );
   return { importMaxExpandedBytes, importMaxPartBytes };
 }

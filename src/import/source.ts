@@ -50,7 +50,7 @@ export interface ReadOptions {
 export const defaultReadOptions: ReadOptions = {
   maxBytes: 20 * 1024 * 1024,
   maxExpandedBytes: 100 * 1024 * 1024,
-  maxPartBytes: 32 * 1024 * 1024,
+  maxPartBytes: 16 * 1024 * 1024,
 };
 
 /** A file Headway cannot read, with a message that names the problem for the person who chose it. */
