@@ -53,6 +53,25 @@ describe('readConfig', () => {
     expect(readConfig({ HEADWAY_IMPORT_MAX_MB: '2.5' }).importMaxBytes).toBe(2.5 * 1024 * 1024);
   });
 
+  it('takes what an Office file may expand to, in all (100 MB) and per part (16 MB), naming a bad setting', () => {
+    expect(readConfig({})).toMatchObject({
+      importMaxExpandedBytes: 100 * 1024 * 1024,
+      importMaxPartBytes: 16 * 1024 * 1024,
+    });
+    expect(
+      readConfig({ HEADWAY_IMPORT_MAX_EXPANDED_MB: '300', HEADWAY_IMPORT_MAX_PART_MB: '64' }),
+    ).toMatchObject({ importMaxExpandedBytes: 300 * 1024 * 1024, importMaxPartBytes: 64 * 1024 * 1024 });
+    expect(() => readConfig({ HEADWAY_IMPORT_MAX_PART_MB: 'big' })).toThrow(
+      'HEADWAY_IMPORT_MAX_PART_MB must be a number of megabytes from 0.1 to 4096, not "big"',
+    );
+    expect(() => readConfig({ HEADWAY_IMPORT_MAX_EXPANDED_MB: '0' })).toThrow(
+      'HEADWAY_IMPORT_MAX_EXPANDED_MB must be a number of megabytes',
+    );
+    expect(() => readConfig({ HEADWAY_IMPORT_MAX_EXPANDED_MB: '10' })).toThrow(
+      'HEADWAY_IMPORT_MAX_PART_MB (16) must not be more than HEADWAY_IMPORT_MAX_EXPANDED_MB (10)',
+    );
+  });
+
   describe('single sign-on', () => {
     const full = {
       HEADWAY_OIDC_ISSUER: 'https://login.example.org/tenant',

@@ -35,6 +35,10 @@ export interface Config {
   publicUrl: string | undefined;
   /** The largest file the importer takes, in bytes (HEADWAY_IMPORT_MAX_MB, default 20). */
   importMaxBytes: number;
+  /** The most a .docx or .xlsx may expand to when unzipped, in bytes (HEADWAY_IMPORT_MAX_EXPANDED_MB, default 100). */
+  importMaxExpandedBytes: number;
+  /** The most one part of it (the document, a sheet) may expand to, in bytes (HEADWAY_IMPORT_MAX_PART_MB, default 16). */
+  importMaxPartBytes: number;
   /** Absent when single sign-on is not set up. */
   singleSignOn: SingleSignOnConfig | undefined;
   /** The organisation running Headway, named in every page's header (HEADWAY_ORGANISATION_NAME, default Headway). */
@@ -68,6 +72,27 @@ function importLimit(value: string | undefined): number {
       `HEADWAY_IMPORT_MAX_MB must be a number of megabytes from 0.1 to 500, not "${value}"`,
     );
   return Math.round(megabytes * 1024 * 1024);
+}
+
+/** A size in megabytes (fractions allowed), returned in bytes. */
+function megabytesSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
+  const value = env[name]?.trim();
+  if (value === undefined || value === '') return fallback * 1024 * 1024;
+  const megabytes = Number(value);
+  if (!Number.isFinite(megabytes) || megabytes < 0.1 || megabytes > max)
+    throw new ConfigError(`${name} must be a number of megabytes from 0.1 to ${max}, not "${value}"`);
+  return Math.round(megabytes * 1024 * 1024);
+}
+
+/** What an Office file may expand to, in all and per part; a part cannot be allowed more than the whole. */
+function expansionLimits(env: NodeJS.ProcessEnv) {
+  const importMaxExpandedBytes = megabytesSetting(env, 'HEADWAY_IMPORT_MAX_EXPANDED_MB', 100, 4096);
+  const importMaxPartBytes = megabytesSetting(env, 'HEADWAY_IMPORT_MAX_PART_MB', 16, 4096);
+  if (importMaxPartBytes > importMaxExpandedBytes)
+    throw new ConfigError(
+      `HEADWAY_IMPORT_MAX_PART_MB (${env.HEADWAY_IMPORT_MAX_PART_MB ?? 16}) must not be more than HEADWAY_IMPORT_MAX_EXPANDED_MB (${env.HEADWAY_IMPORT_MAX_EXPANDED_MB ?? 100}): one part cannot expand to more than the whole file`,
+    );
+  return { importMaxExpandedBytes, importMaxPartBytes };
 }
 
 function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
@@ -206,6 +231,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logFormat,
     actorName: env.HEADWAY_ACTOR?.trim() || 'Programme manager',
     importMaxBytes: importLimit(env.HEADWAY_IMPORT_MAX_MB),
+    ...expansionLimits(env),
     sessionIdleMinutes: wholeNumber(env, 'HEADWAY_SESSION_IDLE_MINUTES', 60, 24 * 60),
     sessionMaxHours: wholeNumber(env, 'HEADWAY_SESSION_MAX_HOURS', 12, 24 * 30),
     publicUrl: publicAddress,

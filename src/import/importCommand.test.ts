@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../cli.js';
 import { openDatabase, type Db } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrations.js';
+import { loadPlanContents } from '../plans/planContents.js';
+import { presentPlanExport } from '../plans/presenters.js';
 import { openTestDatabase, postgresReachable, type TestDatabase } from '../testing/databases.js';
 import { samplePath } from '../testing/samples.js';
 
@@ -123,6 +125,59 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const dry = await run([samplePath('staff-survey-action-plan.docx'), '--into', slug, '--dry-run'], env);
       expect(dry.out).toContain(`Dry run: nothing was saved; it would be merged into plan "${slug}"`);
       expect((await plans()).map((p) => p.slug)).toEqual([slug]);
+    });
+
+    it("imports a plan's export.json, and refuses other JSON, a newer format and prose, writing nothing", async () => {
+      const first = await run([samplePath('staff-survey-action-plan.docx'), '--json'], env);
+      const slug = JSON.parse(first.out).plan.slug as string;
+      const exported = await inDatabase(async (db) =>
+        presentPlanExport(await loadPlanContents(db.kysely, slug, { updates: 'all' })),
+      );
+      const file = join(folder, `${slug}.json`);
+      writeFileSync(file, JSON.stringify(exported, null, 2));
+      const imported = await run([file, '--json'], env);
+      expect(imported.code).toBe(0);
+      expect(JSON.parse(imported.out)).toMatchObject({
+        plan: { slug: `${slug}-2`, title: 'Staff Survey - Action Plan' },
+        counts: { themes: 4, actions: 14, updates: 7 },
+        warnings: [],
+        changes: { actionsAdded: 14, themesAdded: 4, updatesAdded: 7 },
+      });
+      expect(await historySources(`${slug}-2`)).toEqual([`import: ${slug}.json`]);
+
+      const before = await plans();
+      const refusals: [string, string, RegExp][] = [
+        [
+          'settings.json',
+          '{"theme": "dark"}',
+          /This JSON file is not a Headway plan export .*: it has no "format": "headway\.plan"/,
+        ],
+        ['list.json', '[1, 2]', /not a Headway plan export .*: it holds no object/],
+        ['broken.json', '{"format": "headway.plan",', /not a Headway plan export .*: it is not valid JSON/],
+        [
+          'newer.json',
+          JSON.stringify({ ...exported, formatVersion: 2 }),
+          /format version 2, written by a newer Headway; this one reads version 1/,
+        ],
+        [
+          'untitled.json',
+          JSON.stringify({ ...exported, actions: [{ ...exported.actions[0], title: 42 }] }),
+          /not a Headway plan export .*: actions\[0\]\.title is 42 \(expected string\)/,
+        ],
+        [
+          'prose.txt',
+          'We will listen to staff and act on what they tell us.\n',
+          /holds no actions, themes or highlight report .* Nothing was saved/,
+        ],
+      ];
+      for (const [name, content, message] of refusals) {
+        writeFileSync(join(folder, name), content);
+        const refused = await run([join(folder, name)], env);
+        expect(refused.code, name).toBe(1);
+        expect(refused.err, name).toMatch(message);
+        expect(refused.err, name).toContain(`headway: ${name}: `);
+      }
+      expect(await plans()).toEqual(before);
     });
 
     it('refuses a damaged file or an unknown plan with a message and exit code 1, writing nothing', async () => {

@@ -10,6 +10,7 @@ import type { SaveResult } from './savePlanDraft.js';
 import {
   describeChanges,
   draftCounts,
+  nothingToSave,
   saveImport,
   understandFile,
   type UnderstoodFile,
@@ -48,7 +49,12 @@ async function readImportFile(
   return understandFile({
     fileName: basename(path),
     bytes: await readFile(path),
-    read: { maxBytes: config.importMaxBytes, sheet },
+    read: {
+      maxBytes: config.importMaxBytes,
+      maxExpandedBytes: config.importMaxExpandedBytes,
+      maxPartBytes: config.importMaxPartBytes,
+      sheet,
+    },
   });
 }
 
@@ -98,6 +104,8 @@ function printSummary(summary: ReturnType<typeof summaryOf>, saved: SaveResult |
 
 async function runImport(options: ImportOptions, config: Config): Promise<number> {
   const understood = await readImportFile(options.path, config, options.sheet);
+  const empty = nothingToSave(understood.draft);
+  if (empty) throw new ImportFileError(empty);
   let saved: SaveResult | null = null;
   // A dry run of a new plan needs no database at all, so it cannot write to one.
   if (options.into !== null || !options.dryRun) {

@@ -6,28 +6,19 @@ import type { Actor, Trx } from '../history/recordChange.js';
 import { findPlanBySlug } from '../plans/planCommands.js';
 import { statuses } from '../plans/vocabulary.js';
 import type { PlanDraft } from './planDraft.js';
-import { readSource } from './read/readSource.js';
 import { savePlanDraft, type SaveCounts, type SaveResult } from './savePlanDraft.js';
-import type { ReadOptions, SourceDocument } from './source.js';
-import type { ColumnOverrides } from './understand/columns.js';
-import { understandDocument, type Understanding } from './understand/understandDocument.js';
+import type { Understanding } from './understand/understandDocument.js';
 
-export interface ImportRequest {
-  fileName: string;
-  bytes: Buffer;
-  read?: Partial<ReadOptions>;
-  columns?: ColumnOverrides;
-}
+export { understandFile } from './importWorkers.js';
+export type { ImportRequest, UnderstoodFile } from './understandFile.js';
 
-export interface UnderstoodFile extends Understanding {
-  /** For a workbook: its sheet names and the one that was read. */
-  sheets?: SourceDocument['sheets'];
-}
-
-/** Reads and understands one file; a file Headway cannot read throws ImportFileError naming the problem. */
-export async function understandFile(request: ImportRequest): Promise<UnderstoodFile> {
-  const doc = await readSource(request.fileName, request.bytes, request.read);
-  return { ...understandDocument(doc, { columns: request.columns }), sheets: doc.sheets };
+/**
+ * Why a draft cannot be saved, or null when it can: a file (or pasted prose) in which nothing was recognised would
+ * otherwise become an empty plan, saved as if the import had worked.
+ */
+export function nothingToSave(draft: PlanDraft): string | null {
+  if (draft.actions.length > 0 || draft.themes.length > 0 || draft.report) return null;
+  return 'The file holds no actions, themes or highlight report that Headway recognised, so there is nothing to save. Nothing was saved';
 }
 
 /** The counts people are shown: what the document holds, before anything is saved. */
@@ -48,9 +39,9 @@ export function draftCounts(draft: PlanDraft) {
   };
 }
 
-/** The actor an import writes history as: the person, with the file named as the source. */
+/** The actor an import writes history as: the person (and their user id, when signed in), with the file as the source. */
 export function importActor(actor: Actor, fileName: string): Actor {
-  return { name: actor.name, source: `import: ${fileName}` };
+  return { ...actor, source: `import: ${fileName}` };
 }
 
 /** Saves what was understood, as a new plan or into plan `intoSlug`, inside the caller's transaction. */

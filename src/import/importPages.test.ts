@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../testing/databases.js';
+import { expandingDocx } from '../testing/expandingDocx.js';
 import { form, multipartForm, type FilePart } from '../testing/forms.js';
 import { readSample } from '../testing/samples.js';
 import { buildTestApp, type TestApp } from '../testing/testApp.js';
@@ -43,6 +44,27 @@ describeEachDatabase('import pages', (current) => {
 
   const postForm = (url: string, fields: Record<string, string>) =>
     app.inject({ method: 'POST', url, ...form(fields) });
+
+  it('refuses an Office file expanding beyond the per-part limit set, naming it, and stores nothing', async () => {
+    const strict = await buildTestApp(current(), {
+      config: { importMaxBytes: limit, importMaxPartBytes: 1024 * 1024 },
+    });
+    try {
+      const pendingBefore = await count('pending_imports');
+      const res = await strict.inject({
+        method: 'POST',
+        url: '/import',
+        ...multipart({}, { name: 'long.docx', bytes: await expandingDocx(1.5 * 1024 * 1024) }),
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toContain(
+        'long.docx: The file&#39;s part word/document.xml expands to 2 MB when opened, more than the 1 MB Headway reads from one part',
+      );
+      expect(await count('pending_imports')).toBe(pendingBefore);
+    } finally {
+      await strict.close();
+    }
+  });
 
   it('shows the upload form with the size limit, and links to it from every page', async () => {
     const page = await app.inject('/import');
@@ -100,14 +122,17 @@ describeEachDatabase('import pages', (current) => {
     expect((await app.inject(reviewUrl)).statusCode).toBe(404);
 
     const slug = planUrl.split('/').pop()!;
-    const sources = await current()
+    const recorded = await current()
       .kysely.selectFrom('history')
       .innerJoin('plans', 'plans.id', 'history.plan_id')
-      .select('history.source')
+      .select(['history.source', 'history.actor_id'])
       .distinct()
       .where('plans.slug', '=', slug)
       .execute();
-    expect(sources.map((h) => h.source)).toEqual(['import: staff-survey-action-plan.docx']);
+    // Every change is recorded under the signed-in person who saved it, with the file as its source.
+    expect(recorded).toEqual([
+      { source: 'import: staff-survey-action-plan.docx', actor_id: app.signedIn.user.id },
+    ]);
 
     // The same file again, merged into that plan, changes nothing.
     const historyBefore = await count('history');
@@ -256,12 +281,45 @@ describeEachDatabase('import pages', (current) => {
     expect(res.body).toContain('%PDF-1.4 pasted &amp; kept</textarea>');
   });
 
-  it('shows a readable file without a table, saying no actions were found', async () => {
+  it('shows a readable file without a table, saying no actions were found, and will not save it as an empty plan', async () => {
     const res = await upload('words.txt', Buffer.from('Just a sentence, with no table in it.'));
     expect(res.statusCode).toBe(303);
     const review = await app.inject(res.headers.location as string);
     expect(review.body).toContain('data-no-actions');
+    const plansBefore = await count('plans');
+    const saved = await postForm(`${res.headers.location as string}/save`, { target: 'new' });
+    expect(saved.statusCode).toBe(400);
+    expect(saved.body).toContain(
+      'The file holds no actions, themes or highlight report that Headway recognised',
+    );
+    expect(await count('plans')).toBe(plansBefore);
     await postForm(`${res.headers.location as string}/cancel`, {});
+  });
+
+  it("reads a plan's export.json and saves it as a new plan; other JSON is refused by name", async () => {
+    const reviewUrl = await uploadSample('culture-highlight-report.docx');
+    const first = await postForm(`${reviewUrl}/save`, { target: 'new' });
+    const slug = (first.headers.location as string).split('?')[0]!.split('/').pop()!;
+    const exported = await app.inject(`/api/v1/plans/${slug}/export.json`);
+    expect(exported.statusCode).toBe(200);
+
+    const res = await upload(`${slug}.json`, Buffer.from(exported.body));
+    expect(res.statusCode, res.body).toBe(303);
+    const review = await app.inject(res.headers.location as string);
+    expect(review.statusCode).toBe(200);
+    const actions = (JSON.parse(exported.body) as { actions: unknown[] }).actions.length;
+    expect(actionRows(review.body)).toBe(actions);
+    const saved = await postForm(`${res.headers.location as string}/save`, { target: 'new' });
+    expect(saved.statusCode).toBe(303);
+    expect(saved.headers.location).toMatch(new RegExp(`^/plans/${slug}-2\\?notice=`));
+
+    const plansBefore = await count('plans');
+    const refused = await upload('settings.json', Buffer.from('{"theme": "dark"}'));
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain(
+      'settings.json: This JSON file is not a Headway plan export (the export.json of a plan): it has no &quot;format&quot;: &quot;headway.plan&quot;',
+    );
+    expect(await count('plans')).toBe(plansBefore);
   });
 
   it('clears away imports left in review for more than a day when a new one starts', async () => {

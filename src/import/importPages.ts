@@ -1,5 +1,5 @@
 // The import pages: upload or paste, review what was understood (fixing column mappings), then save in one go.
-import multipart from '@fastify/multipart';
+import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PendingImportRow } from '../db/schema.js';
 import { parseTargetDate } from '../dates/targetDate.js';
@@ -11,7 +11,13 @@ import { findPlanBySlug } from '../plans/planCommands.js';
 import { richTextToPlain } from '../richtext/sanitise.js';
 import { formText, type FormBody } from '../web/forms.js';
 import { importedNotice, withNotice } from '../web/notices.js';
-import { draftCounts, saveUnderstanding, understandFile, type UnderstoodFile } from './importFile.js';
+import {
+  draftCounts,
+  nothingToSave,
+  saveUnderstanding,
+  understandFile,
+  type UnderstoodFile,
+} from './importFile.js';
 import {
   cancelPendingImport,
   findPendingImport,
@@ -22,7 +28,9 @@ import {
   takePendingImport,
 } from './pendingImports.js';
 import { sectionLabels, type DraftAction, type ReportSectionKey } from './planDraft.js';
-import { ImportFileError } from './source.js';
+import { ImportFileError, type ReadOptions } from './source.js';
+
+type ReadLimits = Pick<ReadOptions, 'maxBytes' | 'maxExpandedBytes' | 'maxPartBytes'>;
 import {
   columnFieldLabels,
   columnFields,
@@ -61,6 +69,30 @@ function uploadProblem(error: unknown): Upload['problem'] {
   return 'broken';
 }
 
+/**
+ * The file's bytes, copied into one buffer (sized from the request's length) as they arrive, or null when it is over
+ * the size limit. Gathering the pieces and joining them at the end would copy the whole file in one go on the event
+ * loop, and eight large uploads ending together would hold every other request for each of those copies.
+ */
+async function fileBytes(part: MultipartFile, sizeHint: number): Promise<Buffer | null> {
+  // Shared memory, so the import worker reads the file where it lies instead of from a copy (importWorkers.ts).
+  const allocate = (size: number) => Buffer.from(new SharedArrayBuffer(size));
+  let bytes = allocate(Math.min(Math.max(sizeHint, 64 * 1024), 64 * 1024 * 1024));
+  let length = 0;
+  for await (const chunk of part.file as AsyncIterable<Buffer>) {
+    // Past the limit busboy cuts the file short; what is left of the form is still read.
+    if (part.file.truncated) continue;
+    if (length + chunk.length > bytes.length) {
+      const larger = allocate(Math.max(bytes.length * 2, length + chunk.length));
+      bytes.copy(larger, 0, 0, length);
+      bytes = larger;
+    }
+    chunk.copy(bytes, length);
+    length += chunk.length;
+  }
+  return part.file.truncated ? null : bytes.subarray(0, length);
+}
+
 /** The one file or the pasted text of the upload form, with the size limit applied as the bytes arrive. */
 async function readUpload(request: FastifyRequest): Promise<Upload> {
   const upload: Upload = { fileName: '', bytes: Buffer.alloc(0), pasted: '', sheet: '', problem: null };
@@ -69,10 +101,7 @@ async function readUpload(request: FastifyRequest): Promise<Upload> {
     for await (const part of request.formParts()) {
       if (part.type === 'file') {
         // A file over the limit is refused as it arrives; the fields after it are still read, to re-show them.
-        const bytes = await part.toBuffer().catch((error: unknown) => {
-          if (uploadProblem(error) !== 'too-large') throw error;
-          return null;
-        });
+        const bytes = await fileBytes(part, Number(request.headers['content-length']) || 0);
         if (bytes === null) upload.problem = 'too-large';
         else if (part.filename && bytes.length > 0) {
           upload.fileName = part.filename.replace(/^.*[\\/]/, '').slice(0, 200);
@@ -97,7 +126,8 @@ async function readUpload(request: FastifyRequest): Promise<Upload> {
 }
 
 /** What the person is told when an upload cannot go to review, or null when it can. */
-async function uploadRefusal(upload: Upload, maxBytes: number): Promise<string | null> {
+async function uploadRefusal(upload: Upload, limits: ReadLimits): Promise<string | null> {
+  const maxBytes = limits.maxBytes;
   if (upload.problem === 'too-large')
     return `The file is larger than ${sizeText(maxBytes)}, the most Headway takes. Split it, or remove images and other sheets, and upload it again`;
   if (upload.problem === 'too-many-files') return 'Choose one file at a time';
@@ -108,7 +138,7 @@ async function uploadRefusal(upload: Upload, maxBytes: number): Promise<string |
     await understandFile({
       fileName: upload.fileName,
       bytes: upload.bytes,
-      read: { maxBytes, sheet: upload.sheet || undefined },
+      read: { ...limits, sheet: upload.sheet || undefined },
     });
     return null;
   } catch (error) {
@@ -201,6 +231,11 @@ function columnsFromForm(body: FormBody | undefined, before: ColumnOverrides): C
 
 export async function importPages(app: FastifyInstance): Promise<void> {
   const maxBytes = app.config.importMaxBytes;
+  const limits: ReadLimits = {
+    maxBytes,
+    maxExpandedBytes: app.config.importMaxExpandedBytes,
+    maxPartBytes: app.config.importMaxPartBytes,
+  };
   await app.register(multipart, {
     limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: maxBytes, parts: 12 },
   });
@@ -216,7 +251,7 @@ export async function importPages(app: FastifyInstance): Promise<void> {
     understandFile({
       fileName: pending.file_name,
       bytes: pendingBytes(pending),
-      read: { maxBytes, sheet: pending.sheet ?? undefined },
+      read: { ...limits, sheet: pending.sheet ?? undefined },
       columns: pendingColumns(pending),
     });
 
@@ -249,7 +284,7 @@ export async function importPages(app: FastifyInstance): Promise<void> {
     if (!request.isMultipart())
       return renderForm(reply.status(400), { errors: { file: 'Choose a file or paste a table' } });
     const upload = await readUpload(request);
-    const refusal = await uploadRefusal(upload, maxBytes);
+    const refusal = await uploadRefusal(upload, limits);
     if (refusal)
       return renderForm(reply.status(400), {
         errors: { file: refusal },
@@ -307,6 +342,9 @@ export async function importPages(app: FastifyInstance): Promise<void> {
         return refuse('You can merge only into a plan you manage; choose another, or create a new plan');
 
       const understood = await understandPending(pending);
+      const empty = nothingToSave(understood.draft);
+      if (empty)
+        return renderReview(reply.status(400), pending, { errors: { save: empty }, form: { target, into } });
       const saved = await app.db.kysely.transaction().execute(async (trx) => {
         await takePendingImport(trx, pending.id);
         return saveUnderstanding(trx, request.actor, understood, pending.file_name, into);

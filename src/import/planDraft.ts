@@ -1,11 +1,16 @@
 // A plan as a document states it, before it is saved: what the importer understands and the sample plans are written in.
 import type { ActionInput } from '../actions/actionCommands.js';
+import type { OwnerInput } from '../owners/ownerCommands.js';
 import type { PlanInput } from '../plans/planCommands.js';
 import type { ThemeInput } from '../themes/themeCommands.js';
 import type { UpdateInput } from '../updates/updateCommands.js';
 
-/** A dated entry as the document gives it: the day it speaks for, who wrote it and what it says. */
-export type DraftUpdate = Required<Pick<UpdateInput, 'effectiveOn' | 'author' | 'body'>>;
+/**
+ * A dated entry as the document gives it: the day it speaks for, who wrote it and what it says; and, from a plan's
+ * export.json, the status it moved its action or theme to.
+ */
+export type DraftUpdate = Required<Pick<UpdateInput, 'effectiveOn' | 'author' | 'body'>> &
+  Pick<UpdateInput, 'statusChange'>;
 
 export interface DraftTheme extends ThemeInput {
   title: string;
@@ -53,6 +58,8 @@ export interface DraftReport {
 
 export interface PlanDraft {
   plan: PlanInput & { title: string; horizons: string[] };
+  /** Owners as the directory should know them, when the source says more than their names (an export.json). */
+  owners?: OwnerInput[];
   /** In the document's order. */
   themes: DraftTheme[];
   /** In the document's order. */

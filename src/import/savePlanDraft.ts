@@ -5,6 +5,7 @@ import { createActions, updateAction, type ActionInput } from '../actions/action
 import type { ActionRow, PlanRow, ThemeRow } from '../db/schema.js';
 import type { Actor, Trx } from '../history/recordChange.js';
 import { createPlan, setHorizons, updatePlan, type PlanInput } from '../plans/planCommands.js';
+import { createOwner, ownerNameKey, type OwnerInput } from '../owners/ownerCommands.js';
 import { keepDraftReport } from '../reports/reportCommands.js';
 import { richTextToPlain, toRichText } from '../richtext/sanitise.js';
 import { createTheme, updateTheme, type ThemeInput } from '../themes/themeCommands.js';
@@ -57,6 +58,7 @@ export async function savePlanDraft(
   const plan = into
     ? await mergePlanDetails(trx, actor, into, draft)
     : await createPlan(trx, actor, draft.plan);
+  const saved: SavedRecords = { themes: [], actions: [] };
 
   const horizons = await trx
     .selectFrom('horizons')
@@ -71,6 +73,7 @@ export async function savePlanDraft(
   const horizonId = (name: string | null) =>
     name ? (allHorizons.find((h) => key(h.name) === key(name))?.id ?? null) : null;
 
+  if (draft.owners?.length) await addOwners(trx, actor, draft.owners);
   const themes = await trx.selectFrom('themes').selectAll().where('plan_id', '=', plan.id).execute();
   const themeIds = new Map(themes.map((t) => [key(t.title), t.id]));
   for (const draftTheme of draft.themes) {
@@ -83,6 +86,7 @@ export async function savePlanDraft(
     }
     themeIds.set(key(draftTheme.title), themeId);
     await addUpdates(trx, actor, plan.id, { themeId }, draftTheme.updates, counts);
+    saved.themes.push({ draft: draftTheme, id: themeId });
   }
 
   const actions = await trx
@@ -99,7 +103,7 @@ export async function savePlanDraft(
     byTitle.set(key(action.title), [...(byTitle.get(key(action.title)) ?? []), action]);
   }
   const claimed = new Set<string>();
-  const fresh: { input: ActionInput; updates: DraftUpdate[] }[] = [];
+  const fresh: { input: ActionInput; updates: DraftUpdate[]; draft: DraftAction }[] = [];
   for (const draftAction of draft.actions) {
     const input: ActionInput = {
       ...actionInput(draftAction),
@@ -108,10 +112,11 @@ export async function savePlanDraft(
     };
     const found = matchAction(byRef, byTitle, draftAction, claimed);
     if (!found) {
-      fresh.push({ input, updates: draftAction.updates });
+      fresh.push({ input, updates: draftAction.updates, draft: draftAction });
       continue;
     }
     claimed.add(found.id);
+    saved.actions.push({ draft: draftAction, id: found.id });
     if (actionDiffers(found, owners.get(found.id) ?? [], input)) {
       await updateAction(trx, actor, plan.id, found.id, found.version, input);
       counts.actionsChanged++;
@@ -126,14 +131,80 @@ export async function savePlanDraft(
     fresh.map((f) => f.input),
   );
   counts.actionsAdded += created.length;
+  created.forEach((action, index) => saved.actions.push({ draft: fresh[index]!.draft, id: action.id }));
   const updates = created.flatMap((action, index) =>
     uniqueUpdates(fresh[index]!.updates).map((input) => ({ subject: { actionId: action.id }, input })),
   );
-  counts.updatesAdded += (await postUpdates(trx, actor, plan.id, updates)).length;
+  // Updates are listed by day, then by when they were posted: an action's updates that move its status are posted
+  // one by one in the file's order, so that one posted on the same day as another keeps its place.
+  const movers = new Set(updates.filter((u) => u.input.statusChange).map((u) => u.subject.actionId));
+  for (const update of updates.filter((u) => movers.has(u.subject.actionId))) {
+    await postUpdate(trx, actor, plan.id, update.subject, update.input);
+    counts.updatesAdded++;
+  }
+  const batch = updates.filter((u) => !movers.has(u.subject.actionId));
+  counts.updatesAdded += (await postUpdates(trx, actor, plan.id, batch)).length;
 
+  await restoreStatedStatuses(trx, actor, plan.id, saved);
   if (draft.report)
     counts.report = await keepDraftReport(trx, actor, plan.id, draft.report, draft.plan.rag || null);
   return { plan, created: into === null, counts };
+}
+
+/** The themes and actions saved, with the draft each came from. */
+interface SavedRecords {
+  themes: { draft: DraftTheme; id: string }[];
+  actions: { draft: DraftAction; id: string }[];
+}
+
+/**
+ * Updates that moved a status (from an export.json) move it again as they are posted, and may leave an action or theme
+ * other than the file says it is now, when its status was later edited directly or its completion dated otherwise:
+ * the file's own status and completion date are put back, through the same commands as any edit.
+ */
+async function restoreStatedStatuses(trx: Trx, actor: Actor, planId: string, saved: SavedRecords) {
+  const moved = (updates: DraftUpdate[]) => updates.some((u) => u.statusChange);
+  for (const { draft, id } of saved.actions) {
+    if (!moved(draft.updates)) continue;
+    const row = await trx
+      .selectFrom('actions')
+      .select(['status', 'completed_on', 'version'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    const status = draft.status ?? row.status;
+    const completedOn = draft.completedOn !== undefined ? draft.completedOn : row.completed_on;
+    if (status !== row.status || completedOn !== row.completed_on)
+      await updateAction(trx, actor, planId, id, row.version, { status, completedOn });
+  }
+  for (const { draft, id } of saved.themes) {
+    if (!moved(draft.updates) || draft.status === undefined) continue;
+    const row = await trx
+      .selectFrom('themes')
+      .select(['status', 'version'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    if ((draft.status || null) !== row.status)
+      await updateTheme(trx, actor, planId, id, row.version, { status: draft.status });
+  }
+}
+
+/** Owners the draft describes (kind, e-mail) that the directory lacks; those it has are left as they are. */
+async function addOwners(trx: Trx, actor: Actor, owners: OwnerInput[]): Promise<void> {
+  const named = owners.filter((owner) => owner.name?.trim());
+  const known = new Set(
+    (
+      await trx
+        .selectFrom('owners')
+        .select('name_key')
+        .where('name_key', 'in', [...named.map((owner) => ownerNameKey(owner.name!)), ''])
+        .execute()
+    ).map((row) => row.name_key),
+  );
+  for (const owner of named) {
+    if (known.has(ownerNameKey(owner.name!))) continue;
+    known.add(ownerNameKey(owner.name!));
+    await createOwner(trx, actor, owner);
+  }
 }
 
 async function mergePlanDetails(trx: Trx, actor: Actor, plan: PlanRow, draft: PlanDraft): Promise<PlanRow> {

@@ -41,13 +41,16 @@ export interface ReadOptions {
   maxBytes: number;
   /** Largest total size of a .docx or .xlsx once unzipped, in bytes: the guard against zip bombs. */
   maxExpandedBytes: number;
+  /** Largest size of one part of a .docx or .xlsx once unzipped (the document, a sheet), in bytes. */
+  maxPartBytes: number;
   /** For a workbook: the sheet to read, by name; the first sheet when absent. */
   sheet?: string;
 }
 
 export const defaultReadOptions: ReadOptions = {
   maxBytes: 20 * 1024 * 1024,
-  maxExpandedBytes: 200 * 1024 * 1024,
+  maxExpandedBytes: 100 * 1024 * 1024,
+  maxPartBytes: 16 * 1024 * 1024,
 };
 
 /** A file Headway cannot read, with a message that names the problem for the person who chose it. */

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { expandingDocx } from '../../testing/expandingDocx.js';
 import { readSample } from '../../testing/samples.js';
 import { zipFiles } from '../../testing/zipFiles.js';
 import { ImportFileError } from '../source.js';
@@ -121,6 +122,28 @@ describe('refusing files Headway cannot read', () => {
     expect(bytes.length).toBeLessThan(200_000);
     expect(await refusal(readSource('plan.docx', bytes, { maxExpandedBytes: 10 * 1024 * 1024 }))).toBe(
       'The file expands to more than 10 MB when opened, which is more than Headway accepts; it may be damaged or built to cause harm',
+    );
+  });
+
+  it('refuses a part that expands beyond the per-part limit, naming the part and the limit', async () => {
+    const bytes = await expandingDocx(3 * 1024 * 1024);
+    expect(await refusal(readSource('plan.docx', bytes, { maxPartBytes: 2 * 1024 * 1024 }))).toMatch(
+      /^The file's part word\/document\.xml expands to [34] MB when opened, more than the 2 MB Headway reads from one part; it may be damaged or built to cause harm$/,
+    );
+    // Under the limit it is read (and found to hold no table).
+    await expect(readSource('plan.docx', bytes, { maxPartBytes: 8 * 1024 * 1024 })).resolves.toMatchObject({
+      kind: 'docx',
+    });
+  });
+
+  it('refuses parts that together expand beyond the whole limit', async () => {
+    const part = await expandingDocx(3 * 1024 * 1024);
+    expect(
+      await refusal(
+        readSource('plan.docx', part, { maxExpandedBytes: 2 * 1024 * 1024, maxPartBytes: 2 * 1024 * 1024 }),
+      ),
+    ).toBe(
+      'The file expands to more than 2 MB when opened, which is more than Headway accepts; it may be damaged or built to cause harm',
     );
   });
 

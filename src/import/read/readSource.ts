@@ -32,16 +32,16 @@ function size(bytes: number): string {
   return `${Number((bytes / (1024 * 1024)).toFixed(1))} MB`;
 }
 
-/** Text files hold no NUL bytes and few control characters; anything else is binary. */
+/**
+ * Text files hold few control characters (a stray NUL or two, dropped with a warning when read); binary files and
+ * UTF-16 without a byte-order mark are full of them.
+ */
 function looksLikeText(bytes: Buffer): boolean {
   const sample = bytes.subarray(0, 8192);
   if (sample[0] === 0xff && sample[1] === 0xfe) return true;
   if (sample[0] === 0xfe && sample[1] === 0xff) return true;
   let control = 0;
-  for (const byte of sample) {
-    if (byte === 0) return false;
-    if (byte < 9 || (byte > 13 && byte < 32)) control++;
-  }
+  for (const byte of sample) if (byte < 9 || (byte > 13 && byte < 32)) control++;
   return control <= sample.length * 0.01;
 }
 

@@ -25,20 +25,6 @@ const officePrefixes = new Map([
 /** Far deeper than tables in tables in content controls ever go; it keeps the readers' recursion bounded. */
 const maxDepth = 200;
 
-/**
- * The most XML read as a tree (about 16 bytes of memory each) or as a stream: a thousand-page document has far less,
- * and the cap keeps one hostile upload from exhausting the server's memory.
- */
-const maxTreeLength = 32 * 1024 * 1024;
-const maxScanLength = 128 * 1024 * 1024;
-
-function refuseLarge(xml: string, part: string, limit: number): void {
-  if (xml.length > limit)
-    throw new ImportFileError(
-      `The file is too large to read: its part ${part} holds ${Math.round(xml.length / (1024 * 1024))} MB of markup, more than the ${limit / (1024 * 1024)} MB Headway reads`,
-    );
-}
-
 function refuseDtd(xml: string): void {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml))
     throw new ImportFileError('The file contains XML features Headway does not accept');
@@ -95,7 +81,6 @@ function keepsSpace(element: XmlElement): boolean {
  * text, section settings) is never needed and can be large.
  */
 export function parseXml(xml: string, part: string, skip: ReadonlySet<string> = new Set()): XmlElement {
-  refuseLarge(xml, part, maxTreeLength);
   refuseDtd(xml);
   const top: XmlElement = { name: '', attributes: {}, children: [] };
   const open: XmlElement[] = [top];
@@ -148,7 +133,6 @@ export interface ScanHandlers {
 
 /** Passes a part's tags to the handlers as they are read (local names, no tree), for parts too large for a tree. */
 export function scanXml(xml: string, part: string, handlers: ScanHandlers): void {
-  refuseLarge(xml, part, maxScanLength);
   refuseDtd(xml);
   const parser = new SaxesParser<{ xmlns: false; position: false }>({ xmlns: false, position: false });
   const local = (name: string) => name.slice(name.indexOf(':') + 1);

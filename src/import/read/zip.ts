@@ -28,6 +28,13 @@ function tooLarge(maxExpandedBytes: number): ImportFileError {
   );
 }
 
+function partTooLarge(name: string, maxPartBytes: number, expandsTo?: number): ImportFileError {
+  const size = expandsTo === undefined ? 'more than that' : megabytes(expandsTo);
+  return new ImportFileError(
+    `The file's part ${name} expands to ${size} when opened, more than the ${megabytes(maxPartBytes)} Headway reads from one part; it may be damaged or built to cause harm`,
+  );
+}
+
 function bomb(entry: yauzl.Entry): ImportFileError | null {
   const ratio = entry.uncompressedSize / Math.max(entry.compressedSize, 1);
   if (entry.uncompressedSize <= ratioFloor || ratio <= maxRatio) return null;
@@ -69,7 +76,22 @@ function listEntries(zip: yauzl.ZipFile, maxExpandedBytes: number): Promise<Map<
   });
 }
 
-function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, maxExpandedBytes: number): Promise<Buffer> {
+/** What may still be inflated: the parts read so far count against the whole file's limit. */
+interface Budget {
+  left: number;
+}
+
+function readEntry(
+  zip: yauzl.ZipFile,
+  entry: yauzl.Entry,
+  limits: ZipLimits,
+  budget: Budget,
+): Promise<Buffer> {
+  const name = entry.fileName.replace(/\\/g, '/');
+  // Refused before anything is inflated: the declared size is checked again while inflating (yauzl and below).
+  if (entry.uncompressedSize > limits.maxPartBytes)
+    return Promise.reject(partTooLarge(name, limits.maxPartBytes, entry.uncompressedSize));
+  if (entry.uncompressedSize > budget.left) return Promise.reject(tooLarge(limits.maxExpandedBytes));
   return new Promise((resolve, reject) =>
     zip.openReadStream(entry, (error, stream) => {
       if (error || !stream) return reject(damaged(error?.message ?? `cannot open ${entry.fileName}`));
@@ -77,8 +99,10 @@ function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, maxExpandedBytes: num
       let total = 0;
       stream.on('data', (chunk: Buffer) => {
         total += chunk.length;
-        // yauzl checks each part against its declared size; this is a second fence.
-        if (total > maxExpandedBytes) stream.destroy(tooLarge(maxExpandedBytes));
+        budget.left -= chunk.length;
+        // yauzl checks each part against its declared size; these are second fences.
+        if (total > limits.maxPartBytes) stream.destroy(partTooLarge(name, limits.maxPartBytes));
+        else if (budget.left < 0) stream.destroy(tooLarge(limits.maxExpandedBytes));
         else chunks.push(chunk);
       });
       stream.on('end', () => resolve(Buffer.concat(chunks)));
@@ -89,15 +113,27 @@ function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, maxExpandedBytes: num
   );
 }
 
+type ZipLimits = Pick<ReadOptions, 'maxExpandedBytes' | 'maxPartBytes'>;
+
+/**
+ * Opens a container, refusing it when its parts' declared sizes add up to more than `maxExpandedBytes`; each part
+ * read is refused above `maxPartBytes` (by default the whole limit), and all the parts read together above
+ * `maxExpandedBytes`, however their sizes were declared.
+ */
 export async function openZip(
   bytes: Buffer,
-  options: Pick<ReadOptions, 'maxExpandedBytes'>,
+  options: Pick<ReadOptions, 'maxExpandedBytes'> & Partial<ZipLimits>,
 ): Promise<ZipParts> {
+  const limits: ZipLimits = {
+    maxExpandedBytes: options.maxExpandedBytes,
+    maxPartBytes: Math.min(options.maxPartBytes ?? options.maxExpandedBytes, options.maxExpandedBytes),
+  };
   const zip = await openArchive(bytes);
-  const entries = await listEntries(zip, options.maxExpandedBytes);
+  const entries = await listEntries(zip, limits.maxExpandedBytes);
+  const budget: Budget = { left: limits.maxExpandedBytes };
   const readBytes = async (name: string): Promise<Buffer | null> => {
     const entry = entries.get(name);
-    return entry ? readEntry(zip, entry, options.maxExpandedBytes) : null;
+    return entry ? readEntry(zip, entry, limits, budget) : null;
   };
   return {
     names: [...entries.keys()],
