@@ -1,4 +1,5 @@
 // Settings read and checked once at start-up; a bad one stops the start with a message naming it.
+import { isIP } from 'node:net';
 import type { UserRole } from './db/schema.js';
 
 /** Single sign-on through an OpenID Connect provider: set by HEADWAY_OIDC_*, all together or not at all. */
@@ -33,7 +34,15 @@ export interface Config {
   importMaxBytes: number;
   /** Absent when single sign-on is not set up. */
   singleSignOn: SingleSignOnConfig | undefined;
+  /**
+   * Which proxies in front may say who the client is and whether it came over HTTPS (HEADWAY_TRUST_PROXY): none
+   * (false, the default), how many hops in front of Headway, or the proxies' addresses and ranges.
+   */
+  trustProxy: TrustProxy;
 }
+
+/** None; a number of proxies in front; or the addresses, CIDR ranges or proxy-addr's named ranges of the proxies. */
+export type TrustProxy = false | number | string[];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -137,6 +146,45 @@ function singleSignOn(
   };
 }
 
+const namedRanges = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isProxyAddress(entry: string): boolean {
+  if (namedRanges.includes(entry)) return true;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  // A netmask (255.255.0.0) is taken as well as a prefix length, as proxy-addr takes them.
+  if (family === 4 && isIP(bits) === 4) return true;
+  return /^\d+$/.test(bits) && n <= (family === 4 ? 32 : 128);
+}
+
+function trustProxy(value: string | undefined): TrustProxy {
+  const text = value?.trim() ?? '';
+  if (text === '' || /^(false|off|no|0)$/i.test(text)) return false;
+  const expected =
+    'HEADWAY_TRUST_PROXY must be the number of proxies in front of Headway (1 for one) or their addresses ' +
+    '(10.0.0.5, 10.0.0.0/8, loopback), separated by commas';
+  if (/^(true|on|yes|all)$/i.test(text))
+    throw new ConfigError(
+      `${expected}, not "${text}": trusting every address would let any client choose the address it is counted under`,
+    );
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops > 20)
+      throw new ConfigError(`${expected}; ${hops} proxies is more than any real chain, not "${text}"`);
+    return hops;
+  }
+  const entries = text.split(',').map((entry) => entry.trim());
+  const bad = entries.filter((entry) => !isProxyAddress(entry));
+  if (bad.length > 0)
+    throw new ConfigError(
+      `${expected}; ${bad.map((entry) => `"${entry}"`).join(', ')} is not an address or range`,
+    );
+  return entries;
+}
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -161,6 +209,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sessionMaxHours: wholeNumber(env, 'HEADWAY_SESSION_MAX_HOURS', 12, 24 * 30),
     publicUrl: publicAddress,
     singleSignOn: singleSignOn(env, publicAddress),
+    trustProxy: trustProxy(env.HEADWAY_TRUST_PROXY),
     ...overrides,
   };
 }
