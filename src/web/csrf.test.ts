@@ -171,7 +171,15 @@ describeEachDatabase('CSRF protection', (current) => {
       .execute();
     expect(owners).toHaveLength(1);
 
-    const overHttps = await app.inject({ url: '/owners/new', headers: { 'x-forwarded-proto': 'https' } });
+    // X-Forwarded-Proto is believed only from a proxy HEADWAY_TRUST_PROXY names: not by default.
+    const forged = await app.inject({ url: '/owners/new', headers: { 'x-forwarded-proto': 'https' } });
+    expect(String(forged.headers['set-cookie'])).not.toContain('Secure');
+    const behindProxy = await buildTestApp(current(), { config: { trustProxy: ['127.0.0.1'] } });
+    const overHttps = await behindProxy.inject({
+      url: '/owners/new',
+      headers: { 'x-forwarded-proto': 'https' },
+    });
+    await behindProxy.close();
     expect(String(overHttps.headers['set-cookie'])).toMatch(/; Secure/);
   });
 
