@@ -2,8 +2,8 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse, RouteOptio
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
 import { readConfig } from '../config.js';
-import type { Db } from '../db/connection.js';
 import { describeEachDatabase } from '../testing/databases.js';
+import { everything } from '../testing/everything.js';
 import { multipartForm } from '../testing/forms.js';
 import { formPost } from '../testing/people.js';
 import { fillRoute, makeOneOfEach, pageRoutes, type RouteRecords } from '../testing/routes.js';
@@ -39,20 +39,6 @@ describe('what counts as a control character', () => {
     expect(textProblem('Action\tOwner\r\nRolling updates – “7/8/21”: café, naïve, £5, 100%')).toBeUndefined();
   });
 });
-
-/** Everything in the database, table by table, to show that refused requests changed nothing anywhere. */
-async function everything(db: Db): Promise<Record<string, string[]>> {
-  const tables = await db.kysely.introspection.getTables();
-  const contents: Record<string, string[]> = {};
-  for (const table of tables) {
-    const rows = await db.kysely
-      .selectFrom(table.name as never)
-      .selectAll()
-      .execute();
-    contents[table.name] = rows.map((row) => JSON.stringify(row)).sort();
-  }
-  return contents;
-}
 
 interface RouteFields {
   /** Body fields, with a value that would be sent with them (a form's own, or "x"). */
