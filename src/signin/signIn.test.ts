@@ -251,7 +251,8 @@ describeEachDatabase('signing in and out', (current) => {
     expect(limited.body).toContain('too many failed sign-in attempts from your network address');
     // From another address the same account signs in.
     expect((await signIn({ email: user.email, password: testPassword })).statusCode).toBe(303);
-  });
+    // Twenty-two password checks (argon2, slow on purpose): longer than the default on a busy machine.
+  }, 90_000);
 
   it.each([
     '//evil.example',

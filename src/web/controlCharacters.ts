@@ -85,7 +85,7 @@ function refusal(field: string, problem: string, where: string): InvalidInputErr
   const message = problem.startsWith('The field name') ? problem : `${where} ${problem}`;
   return new InvalidInputError(
     { [field]: message },
-    `Nothing was changed: ${message}. If you typed or pasted this, go back; your browser keeps what you typed.`,
+    `Nothing was changed. ${message}. If you typed or pasted this, go back: your browser keeps what you typed.`,
   );
 }
 
