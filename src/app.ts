@@ -2,7 +2,7 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import { actionPages } from './actions/actionPages.js';
-import { registerApi } from './api/registerApi.js';
+import { buildValidators, registerApi } from './api/registerApi.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connection.js';
 import { exportPages } from './exports/exportPages.js';
@@ -20,9 +20,11 @@ import { accountPages } from './people/accountPages.js';
 import { adminUserPages } from './people/adminUserPages.js';
 import { planPeoplePages } from './people/planPeoplePages.js';
 import { setUpAccess } from './web/access.js';
+import { trustProxyOption } from './web/clientAddress.js';
 import { setUpCookies } from './web/cookies.js';
+import { setUpTextChecks } from './web/controlCharacters.js';
 import { setUpCsrf } from './web/csrf.js';
-import { setUpErrorHandling } from './web/errorHandler.js';
+import { answerClientError, answerFrameworkError, setUpErrorHandling } from './web/errorHandler.js';
 import { healthRoutes } from './web/health.js';
 import { setUpPages } from './web/pages.js';
 import { OneLineRequestLog } from './web/requestLog.js';
@@ -54,9 +56,14 @@ export async function buildApp({
     logger,
     logController: new OneLineRequestLog(),
     bodyLimit: 2 * 1024 * 1024,
-    trustProxy: true,
+    trustProxy: trustProxyOption(config.trustProxy),
     // Unknown fields in a body are refused with a message, not dropped without a word.
     ajv: { customOptions: { removeAdditional: false } },
+    // Nor is a body's wrong type quietly converted.
+    schemaController: { compilersFactory: { buildValidator: buildValidators() } },
+    // What Fastify and Node refuse before a route is found is answered in Headway's shapes too.
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
   if (onRoute) app.addHook('onRoute', onRoute);
   app.decorate('db', db);
@@ -65,6 +72,7 @@ export async function buildApp({
   await app.register(setUpRouteTable);
   await setUpWebSecurity(app);
   await app.register(setUpCookies);
+  await app.register(setUpTextChecks);
   await app.register(setUpAccess);
   await app.register(formbody);
   await app.register(setUpCsrf);

@@ -72,6 +72,41 @@ describe('readConfig', () => {
     );
   });
 
+  describe('trusted proxies (HEADWAY_TRUST_PROXY)', () => {
+    it('trusts no proxy by default: the client is whoever holds the connection', () => {
+      expect(readConfig({}).trustProxy).toBe(false);
+      expect(readConfig({ HEADWAY_TRUST_PROXY: ' ' }).trustProxy).toBe(false);
+      expect(readConfig({ HEADWAY_TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+      expect(readConfig({ HEADWAY_TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    });
+
+    it('takes a number of proxies, or their addresses and ranges', () => {
+      expect(readConfig({ HEADWAY_TRUST_PROXY: '1' }).trustProxy).toBe(1);
+      expect(readConfig({ HEADWAY_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+      expect(
+        readConfig({
+          HEADWAY_TRUST_PROXY: '10.0.0.5, 10.1.0.0/16,fd00::/8, ::1, loopback, 172.16.0.0/255.240.0.0',
+        }).trustProxy,
+      ).toEqual(['10.0.0.5', '10.1.0.0/16', 'fd00::/8', '::1', 'loopback', '172.16.0.0/255.240.0.0']);
+    });
+
+    it.each([
+      ['true', 'trusting every address would let any client choose the address it is counted under'],
+      ['yes', 'HEADWAY_TRUST_PROXY must be the number of proxies in front of Headway'],
+      ['proxy.example.org', '"proxy.example.org" is not an address or range'],
+      ['10.0.0.1, 10.0.0.0/33', '"10.0.0.0/33" is not an address or range'],
+      ['10.0.0.256', '"10.0.0.256" is not an address or range'],
+      ['10.0.0.1,,10.0.0.2', '"" is not an address or range'],
+      ['-1', '"-1" is not an address or range'],
+      ['1.5', '"1.5" is not an address or range'],
+      ['50', '50 proxies is more than any real chain'],
+    ])('refuses to start with HEADWAY_TRUST_PROXY=%s, naming the setting', (value, message) => {
+      expect(() => readConfig({ HEADWAY_TRUST_PROXY: value })).toThrow(ConfigError);
+      expect(() => readConfig({ HEADWAY_TRUST_PROXY: value })).toThrow('HEADWAY_TRUST_PROXY');
+      expect(() => readConfig({ HEADWAY_TRUST_PROXY: value })).toThrow(message);
+    });
+  });
+
   describe('single sign-on', () => {
     const full = {
       HEADWAY_OIDC_ISSUER: 'https://login.example.org/tenant',

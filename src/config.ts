@@ -1,6 +1,7 @@
 // Settings read and checked once at start-up; a bad one stops the start with a message naming it.
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
+import { isIP } from 'node:net';
 import type { UserRole } from './db/schema.js';
 
 /** Single sign-on through an OpenID Connect provider: set by HEADWAY_OIDC_*, all together or not at all. */
@@ -45,12 +46,20 @@ export interface Config {
   organisationName: string;
   /** Its logo, read once at start-up from HEADWAY_ORGANISATION_LOGO (a PNG or SVG file); absent when not set. */
   organisationLogo: OrganisationLogo | undefined;
+  /**
+   * Which proxies in front may say who the client is and whether it came over HTTPS (HEADWAY_TRUST_PROXY): none
+   * (false, the default), how many hops in front of Headway, or the proxies' addresses and ranges.
+   */
+  trustProxy: TrustProxy;
 }
 
 export interface OrganisationLogo {
   bytes: Buffer;
   contentType: 'image/png' | 'image/svg+xml';
 }
+
+/** None; a number of proxies in front; or the addresses, CIDR ranges or proxy-addr's named ranges of the proxies. */
+export type TrustProxy = false | number | string[];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -207,6 +216,45 @@ function organisationLogo(value: string | undefined): OrganisationLogo | undefin
   return { bytes, contentType: kind === '.png' ? 'image/png' : 'image/svg+xml' };
 }
 
+const namedRanges = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isProxyAddress(entry: string): boolean {
+  if (namedRanges.includes(entry)) return true;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  // A netmask (255.255.0.0) is taken as well as a prefix length, as proxy-addr takes them.
+  if (family === 4 && isIP(bits) === 4) return true;
+  return /^\d+$/.test(bits) && n <= (family === 4 ? 32 : 128);
+}
+
+function trustProxy(value: string | undefined): TrustProxy {
+  const text = value?.trim() ?? '';
+  if (text === '' || /^(false|off|no|0)$/i.test(text)) return false;
+  const expected =
+    'HEADWAY_TRUST_PROXY must be the number of proxies in front of Headway (1 for one) or their addresses ' +
+    '(10.0.0.5, 10.0.0.0/8, loopback), separated by commas';
+  if (/^(true|on|yes|all)$/i.test(text))
+    throw new ConfigError(
+      `${expected}, not "${text}": trusting every address would let any client choose the address it is counted under`,
+    );
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops > 20)
+      throw new ConfigError(`${expected}; ${hops} proxies is more than any real chain, not "${text}"`);
+    return hops;
+  }
+  const entries = text.split(',').map((entry) => entry.trim());
+  const bad = entries.filter((entry) => !isProxyAddress(entry));
+  if (bad.length > 0)
+    throw new ConfigError(
+      `${expected}; ${bad.map((entry) => `"${entry}"`).join(', ')} is not an address or range`,
+    );
+  return entries;
+}
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -238,6 +286,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     singleSignOn: singleSignOn(env, publicAddress),
     organisationName: env.HEADWAY_ORGANISATION_NAME?.trim() || 'Headway',
     organisationLogo: organisationLogo(env.HEADWAY_ORGANISATION_LOGO),
+    trustProxy: trustProxy(env.HEADWAY_TRUST_PROXY),
     ...overrides,
   };
 }

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PendingImportRow } from '../db/schema.js';
 import { parseTargetDate } from '../dates/targetDate.js';
 import { describeTargetDate } from '../dates/ukDate.js';
-import { NotFoundError } from '../errors.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
 import { managedPlanIds, planAccessFor } from '../people/planAccess.js';
 import type { User } from '../people/users.js';
 import { findPlanBySlug } from '../plans/planCommands.js';
@@ -115,6 +115,8 @@ async function readUpload(request: FastifyRequest): Promise<Upload> {
           .slice(0, 100);
     }
   } catch (error) {
+    // A field refused by the text check at the edge (src/web/controlCharacters.ts) is answered as such.
+    if (error instanceof InvalidInputError) throw error;
     upload.problem = uploadProblem(error);
     if (upload.problem === 'broken') request.log.info({ err: error }, 'upload refused as malformed');
   }

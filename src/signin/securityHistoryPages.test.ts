@@ -27,11 +27,15 @@ describeEachDatabase('security history', (current) => {
   it('shows sign-ins, failures, sign-outs, role changes and token use with who and when, newest first', async () => {
     const user = await makeUser(current(), { name: 'Hilda History', email: 'hilda.history@example.org' });
     const plan = await makePlan(current(), { title: 'Audited plan' });
-    const headers = { cookie: '', 'x-forwarded-for': '198.51.100.7' };
-    await app.inject(formPost('/sign-in', { email: user.email, password: 'not her password' }, headers));
-    const signedIn = await app.inject(
-      formPost('/sign-in', { email: user.email, password: testPassword }, headers),
-    );
+    const remoteAddress = '198.51.100.7';
+    await app.inject({
+      ...formPost('/sign-in', { email: user.email, password: 'not her password' }, { cookie: '' }),
+      remoteAddress,
+    });
+    const signedIn = await app.inject({
+      ...formPost('/sign-in', { email: user.email, password: testPassword }, { cookie: '' }),
+      remoteAddress,
+    });
     const cookie = `headway_session=${signedIn.cookies.find((c) => c.name === 'headway_session')!.value}`;
     const made = await app.inject(
       formPost('/account/tokens', { tokenName: 'Hilda script', tokenAccess: 'read' }, { cookie }),

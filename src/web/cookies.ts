@@ -6,7 +6,8 @@ import fp from 'fastify-plugin';
 /**
  * HttpOnly, so no script can read them; SameSite=Lax, so another site's form cannot send them, while a link from an
  * e-mail still arrives signed in (Strict would drop them there and look like a sign-out); Secure when the request
- * came over HTTPS, as told by the proxy in front (X-Forwarded-Proto, trusted because `trustProxy` is on).
+ * came over HTTPS, as the connection says or a trusted proxy in front does (X-Forwarded-Proto, believed only from the
+ * proxies HEADWAY_TRUST_PROXY names: src/web/clientAddress.ts).
  */
 export function cookieOptions(request: FastifyRequest): CookieSerializeOptions {
   return { path: '/', httpOnly: true, sameSite: 'lax', secure: request.protocol === 'https' };

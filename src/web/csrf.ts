@@ -4,6 +4,7 @@ import csrfProtection from '@fastify/csrf-protection';
 import type { Multipart } from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { checkedParts } from './controlCharacters.js';
 import { cookieOptions } from './cookies.js';
 
 /** The name of the hidden field that csrfField() puts in every form. */
@@ -45,7 +46,8 @@ function needsToken(request: FastifyRequest): boolean {
  */
 async function readMultipartToken(request: FastifyRequest): Promise<void> {
   const parts = request.parts();
-  request.remainingParts = parts;
+  // The handler reads the rest through the text check; the token is this hook's to judge.
+  request.remainingParts = checkedParts(parts);
   try {
     const first = await parts.next();
     if (first.done) return;

@@ -62,10 +62,20 @@ describeEachDatabase('security headers', (current) => {
     }
   });
 
-  it('adds HSTS only when the request came over HTTPS, as the proxy in front says', async () => {
-    for (const [what, request] of Object.entries(responses)) {
-      const response = await app.inject({ ...request, headers: { 'x-forwarded-proto': 'https' } });
-      expect(response.headers['strict-transport-security'], what).toBe('max-age=31536000; includeSubDomains');
+  it('adds HSTS only when the request came over HTTPS, as a trusted proxy in front says', async () => {
+    const behindProxy = await buildTestApp(current(), { config: { trustProxy: 1 } });
+    try {
+      for (const [what, request] of Object.entries(responses)) {
+        const response = await behindProxy.inject({ ...request, headers: { 'x-forwarded-proto': 'https' } });
+        expect(response.headers['strict-transport-security'], what).toBe(
+          'max-age=31536000; includeSubDomains',
+        );
+        // Without a trusted proxy, the client's own word that it came over HTTPS is not taken.
+        const forged = await app.inject({ ...request, headers: { 'x-forwarded-proto': 'https' } });
+        expect(forged.headers['strict-transport-security'], what).toBeUndefined();
+      }
+    } finally {
+      await behindProxy.close();
     }
   });
 

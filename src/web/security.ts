@@ -1,4 +1,5 @@
-// Security headers on every response: pages, API, static files, error pages and downloads alike.
+// Security headers on every response: pages, API, static files, error pages and downloads alike; and no caching
+// of anything but the public assets.
 import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import { randomBytes } from 'node:crypto';
@@ -64,6 +65,10 @@ export async function setUpWebSecurity(app: FastifyInstance): Promise<void> {
   });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('permissions-policy', permissionsPolicy);
+    // No copy of a page or download in any cache, the browser's or a proxy's: a shared computer's back button or a
+    // proxy must not show one person's plans to the next. Public assets (/static, /assets) replace this with their
+    // own caching as they are served; an answer about them that is not the file (a 404) keeps it.
+    reply.header('cache-control', 'no-store');
     if (request.protocol === 'https')
       reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
   });
