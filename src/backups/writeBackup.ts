@@ -119,6 +119,7 @@ async function appliedMigrations(trx: Kysely<Database>): Promise<string[]> {
 /** Each table's columns in the database's own order; a table no list knows stops the backup rather than be missed. */
 async function columnsOfTables(db: Db): Promise<Map<string, string[]>> {
   const tables = await db.kysely.introspection.getTables();
+  if (tables.length === 0) throw new BackupError('The database has no Headway tables: nothing to back up');
   const unknown = tables
     .map((table) => table.name)
     .filter((name) => !backedUpTables.some((t) => t.table === name) && !(name in leftOutTables));
