@@ -109,7 +109,8 @@ async function crashRounds(
     seconds: 0,
   };
   for (let round = 1; round <= rounds; round++) {
-    const server = await startServerProcess({ databaseUrl: prepared.database.url });
+    // The machine these run on is shared and often busy: a start can take far longer than on a quiet one.
+    const server = await startServerProcess({ databaseUrl: prepared.database.url, startTimeoutMs: 180_000 });
     let killed = false;
     const unanswered = new Map<number, Acknowledged>();
     let requestNumber = 0;
@@ -146,7 +147,11 @@ async function crashRounds(
         if (sent.kind === 'action') actionIds.push(id);
       }
     };
+    const acknowledgedBefore = acknowledged.length;
     const running = Array.from({ length: writers }, (_, w) => writer(w));
+    // The random moment is counted from the round's first answered write, so that every kill falls amid writing.
+    for (let waited = 0; acknowledged.length === acknowledgedBefore && waited < 60_000; waited += 20)
+      await sleep(20);
     await sleep(random.int(300, 2500));
     killed = true;
     await server.stop('SIGKILL');

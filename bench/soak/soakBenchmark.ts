@@ -125,7 +125,7 @@ async function soak(
   const label = prepared.database.label;
   const targets = await readTargets(prepared.database.url);
   const actionsBefore = targets.reduce((n, t) => n + t.actionIds.length, 0);
-  const server = await startServerProcess({ databaseUrl: prepared.database.url });
+  const server = await startServerProcess({ databaseUrl: prepared.database.url, startTimeoutMs: 180_000 });
   try {
     say(`  ${label}: warming up for ${warmUpSeconds} s ...`);
     await steadyLoad(server, prepared, targets, warmUpSeconds, random, new Map(), { notSent: 0 });

@@ -59,7 +59,7 @@ for (const from of kinds)
       const source = await freshDatabase(from);
       const writer = await signedInUser(source.db, readConfig({}), 'admin', 'Busy Writer');
       const plan = await makePlan(source.db, { title: 'Written while backing up' });
-      const server = await startServerProcess({ databaseUrl: source.url });
+      const server = await startServerProcess({ databaseUrl: source.url, startTimeoutMs: 120_000 });
       const acknowledged: Acknowledged[] = [];
       let writing = true;
       const post = (base: string, title: string) =>
@@ -136,7 +136,10 @@ for (const from of kinds)
               await restored.close();
             }
 
-            const restoredServer = await startServerProcess({ databaseUrl: target.url });
+            const restoredServer = await startServerProcess({
+              databaseUrl: target.url,
+              startTimeoutMs: 120_000,
+            });
             try {
               const sample = before[Math.floor(before.length / 2)]!;
               const read = await fetch(
