@@ -37,7 +37,7 @@ export async function crashBenchmark(
 ): Promise<number> {
   const rounds = options.crashRounds;
   say(
-    `Crash benchmark: ${rounds} rounds per database of ${writers} concurrent API writers and a kill -9 after 0.3 to 2.5 s (load average ${loadAverage()}).`,
+    `Crash benchmark: ${rounds} rounds per database of ${writers} concurrent API writers and a kill -9 0.5 to 5 s after the first answered write (load average ${loadAverage()}).`,
   );
   const loadBefore = loadAverage();
   const outcomes: DatabaseOutcome[] = [];
@@ -152,7 +152,7 @@ async function crashRounds(
     // The random moment is counted from the round's first answered write, so that every kill falls amid writing.
     for (let waited = 0; acknowledged.length === acknowledgedBefore && waited < 60_000; waited += 20)
       await sleep(20);
-    await sleep(random.int(300, 2500));
+    await sleep(random.int(500, 5000));
     killed = true;
     await server.stop('SIGKILL');
     await Promise.all(running);
