@@ -1,8 +1,10 @@
 // Benchmark settings from the command line (npm run bench -- --quick) or the environment, checked once.
 import type { DataSize } from './planLoad/planData.js';
 
-export const benchNames = ['plan-load', 'import', 'export'] as const;
+export const benchNames = ['plan-load', 'import', 'export', 'sync-cost', 'crash', 'soak'] as const;
 export type BenchName = (typeof benchNames)[number];
+/** What `npm run bench` runs without --only-bench: the reliability runs (crash, soak) take long and are run by name. */
+const defaultBenchNames: BenchName[] = ['plan-load', 'import', 'export'];
 
 export interface ImportSize {
   xlsxRows: number;
@@ -31,20 +33,29 @@ export interface BenchOptions {
   seconds: number;
   importSize: ImportSize;
   exportSize: ExportSize;
+  /** Crash: rounds of kill -9 on each database. */
+  crashRounds: number;
+  /** Soak: how long the steady load runs on each database (5 minutes unless --seconds says otherwise). */
+  soakSeconds: number;
   /** Whether to rewrite the figures in docs/performance.md; quick runs leave the recorded figures alone. */
   writeDocs: boolean;
   /** The command as typed, for the record. */
   command: string;
 }
 
-const usage = `Usage: npm run bench -- [--only-bench=plan-load|import|export] [--quick] [--only=sqlite|postgres]
-                      [--seconds=N] [--connections=N] [--runs=N] [--docs|--no-docs]
-  --only-bench  run one benchmark (default: all of them, plan load, import, then export)
-  --seconds, --connections  plan load: length of each measurement and concurrent connections
+const usage = `Usage: npm run bench -- [--only-bench=plan-load|import|export|sync-cost|crash|soak] [--quick]
+                      [--only=sqlite|postgres] [--seconds=N] [--connections=N] [--runs=N] [--rounds=N]
+                      [--docs|--no-docs]
+  --only-bench  run one benchmark (default: plan load, import, then export; sync-cost, crash and soak
+                run only when named, and write docs/reliability.md)
+  --seconds, --connections  plan load: length of each measurement and concurrent connections;
+                sync-cost: length of each measurement; soak: length of the run (default 300; a
+                shorter soak leaves the recorded figures alone unless given --docs)
+  --rounds      crash: kill -9 rounds on each database (default 10)
   --runs        import: imports of each file on each database (default 3);
                 export: timed exports of each format on each database (default 5)
 Environment: HEADWAY_BENCH_QUICK=1, HEADWAY_BENCH_ONLY_BENCH, HEADWAY_BENCH_ONLY, HEADWAY_BENCH_SECONDS,
-             HEADWAY_BENCH_CONNECTIONS, HEADWAY_BENCH_RUNS,
+             HEADWAY_BENCH_CONNECTIONS, HEADWAY_BENCH_RUNS, HEADWAY_BENCH_ROUNDS,
              HEADWAY_BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test)`;
 
 export class OptionsError extends Error {
@@ -65,7 +76,18 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
     if (!match) throw new OptionsError(`Unknown argument "${arg}"\n${usage}`);
     flags.set(match[1]!, match[2] ?? 'true');
   }
-  const known = ['only-bench', 'quick', 'only', 'seconds', 'connections', 'runs', 'docs', 'no-docs', 'help'];
+  const known = [
+    'only-bench',
+    'quick',
+    'only',
+    'seconds',
+    'connections',
+    'runs',
+    'rounds',
+    'docs',
+    'no-docs',
+    'help',
+  ];
   for (const name of flags.keys())
     if (!known.includes(name)) throw new OptionsError(`Unknown option "--${name}"\n${usage}`);
   if (flags.has('help')) throw new OptionsError(usage);
@@ -79,7 +101,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
     throw new OptionsError(`--only-bench must be ${benchNames.join(' or ')}, not "${onlyBench}"`);
   const importSize = quick ? quickImport : fullImport;
   return {
-    benchmarks: onlyBench === '' ? [...benchNames] : [onlyBench],
+    benchmarks: onlyBench === '' ? [...defaultBenchNames] : [onlyBench],
     quick,
     size: quick ? quickSize : fullSize,
     seed: 20240331,
@@ -100,6 +122,8 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
         (quick ? quickExport : fullExport).runs,
       ),
     },
+    crashRounds: wholeNumber('rounds', flags.get('rounds') ?? env.HEADWAY_BENCH_ROUNDS, quick ? 3 : 10),
+    soakSeconds: wholeNumber('seconds', flags.get('seconds') ?? env.HEADWAY_BENCH_SECONDS, quick ? 20 : 300),
     writeDocs: flags.has('docs') || (!quick && !flags.has('no-docs')),
     command: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
   };

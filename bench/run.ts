@@ -1,8 +1,11 @@
 // Entry point of `npm run bench`: the plan-load, import-speed and export-speed benchmarks on SQLite and PostgreSQL, figures kept in
-// docs/performance.md.
+// docs/performance.md; and, when named, the reliability runs (sync-cost, crash, soak), figures kept in docs/reliability.md.
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { crashBenchmark } from './crash/crashBenchmark.js';
 import { describeMachine } from './machine.js';
+import { soakBenchmark } from './soak/soakBenchmark.js';
+import { syncCostBenchmark } from './syncCost/syncCostBenchmark.js';
 import { exportSpeedBenchmark } from './exportSpeed/exportSpeedBenchmark.js';
 import { importSpeedBenchmark } from './importSpeed/importSpeedBenchmark.js';
 import { OptionsError, readOptions, type BenchOptions } from './options.js';
@@ -32,12 +35,15 @@ async function main(): Promise<number> {
   let exitCode = 0;
   for (const [index, benchmark] of options.benchmarks.entries()) {
     if (index > 0) say('');
-    const code =
-      benchmark === 'plan-load'
-        ? await planLoadBenchmark(options)
-        : benchmark === 'import'
-          ? await importSpeedBenchmark(projectRoot, options, say)
-          : await exportSpeedBenchmark(projectRoot, options, say);
+    const runs: Record<typeof benchmark, () => Promise<number>> = {
+      'plan-load': () => planLoadBenchmark(options),
+      import: () => importSpeedBenchmark(projectRoot, options, say),
+      export: () => exportSpeedBenchmark(projectRoot, options, say),
+      'sync-cost': () => syncCostBenchmark(projectRoot, options, say),
+      crash: () => crashBenchmark(projectRoot, options, say),
+      soak: () => soakBenchmark(projectRoot, options, say),
+    };
+    const code = await runs[benchmark]();
     exitCode = Math.max(exitCode, code);
   }
   return exitCode;

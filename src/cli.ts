@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The `headway` command: serve, start (migrate, load the sample plans, serve), migrate, demo, import, export and report.
+// The `headway` command: serve, start (migrate, load the sample plans, serve), migrate, demo, import, export, report,
+// user, backup and restore.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -16,6 +17,7 @@ import { exportCommand, exportUsage } from './exports/exportCommand.js';
 import { reportCommand, reportUsage } from './reports/reportCommand.js';
 import { importCommand, importUsage } from './import/importCommand.js';
 import { startServer } from './server.js';
+import { backupCommand, backupUsage, restoreCommand, restoreUsage } from './backups/backupCommand.js';
 
 const usage = `Usage: headway <command> [options]
 
@@ -34,6 +36,9 @@ Commands:
                                 write the highlight report for a period, drafting one if there is none
   ${userUsage}
                                 add a user and print a one-time link for them to choose a password
+  ${backupUsage}                   write a consistent copy of everything but sessions to FILE (gzip'd JSON
+                                lines) while Headway runs; it restores into SQLite or PostgreSQL
+  ${restoreUsage}                  load a backup into an empty database (refuses one that holds anything)
 
 The database is DATABASE_URL: a file path for SQLite (default ./data/headway.db) or a postgres:// URL.`;
 
@@ -119,6 +124,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         return await reportCommand(rest, readConfig(env));
       case 'user':
         return await userCommand(rest, readConfig(env));
+      case 'backup':
+        return await backupCommand(rest, readConfig(env));
+      case 'restore':
+        return await restoreCommand(rest, readConfig(env));
       case undefined:
       case 'help':
       case '--help':

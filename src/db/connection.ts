@@ -60,6 +60,8 @@ export function openDatabase(url: string, options: DbOptions = {}): Db {
       }
     : undefined;
   if (isPostgresUrl(url)) {
+    // Nothing here may weaken PostgreSQL's own durability: no synchronous_commit or other session setting is changed,
+    // so a commit returns once the server has flushed its WAL (docs/reliability.md).
     const pool = new pg.Pool({ connectionString: url, max: 10 });
     // An idle connection dropped by the server (a restart, a failover) must not stop Headway; the pool reconnects.
     pool.on('error', (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
@@ -72,7 +74,10 @@ export function openDatabase(url: string, options: DbOptions = {}): Db {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('synchronous = NORMAL');
+  // FULL makes every commit wait for the WAL to reach the disk, so a write Headway has acknowledged survives a crash
+  // of the machine, not only of the process (NORMAL leaves the last commits in the operating system's cache).
+  // What it costs is measured in docs/reliability.md.
+  sqlite.pragma('synchronous = FULL');
   const kysely = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
     log,

@@ -402,6 +402,13 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
+/** Every migration this Headway knows, in order, and whether the database has run it. Reads only: creates nothing. */
+export async function listMigrations(db: Db): Promise<{ name: string; applied: boolean }[]> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(db.dialect) };
+  const known = await new Migrator({ db: db.kysely, provider }).getMigrations();
+  return known.map((migration) => ({ name: migration.name, applied: migration.executedAt !== undefined }));
+}
+
 /** The current time as stored: ISO 8601 in UTC, so both databases sort it as text. */
 export function nowIso(): string {
   return new Date().toISOString();
