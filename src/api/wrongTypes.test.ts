@@ -74,7 +74,8 @@ const wrongTypes: [method: 'POST' | 'PATCH', path: (ids: Ids) => string, body: o
   ],
   ['POST', () => '/api/v1/owners', { name: 7 }, 'name'],
   ['POST', () => '/api/v1/owners', { name: 'Corp Comms team', kind: ['team'] }, 'kind'],
-  ['PATCH', (ids) => `/api/v1/owners/${ids.ownerId}`, { name: ['Renamed'] }, 'name'],
+  ['PATCH', (ids) => `/api/v1/owners/${ids.ownerId}`, { version: 1, name: ['Renamed'] }, 'name'],
+  ['PATCH', (ids) => `/api/v1/owners/${ids.ownerId}`, { version: '1', name: 'Renamed' }, 'version'],
 ];
 
 describeEachDatabase('API bodies taken as sent, without coercion', (current) => {

@@ -186,9 +186,9 @@ describeEachDatabase('what browsers and proxies may keep', (current) => {
     expect(downloads.map((route) => route.url)).toEqual(
       expect.arrayContaining(['/plans/:slug/export.csv', '/plans/:slug/reports/:reportId/report.docx']),
     );
-    // Single sign-on is not set up here, so its pages are 404s.
+    // Single sign-on and the organisation's logo are not set up here, so their addresses are 404s.
     const addresses = [...pageRoutes(app), ...downloads]
-      .filter((route) => !route.url.startsWith('/sign-in/sso'))
+      .filter((route) => !route.url.startsWith('/sign-in/sso') && route.url !== '/site/logo')
       .map((route) => fillRoute(route.url, records));
     expect(addresses.length).toBeGreaterThan(30);
     for (const url of [...addresses, '/api/v1/plans', `/api/v1/plans/${records.slug}/actions`]) {
@@ -209,8 +209,11 @@ describeEachDatabase('what browsers and proxies may keep', (current) => {
     const css = await app.inject({ url: '/static/headway.css' });
     expect(css.statusCode).toBe(200);
     expect(css.headers['cache-control']).toBe('public, max-age=3600');
-    const icon = await app.inject({ url: '/assets/images/favicon.ico' });
+    const icon = await app.inject({ url: '/static/favicon.svg' });
     expect(icon.statusCode).toBe(200);
-    expect(icon.headers['cache-control']).toBe('public, max-age=86400');
+    expect(icon.headers['cache-control']).toBe('public, max-age=3600');
+    const frontend = await app.inject({ url: '/site/frontend.css' });
+    expect(frontend.statusCode).toBe(200);
+    expect(frontend.headers['cache-control']).toBe('public, max-age=3600');
   });
 });
