@@ -9,7 +9,12 @@ import { readConfig } from '../config.js';
 import { openDatabase, type Db, type DialectName } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrations.js';
 import { loadDemo } from '../demo/loadDemo.js';
-import { describeEachDatabase, openTestDatabase, postgresReachable } from '../testing/databases.js';
+import {
+  describeEachDatabase,
+  openServableTestDatabase,
+  postgresReachable,
+  type TestDatabase,
+} from '../testing/databases.js';
 import { makeAction, makePlan, testActor } from '../testing/factories.js';
 import { draftCultureReport } from '../testing/reports.js';
 import { signedInUser } from '../testing/testApp.js';
@@ -26,20 +31,7 @@ const newPath = (name: string) => join(folder, `${++fileCounter}-${name}`);
 const postgres = await postgresReachable();
 const kinds: DialectName[] = postgres ? ['sqlite', 'postgres'] : ['sqlite'];
 
-interface Opened {
-  db: Db;
-  url: string;
-  close(): Promise<void>;
-}
-
-/** A new, migrated database that a server process or the CLI could open too: a file for SQLite. */
-async function freshDatabase(kind: DialectName): Promise<Opened> {
-  if (kind === 'postgres') return openTestDatabase('postgres');
-  const url = newPath('headway.db');
-  const db = openDatabase(url);
-  await migrateToLatest(db);
-  return { db, url, close: () => db.close() };
-}
+const freshDatabase = (kind: DialectName) => openServableTestDatabase(kind, folder);
 
 /** Everything a backup should carry, and a session it should not. */
 async function fillWithEverything(db: Db): Promise<void> {
@@ -89,8 +81,8 @@ describe('backup tables', () => {
 for (const from of kinds)
   for (const to of kinds)
     describe(`a backup of ${from} restored into ${to}`, () => {
-      let source: Opened;
-      let target: Opened;
+      let source: TestDatabase;
+      let target: TestDatabase;
       let file: string;
       let restored: Record<string, number>;
       beforeAll(async () => {

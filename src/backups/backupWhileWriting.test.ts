@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../config.js';
-import { openDatabase, type Db, type DialectName } from '../db/connection.js';
-import { migrateToLatest } from '../db/migrations.js';
-import { openTestDatabase, postgresReachable } from '../testing/databases.js';
+import { openDatabase, type DialectName } from '../db/connection.js';
+import { openServableTestDatabase, openTestDatabase, postgresReachable } from '../testing/databases.js';
 import { makePlan } from '../testing/factories.js';
 import { startServerProcess } from '../testing/serverProcess.js';
 import { signedInUser } from '../testing/testApp.js';
@@ -19,19 +18,7 @@ const newPath = (name: string) => join(folder, `${++counter}-${name}`);
 
 const kinds: DialectName[] = (await postgresReachable()) ? ['sqlite', 'postgres'] : ['sqlite'];
 
-interface Opened {
-  db: Db;
-  url: string;
-  close(): Promise<void>;
-}
-
-async function freshDatabase(kind: DialectName): Promise<Opened> {
-  if (kind === 'postgres') return openTestDatabase('postgres');
-  const url = newPath('headway.db');
-  const db = openDatabase(url);
-  await migrateToLatest(db);
-  return { db, url, close: () => db.close() };
-}
+const freshDatabase = (kind: DialectName) => openServableTestDatabase(kind, folder);
 
 /** The real `headway` command, as an operator runs it. */
 function headway(args: string[], databaseUrl: string): Promise<{ code: number | null; output: string }> {

@@ -1,5 +1,6 @@
 // Runs a block of tests once on SQLite and once on PostgreSQL, each on a fresh database of its own.
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { openDatabase, type Db, type DialectName } from '../db/connection.js';
@@ -106,4 +107,16 @@ export function describeEachDatabase(name: string, body: (current: () => Db) => 
       });
     });
   }
+}
+
+/**
+ * A new, migrated database that a server process or the command line could open too: a file in `folder` for SQLite
+ * (an in-memory one is this process's alone), a database of its own for PostgreSQL.
+ */
+export async function openServableTestDatabase(dialect: DialectName, folder: string): Promise<TestDatabase> {
+  if (dialect === 'postgres') return openTestDatabase('postgres');
+  const url = join(folder, `headway-${randomBytes(6).toString('hex')}.db`);
+  const db = openDatabase(url);
+  await migrateToLatest(db);
+  return { db, url, close: () => db.close() };
 }

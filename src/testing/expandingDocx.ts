@@ -1,6 +1,7 @@
 // Word files that are small but expand a lot when opened (about 38 times), for tests of the importer's limits.
 import { Readable } from 'node:stream';
 import yazl from 'yazl';
+import { finishZip } from './zipFiles.js';
 
 /** Paragraphs of one made-up word each, as Word writes them: about 200 bytes that deflate about 38 times. */
 function* documentXml(targetBytes: number): Generator<Buffer> {
@@ -33,11 +34,5 @@ export function expandingDocx(bytes: number): Promise<Buffer> {
     '[Content_Types].xml',
   );
   archive.addReadStream(Readable.from(documentXml(bytes)), 'word/document.xml');
-  archive.end();
-  const chunks: Buffer[] = [];
-  return new Promise((resolve, reject) => {
-    archive.outputStream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    archive.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    archive.outputStream.on('error', reject);
-  });
+  return finishZip(archive);
 }

@@ -6,6 +6,11 @@ export function zipFiles(files: Record<string, string | Buffer> | Map<string, Bu
   const entries = files instanceof Map ? [...files] : Object.entries(files);
   for (const [name, content] of entries)
     archive.addBuffer(Buffer.isBuffer(content) ? content : Buffer.from(content), name);
+  return finishZip(archive);
+}
+
+/** Ends an archive whose entries have been added and gives its bytes. */
+export function finishZip(archive: yazl.ZipFile): Promise<Buffer> {
   archive.end();
   const chunks: Buffer[] = [];
   return new Promise((resolve, reject) => {
