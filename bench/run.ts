@@ -1,5 +1,6 @@
 // Entry point of `npm run bench`: the plan-load, import-speed and export-speed benchmarks on SQLite and PostgreSQL, figures kept in
-// docs/performance.md; and, when named, the reliability runs (sync-cost, crash, soak), figures kept in docs/reliability.md.
+// docs/performance.md; and, when named, the reliability runs (sync-cost, crash, soak), figures kept in docs/reliability.md,
+// and import-memory (eight expanding uploads at once to a real server), figures kept in docs/performance.md.
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { crashBenchmark } from './crash/crashBenchmark.js';
@@ -7,6 +8,7 @@ import { describeMachine } from './machine.js';
 import { soakBenchmark } from './soak/soakBenchmark.js';
 import { syncCostBenchmark } from './syncCost/syncCostBenchmark.js';
 import { exportSpeedBenchmark } from './exportSpeed/exportSpeedBenchmark.js';
+import { importMemoryBenchmark } from './importMemory/importMemoryBenchmark.js';
 import { importSpeedBenchmark } from './importSpeed/importSpeedBenchmark.js';
 import { OptionsError, readOptions, type BenchOptions } from './options.js';
 import { rewriteSection } from './performanceDoc.js';
@@ -42,6 +44,7 @@ async function main(): Promise<number> {
       'sync-cost': () => syncCostBenchmark(projectRoot, options, say),
       crash: () => crashBenchmark(projectRoot, options, say),
       soak: () => soakBenchmark(projectRoot, options, say),
+      'import-memory': () => importMemoryBenchmark(projectRoot, options, say),
     };
     const code = await runs[benchmark]();
     exitCode = Math.max(exitCode, code);
