@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../config.js';
-import { openDatabase, type Db } from '../db/connection.js';
-import { migrateToLatest } from '../db/migrations.js';
+import type { Db } from '../db/connection.js';
 import { ownerNameKey } from './ownerCommands.js';
 import {
-  openTestDatabase,
+  openServableTestDatabase,
   postgresReachable,
   postgresRequired,
   type TestDatabase,
@@ -39,24 +38,18 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'headway-owner-race-'));
-      if (dialect === 'postgres') {
-        test = await openTestDatabase('postgres');
-        db = test.db;
-      } else {
-        db = openDatabase(join(dir, 'headway.db'));
-        await migrateToLatest(db);
-      }
+      test = await openServableTestDatabase(dialect, dir);
+      db = test.db;
       admin = await signedInUser(db, readConfig({}, { actorName: 'Test Manager' }));
       server = await startServerProcess({
-        databaseUrl: test?.url ?? join(dir, 'headway.db'),
+        databaseUrl: test.url,
         startTimeoutMs: 90_000,
       });
     }, 120_000);
 
     afterAll(async () => {
       await server?.stop();
-      if (test) await test.close();
-      else await db?.close();
+      await test?.close();
       rmSync(dir, { recursive: true, force: true });
     });
 

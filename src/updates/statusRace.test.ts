@@ -5,13 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../config.js';
-import { openDatabase, type Db, type DialectName } from '../db/connection.js';
-import { migrateToLatest } from '../db/migrations.js';
+import type { Db } from '../db/connection.js';
 import type { Status } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
 import { setPlanRole } from '../people/userCommands.js';
 import { makeAction, makePlan, makeTheme, testActor } from '../testing/factories.js';
-import { openTestDatabase, postgresReachable } from '../testing/databases.js';
+import { openServableTestDatabase, postgresReachable, type TestDatabase } from '../testing/databases.js';
 import { startServerProcess, type ServerProcess } from '../testing/serverProcess.js';
 import { signedInUser } from '../testing/testApp.js';
 
@@ -114,23 +113,15 @@ async function versionsInHistory(db: Db, subjects: Subject[]): Promise<Map<strin
   return versions;
 }
 
-async function openRaceDatabase(dialect: DialectName, dir: string) {
-  if (dialect === 'postgres') return openTestDatabase('postgres');
-  const url = join(dir, 'race.db');
-  const db = openDatabase(url);
-  await migrateToLatest(db);
-  return { db, url, close: () => db.close() };
-}
-
 for (const dialect of ['sqlite', 'postgres'] as const) {
   const run = dialect === 'postgres' && !(await postgresReachable()) ? describe.skip : describe;
   run(`status-changing updates racing edits through a real server [${dialect}]`, () => {
     const dir = mkdtempSync(join(tmpdir(), 'headway-race-'));
-    let database: Awaited<ReturnType<typeof openRaceDatabase>>;
+    let database: TestDatabase;
     let server: ServerProcess;
 
     beforeAll(async () => {
-      database = await openRaceDatabase(dialect, dir);
+      database = await openServableTestDatabase(dialect, dir);
       server = await startServerProcess({ databaseUrl: database.url });
     }, 60_000);
 
