@@ -26,7 +26,7 @@ export interface ServerProcessOptions {
   startTimeoutMs?: number;
 }
 
-/** Starts `headway serve --port 0` and resolves once it says where it listens. */
+/** Starts `headway serve --port 0` and resolves once it says where it listens and that it has finished starting. */
 export function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
   const root = projectRoot;
   const child = spawn(
@@ -73,8 +73,10 @@ export function startServerProcess(options: ServerProcessOptions): Promise<Serve
       reject(new Error(`Headway did not start within ${options.startTimeoutMs ?? 30_000} ms:\n${printed}`));
     }, options.startTimeoutMs ?? 30_000);
     const look = () => {
+      // Start-up may still write (the first administrator's link on an empty database) after it says where it
+      // listens: the banner's last line says it is done, so a test's own writes never race it.
       const match = /Headway is running at (http:\/\/[^\s/]+)\//.exec(printed);
-      if (!match) return;
+      if (!match || !printed.includes('Press Ctrl+C to stop.')) return;
       clearTimeout(timeout);
       child.stdout!.off('data', look);
       resolve(server(match[1]!));
