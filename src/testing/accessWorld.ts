@@ -185,24 +185,33 @@ export async function makeWorld(db: Db, cast: Cast): Promise<World> {
       .where('id', '=', cast.ownerId)
       .executeTakeFirstOrThrow()
   ).name;
-  // Owners of their own in each world, so that deleting one in a fresh world leaves the others alone.
-  const A = await makePlanFixture(db, 'Alder', `Avery Adams ${worlds}`, ownerName);
-  const B = await makePlanFixture(db, `${planBMarker} harbour`, `Bryony Bramble ${worlds}`, null);
+  // Owners of their own in each world, so that deleting one in a fresh world leaves the others alone. The two plans
+  // share nothing, so they are made side by side (on PostgreSQL, on two connections at once).
+  const made = worlds;
+  const [A, B] = await Promise.all([
+    makePlanFixture(db, 'Alder', `Avery Adams ${made}`, ownerName),
+    makePlanFixture(db, `${planBMarker} harbour`, `Bryony Bramble ${made + 1}`, null),
+  ]);
   const { people } = cast;
   await inTransaction(db, async (trx) => {
     await setPlanRole(trx, testActor, A.id, people.mgr.user.id, 'manager');
     await setPlanRole(trx, testActor, A.id, people.con.user.id, 'contributor');
     await setPlanRole(trx, testActor, A.id, people.view.user.id, 'viewer');
   });
-  const imports: Record<string, string> = {};
-  for (const [name, person] of Object.entries(people))
-    imports[name] = await startPendingImport(db, {
-      fileName: 'alder-import.csv',
-      bytes: importCsv,
-      sheet: null,
-      actorName: person.user.name,
-      userId: person.user.id,
-    });
+  const imports = Object.fromEntries(
+    await Promise.all(
+      Object.entries(people).map(async ([name, person]) => [
+        name,
+        await startPendingImport(db, {
+          fileName: 'alder-import.csv',
+          bytes: importCsv,
+          sheet: null,
+          actorName: person.user.name,
+          userId: person.user.id,
+        }),
+      ]),
+    ),
+  ) as Record<string, string>;
   return { A, B, imports, strangerImport: imports.stranger! };
 }
 
