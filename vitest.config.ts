@@ -6,12 +6,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * The slowest test files, slowest first (measured in docs/performance.md's "Test suite" section). A file that takes
  * minutes belongs here: started last, it would run on alone while the other worker sits idle.
  */
-const slowestFiles = [
-  'e2e/xss.test.ts',
-  'src/web/accessMatrix.test.ts',
-  'e2e/xssImports.test.ts',
-  'e2e/xssReflected.test.ts',
-];
+const slowestFiles = ['e2e/xss.test.ts', 'src/web/accessMatrix.test.ts'];
 
 /**
  * Starts the slowest files first, so the two workers finish together: the listed ones, then the other browser tests
