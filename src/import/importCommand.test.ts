@@ -167,7 +167,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         [
           'prose.txt',
           'We will listen to staff and act on what they tell us.\n',
-          /holds no actions, themes or highlight report .* Nothing was saved/,
+          /The file has no table of actions\. Choose the file that holds the plan's table, with its header row$/,
         ],
       ];
       for (const [name, content, message] of refusals) {

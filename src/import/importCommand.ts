@@ -10,6 +10,7 @@ import type { SaveResult } from './savePlanDraft.js';
 import {
   describeChanges,
   draftCounts,
+  notAPlan,
   nothingToSave,
   saveImport,
   understandFile,
@@ -104,7 +105,7 @@ function printSummary(summary: ReturnType<typeof summaryOf>, saved: SaveResult |
 
 async function runImport(options: ImportOptions, config: Config): Promise<number> {
   const understood = await readImportFile(options.path, config, options.sheet);
-  const empty = nothingToSave(understood.draft);
+  const empty = notAPlan(understood, { pasted: false }) ?? nothingToSave(understood.draft);
   if (empty) throw new ImportFileError(empty);
   let saved: SaveResult | null = null;
   // A dry run of a new plan needs no database at all, so it cannot write to one.

@@ -28,17 +28,25 @@ const spaced = (text: string | null | undefined) => (text ?? '').replace(/\s+/g,
 /** Tags that end a line or a block: white space beside them does not show. */
 const blockTag = /\s*(<\/?(?:p|ul|ol|li|br|h[1-6]|div|blockquote)\b[^>]*>)\s*/gi;
 
-/** Rich text as it reads: the same words and markup, however the document spaced them, spelled quotes or ended lines. */
+/**
+ * Rich text as it reads: the same words and markup, however the document spaced them, spelled quotes or broke lines
+ * (blank paragraphs, a line break at a paragraph's end, a new paragraph or a line break).
+ */
 export function richTextAsRead(html: string | null | undefined): string {
-  return toRichText(html ?? '')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;|&apos;/g, "'")
-    .replace(/&nbsp;|&#160;/g, ' ')
-    .replace(blockTag, '$1')
-    .replace(/(<br\s*\/?>)+(?=<\/(?:p|li)>|$)/gi, '')
-    .replace(/<p>(?:\s|<br\s*\/?>)*<\/p>/gi, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    toRichText(html ?? '')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;|&apos;/g, "'")
+      .replace(/&nbsp;|&#160;/g, ' ')
+      .replace(blockTag, '$1')
+      .replace(/<p>(?:\s|<br\s*\/?>)*<\/p>/gi, '')
+      // A new paragraph and a line break within one read alike: Word writes paragraphs where a cell in Excel has lines.
+      .replace(/<\/p><p>|<br\s*\/?>/gi, '<br />')
+      .replace(/(<br \/>)+/g, '<br />')
+      .replace(/<br \/>(?=<\/(?:p|li)>|$)|(?<=<(?:p|li)>)<br \/>/g, '')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 export const sameText = (a: string | null | undefined, b: string | null | undefined) =>
@@ -429,4 +437,22 @@ export function mergeSummary(stored: StoredPlan, draft: PlanDraft): MergeSummary
       summary.actionsChanged.length ===
     0;
   return summary;
+}
+
+/** The summary as lines to read: what changes, record by record, and the actions added. */
+export function mergeLines(summary: MergeSummary): { changes: string[]; added: string[] } {
+  const updates = (n: number) => (n === 0 ? [] : [`${n} ${n === 1 ? 'update' : 'updates'} added`]);
+  const record = (merge: RecordMerge) =>
+    `${merge.name}: ${[...merge.changes, ...updates(merge.updatesAdded)].join('; ')}`;
+  return {
+    changes: [
+      ...(summary.plan.length > 0 ? [`Plan: ${summary.plan.join('; ')}`] : []),
+      ...summary.horizonsAdded.map((name) => `Horizon ‘${name}’ added`),
+      ...summary.themesAdded.map((name) => `${name} added`),
+      ...summary.themesChanged.map(record),
+      ...summary.actionsChanged.map(record),
+      ...(summary.report ? [summary.report] : []),
+    ],
+    added: summary.actionsAdded,
+  };
 }
