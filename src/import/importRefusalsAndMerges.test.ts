@@ -218,9 +218,40 @@ describeEachDatabase('import refusals and merges', (current) => {
 
   it('saves as a new plan when asked, though a plan of that title exists', async () => {
     const res = await upload(`${staffSurvey}.docx`, await readSample(`${staffSurvey}.docx`));
+    expect((await app.inject(res.headers.location as string)).body).toContain('data-merge-proposal');
     const plansBefore = await count('plans');
     const saved = await postForm(`${res.headers.location as string}/save`, { target: 'new' });
     expect(saved.statusCode).toBe(303);
     expect(await count('plans')).toBe(plansBefore + 1);
+  });
+
+  it('refuses to merge into the plan of the same title once it has been renamed, and saves nothing', async () => {
+    const culture = 'culture-highlight-report.docx';
+    const first = await upload(culture, await readSample(culture));
+    const saved = await postForm(`${first.headers.location as string}/save`, { target: 'new' });
+    const slug = (saved.headers.location as string).split('?')[0]!.split('/').pop()!;
+    const again = await upload(culture, await readSample(culture));
+    const reviewUrl = again.headers.location as string;
+    expect((await app.inject(reviewUrl)).body).toContain(
+      'Merge into the existing plan ‘Culture Action Plan Strategic Highlight Report’',
+    );
+    const { id, version } = await plan(slug);
+    await current()
+      .kysely.transaction()
+      .execute((trx) =>
+        updatePlan(trx, { name: 'Plan Manager' }, id, version, { title: 'Culture plan 2024' }),
+      );
+    const historyBefore = await lastHistoryId();
+    const refused = await postForm(`${reviewUrl}/save`, { target: 'existing' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('govuk-error-summary');
+    expect(refused.body).toContain('href="#target"');
+    expect(refused.body).toContain(
+      'There is no plan called ‘Culture Action Plan Strategic Highlight Report’ to merge into any more; save it as a new plan, or choose another',
+    );
+    expect(refused.body).not.toContain('data-merge-proposal');
+    expect(await lastHistoryId()).toBe(historyBefore);
+    // The import is still there to save another way.
+    expect((await postForm(`${reviewUrl}/save`, { target: 'merge', into: slug })).statusCode).toBe(303);
   });
 });
