@@ -19,6 +19,7 @@ import {
   planChanges,
   reportChanges,
   themeChanges,
+  updateKey,
   type StoredTheme,
 } from './mergeChanges.js';
 import type { DraftAction, DraftTheme, DraftUpdate, PlanDraft } from './planDraft.js';
@@ -74,6 +75,15 @@ export async function savePlanDraft(
   const horizonId = (name: string | null) =>
     name ? (allHorizons.find((h) => key(h.name) === key(name))?.id ?? null) : null;
 
+  // Updates already there, and those posted as the draft is saved: a theme the draft names twice gains each once.
+  const unseenUpdates = (subjectId: string, updates: DraftUpdate[]) => {
+    const seen = stored.updates.get(subjectId) ?? new Set<string>();
+    stored.updates.set(subjectId, seen);
+    const unseen = newUpdates(updates, seen);
+    for (const update of unseen) seen.add(updateKey(update.effectiveOn, update.body));
+    return unseen;
+  };
+
   if (draft.owners?.length) await addOwners(trx, actor, draft.owners);
   const themeIds = new Map(stored.themes.map((t) => [key(t.row.title), t.row.id]));
   for (const draftTheme of draft.themes) {
@@ -85,14 +95,7 @@ export async function savePlanDraft(
       counts.themesAdded++;
     }
     themeIds.set(key(draftTheme.title), themeId);
-    await addUpdates(
-      trx,
-      actor,
-      plan.id,
-      { themeId },
-      newUpdates(draftTheme.updates, stored.updates.get(themeId)),
-      counts,
-    );
+    await addUpdates(trx, actor, plan.id, { themeId }, unseenUpdates(themeId, draftTheme.updates), counts);
     saved.themes.push({ draft: draftTheme, id: themeId });
   }
 
@@ -115,7 +118,7 @@ export async function savePlanDraft(
       await updateAction(trx, actor, plan.id, found.row.id, found.row.version, partial);
       counts.actionsChanged++;
     }
-    const updates = newUpdates(draftAction.updates, stored.updates.get(found.row.id));
+    const updates = unseenUpdates(found.row.id, draftAction.updates);
     await addUpdates(trx, actor, plan.id, { actionId: found.row.id }, updates, counts);
   }
   // New actions and their updates go in together, a few statements for the lot: a large file stays quick.
