@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -125,6 +125,28 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const dry = await run([samplePath('staff-survey-action-plan.docx'), '--into', slug, '--dry-run'], env);
       expect(dry.out).toContain(`Dry run: nothing was saved; it would be merged into plan "${slug}"`);
       expect((await plans()).map((p) => p.slug)).toEqual([slug]);
+
+      // A document that says otherwise: the dry run says what merging would change, field by field.
+      const edited = join(folder, 'staff-survey-edited.txt');
+      writeFileSync(
+        edited,
+        readFileSync(samplePath('staff-survey-action-plan.txt'), 'utf8')
+          .replace('Sep-21', 'June 2024')
+          .replace(/Hold focus groups with Directorates/g, 'Hold  focus groups with   Directorates'),
+      );
+      const preview = await run([edited, '--into', slug, '--dry-run', '--json'], env);
+      expect(preview.code).toBe(0);
+      expect(JSON.parse(preview.out).merge).toEqual({
+        changes: [
+          'Action ‘Update July PAB with progress and Action Plan updates’: Target date ‘Sep-21’ → ‘June 2024’',
+        ],
+        added: [],
+      });
+      const told2 = await run([edited, '--into', slug, '--dry-run'], env);
+      expect(told2.out).toContain(
+        'Changes: Action ‘Update July PAB with progress and Action Plan updates’: Target date ‘Sep-21’ → ‘June 2024’',
+      );
+      expect((await plans()).map((p) => p.slug)).toEqual([slug]);
     });
 
     it("imports a plan's export.json, and refuses other JSON, a newer format and prose, writing nothing", async () => {
@@ -167,7 +189,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         [
           'prose.txt',
           'We will listen to staff and act on what they tell us.\n',
-          /holds no actions, themes or highlight report .* Nothing was saved/,
+          /The file has no table of actions\. Choose the file that holds the plan's table, with its header row$/,
         ],
       ];
       for (const [name, content, message] of refusals) {

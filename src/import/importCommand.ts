@@ -6,10 +6,13 @@ import type { Config } from '../config.js';
 import { openDatabase, type Db } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrations.js';
 import { NotFoundError } from '../errors.js';
+import { findPlanBySlug } from '../plans/planCommands.js';
+import { loadStoredPlan, mergeLines, mergeSummary } from './mergeChanges.js';
 import type { SaveResult } from './savePlanDraft.js';
 import {
   describeChanges,
   draftCounts,
+  notAPlan,
   nothingToSave,
   saveImport,
   understandFile,
@@ -70,8 +73,21 @@ async function checkPlanExists(db: Db, slug: string): Promise<void> {
   throw new UnknownPlanError(`There is no plan "${slug}" to merge into; ${known}`);
 }
 
-/** The one JSON object --json prints: what the file holds, and what saving it changed. */
-function summaryOf(understood: UnderstoodFile, options: ImportOptions, saved: SaveResult | null) {
+/** What merging into the plan named by --into changes, field by field, read before anything is saved. */
+type MergePreview = ReturnType<typeof mergeLines>;
+
+async function previewMerge(db: Db, slug: string, understood: UnderstoodFile): Promise<MergePreview> {
+  const plan = await findPlanBySlug(db.kysely, slug);
+  return mergeLines(mergeSummary(await loadStoredPlan(db.kysely, plan), understood.draft));
+}
+
+/** The one JSON object --json prints: what the file holds, what merging changes, and what saving it changed. */
+function summaryOf(
+  understood: UnderstoodFile,
+  options: ImportOptions,
+  saved: SaveResult | null,
+  merge: MergePreview | null,
+) {
   const { counts, statuses } = draftCounts(understood.draft);
   return {
     plan: {
@@ -81,6 +97,7 @@ function summaryOf(understood: UnderstoodFile, options: ImportOptions, saved: Sa
     counts: { themes: counts.themes, actions: counts.actions, updates: counts.updates },
     statuses,
     warnings: understood.warnings,
+    merge,
     saved: saved !== null,
     changes: saved?.counts ?? null,
   };
@@ -95,6 +112,11 @@ function printSummary(summary: ReturnType<typeof summaryOf>, saved: SaveResult |
   if (byStatus.length)
     console.log(`Statuses: ${byStatus.map(([s, n]) => `${s.replace('_', ' ')} ${n}`).join(', ')}`);
   for (const warning of summary.warnings) console.log(`Warning (${warning.where}): ${warning.message}`);
+  if (summary.merge) {
+    const { changes, added } = summary.merge;
+    for (const line of changes) console.log(`Changes: ${line}`);
+    for (const name of added) console.log(`Adds: ${name}`);
+  }
   if (saved) console.log(`${describeChanges(saved.counts, saved.created)} (plan "${saved.plan.slug}")`);
   else
     console.log(
@@ -104,15 +126,19 @@ function printSummary(summary: ReturnType<typeof summaryOf>, saved: SaveResult |
 
 async function runImport(options: ImportOptions, config: Config): Promise<number> {
   const understood = await readImportFile(options.path, config, options.sheet);
-  const empty = nothingToSave(understood.draft);
+  const empty = notAPlan(understood, { pasted: false }) ?? nothingToSave(understood.draft);
   if (empty) throw new ImportFileError(empty);
   let saved: SaveResult | null = null;
+  let merge: MergePreview | null = null;
   // A dry run of a new plan needs no database at all, so it cannot write to one.
   if (options.into !== null || !options.dryRun) {
     const db = openDatabase(config.databaseUrl);
     try {
       await migrateToLatest(db);
-      if (options.into !== null) await checkPlanExists(db, options.into);
+      if (options.into !== null) {
+        await checkPlanExists(db, options.into);
+        merge = await previewMerge(db, options.into, understood);
+      }
       if (!options.dryRun)
         saved = await saveImport(
           db,
@@ -125,7 +151,7 @@ async function runImport(options: ImportOptions, config: Config): Promise<number
       await db.close();
     }
   }
-  const summary = summaryOf(understood, options, saved);
+  const summary = summaryOf(understood, options, saved, merge);
   if (options.json) console.log(JSON.stringify(summary, null, 2));
   else printSummary(summary, saved);
   return 0;

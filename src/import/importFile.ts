@@ -8,6 +8,7 @@ import { statuses } from '../plans/vocabulary.js';
 import type { PlanDraft } from './planDraft.js';
 import { savePlanDraft, type SaveCounts, type SaveResult } from './savePlanDraft.js';
 import type { Understanding } from './understand/understandDocument.js';
+import type { UnderstoodFile } from './understandFile.js';
 
 export { understandFile } from './importWorkers.js';
 export type { ImportRequest, UnderstoodFile } from './understandFile.js';
@@ -19,6 +20,30 @@ export type { ImportRequest, UnderstoodFile } from './understandFile.js';
 export function nothingToSave(draft: PlanDraft): string | null {
   if (draft.actions.length > 0 || draft.themes.length > 0 || draft.report) return null;
   return 'The file holds no actions, themes or highlight report that Headway recognised, so there is nothing to save. Nothing was saved';
+}
+
+/** Where the text came from, for what the person is told: pasted into the form, or a file. */
+export interface ImportOrigin {
+  pasted: boolean;
+}
+
+/**
+ * Why what was read is not a plan at all, or null when it may be: no actions, themes or report, and no table whose
+ * rows could be read as actions by choosing its columns on the review page. Prose, a Word file with no table and an
+ * empty sheet are refused before review, so nothing is stored.
+ */
+export function notAPlan(understood: UnderstoodFile, origin: ImportOrigin): string | null {
+  const { draft, tables } = understood;
+  if (draft.actions.length > 0 || draft.themes.length > 0 || draft.report) return null;
+  if (tables.some((table) => table.rowCount > 0)) return null;
+  if (origin.pasted)
+    return "The pasted text has no table of actions. Paste the rows of the plan's table, with its header row";
+  const sheets = understood.sheets;
+  if (sheets && sheets.names.length > 1)
+    return `Sheet “${sheets.chosen}” has no table of actions. Name the sheet that holds the plan's table (the workbook's sheets are ${sheets.names.join(', ')})`;
+  if (sheets)
+    return `Sheet “${sheets.chosen}” has no table of actions. Choose the file that holds the plan's table`;
+  return "The file has no table of actions. Choose the file that holds the plan's table, with its header row";
 }
 
 /** The counts people are shown: what the document holds, before anything is saved. */

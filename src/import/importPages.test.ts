@@ -281,19 +281,21 @@ describeEachDatabase('import pages', (current) => {
     expect(res.body).toContain('%PDF-1.4 pasted &amp; kept</textarea>');
   });
 
-  it('shows a readable file without a table, saying no actions were found, and will not save it as an empty plan', async () => {
-    const res = await upload('words.txt', Buffer.from('Just a sentence, with no table in it.'));
+  it('will not save a table whose action column is left out as an empty plan', async () => {
+    const res = await upload('list.csv', Buffer.from('Action,Owner\nRecruit champions,Corp Comms\n'));
     expect(res.statusCode).toBe(303);
-    const review = await app.inject(res.headers.location as string);
+    const reviewUrl = res.headers.location as string;
+    await postForm(`${reviewUrl}/columns`, { 'column:action': 'ignore' });
+    const review = await app.inject(reviewUrl);
     expect(review.body).toContain('data-no-actions');
     const plansBefore = await count('plans');
-    const saved = await postForm(`${res.headers.location as string}/save`, { target: 'new' });
+    const saved = await postForm(`${reviewUrl}/save`, { target: 'new' });
     expect(saved.statusCode).toBe(400);
     expect(saved.body).toContain(
       'The file holds no actions, themes or highlight report that Headway recognised',
     );
     expect(await count('plans')).toBe(plansBefore);
-    await postForm(`${res.headers.location as string}/cancel`, {});
+    await postForm(`${reviewUrl}/cancel`, {});
   });
 
   it("reads a plan's export.json and saves it as a new plan; other JSON is refused by name", async () => {

@@ -1,7 +1,7 @@
 // The import pages: upload or paste, review what was understood (fixing column mappings), then save in one go.
 import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { PendingImportRow } from '../db/schema.js';
+import type { PendingImportRow, PlanRow } from '../db/schema.js';
 import { parseTargetDate } from '../dates/targetDate.js';
 import { describeTargetDate } from '../dates/ukDate.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
@@ -13,6 +13,7 @@ import { formText, type FormBody } from '../web/forms.js';
 import { importedNotice, withNotice } from '../web/notices.js';
 import {
   draftCounts,
+  notAPlan,
   nothingToSave,
   saveUnderstanding,
   understandFile,
@@ -27,7 +28,8 @@ import {
   startPendingImport,
   takePendingImport,
 } from './pendingImports.js';
-import { sectionLabels, type DraftAction, type ReportSectionKey } from './planDraft.js';
+import { loadStoredPlan, matchKey, mergeLines, mergeSummary } from './mergeChanges.js';
+import { sectionLabels, type DraftAction, type PlanDraft, type ReportSectionKey } from './planDraft.js';
 import { ImportFileError, type ReadOptions } from './source.js';
 
 type ReadLimits = Pick<ReadOptions, 'maxBytes' | 'maxExpandedBytes' | 'maxPartBytes'>;
@@ -53,6 +55,8 @@ interface Upload {
   bytes: Buffer;
   pasted: string;
   sheet: string;
+  /** No file was chosen, so the pasted text is what is read. */
+  fromPaste: boolean;
   problem: 'too-large' | 'too-many-files' | 'broken' | null;
 }
 
@@ -95,7 +99,14 @@ async function fileBytes(part: MultipartFile, sizeHint: number): Promise<Buffer 
 
 /** The one file or the pasted text of the upload form, with the size limit applied as the bytes arrive. */
 async function readUpload(request: FastifyRequest): Promise<Upload> {
-  const upload: Upload = { fileName: '', bytes: Buffer.alloc(0), pasted: '', sheet: '', problem: null };
+  const upload: Upload = {
+    fileName: '',
+    bytes: Buffer.alloc(0),
+    pasted: '',
+    sheet: '',
+    fromPaste: false,
+    problem: null,
+  };
   try {
     // The CSRF check has read the form's first part, its token; the rest is the upload.
     for await (const part of request.formParts()) {
@@ -122,6 +133,7 @@ async function readUpload(request: FastifyRequest): Promise<Upload> {
   }
   if (!upload.fileName && upload.pasted.trim() !== '') {
     upload.fileName = pastedFileName;
+    upload.fromPaste = true;
     upload.bytes = Buffer.from(upload.pasted, 'utf8');
   }
   return upload;
@@ -137,11 +149,13 @@ async function uploadRefusal(upload: Upload, limits: ReadLimits): Promise<string
   if (upload.bytes.length === 0)
     return 'Choose a file or paste a table; the file chosen was empty or none was chosen';
   try {
-    await understandFile({
+    const understood = await understandFile({
       fileName: upload.fileName,
       bytes: upload.bytes,
       read: { ...limits, sheet: upload.sheet || undefined },
     });
+    const refusal = notAPlan(understood, { pasted: upload.fromPaste });
+    if (refusal) return upload.fromPaste ? refusal : `${upload.fileName}: ${refusal}`;
     return null;
   } catch (error) {
     if (error instanceof ImportFileError) return `${upload.fileName}: ${error.message}`;
@@ -263,18 +277,17 @@ export async function importPages(app: FastifyInstance): Promise<void> {
     context: Record<string, unknown> = {},
   ) {
     const understood = await understandPending(pending);
-    const managed = reply.request.user ? await managedPlanIds(app.db, reply.request.user) : new Set<string>();
-    const plans = await app.db.kysely
-      .selectFrom('plans')
-      .select(['slug', 'title'])
-      .$if(managed !== 'all', (q) => q.where('id', 'in', [...(managed as Set<string>), '']))
-      .orderBy('title')
-      .execute();
+    const plans = await mergeablePlans(app, reply.request.user);
+    const existing = await planOfSameTitle(app, plans, understood.draft);
     return reply.render('import/views/review.njk', {
       title: 'Check what was understood',
       pending,
       review: reviewOf(understood, pendingColumns(pending)),
       plans,
+      existing: existing && {
+        title: existing.title,
+        ...mergeLines(mergeSummary(await loadStoredPlan(app.db.kysely, existing), understood.draft)),
+      },
       breadcrumbs: [{ text: 'Import a plan', href: '/import' }],
       ...context,
     });
@@ -333,8 +346,21 @@ export async function importPages(app: FastifyInstance): Promise<void> {
     { config: { access: 'create-plans' } },
     async (request, reply) => {
       const pending = await findPendingImport(app.db, request.params.id, request.user?.id ?? null);
-      const target = formText(request.body, 'target') === 'merge' ? 'merge' : 'new';
-      const into = target === 'merge' ? (formText(request.body, 'into') ?? '') : null;
+      const chosen = formText(request.body, 'target');
+      const target = chosen === 'merge' || chosen === 'existing' ? chosen : 'new';
+      const understood = await understandPending(pending);
+      const existing =
+        target === 'existing'
+          ? await planOfSameTitle(app, await mergeablePlans(app, request.user), understood.draft)
+          : null;
+      if (target === 'existing' && !existing)
+        return renderReview(reply.status(400), pending, {
+          errors: {
+            target: `There is no plan called ‘${understood.draft.plan.title}’ to merge into any more; save it as a new plan, or choose another`,
+          },
+          form: { target: 'new' },
+        });
+      const into = existing?.slug ?? (target === 'merge' ? (formText(request.body, 'into') ?? '') : null);
       const refuse = (message: string) =>
         renderReview(reply.status(400), pending, { errors: { into: message }, form: { target, into } });
       if (into === '') return refuse('Choose the plan to merge into');
@@ -343,7 +369,6 @@ export async function importPages(app: FastifyInstance): Promise<void> {
       if (into !== null && !(await managesPlan(app, request.user, into)))
         return refuse('You can merge only into a plan you manage; choose another, or create a new plan');
 
-      const understood = await understandPending(pending);
       const empty = nothingToSave(understood.draft);
       if (empty)
         return renderReview(reply.status(400), pending, { errors: { save: empty }, form: { target, into } });
@@ -366,6 +391,32 @@ export async function importPages(app: FastifyInstance): Promise<void> {
       return reply.redirect('/import', 303);
     },
   );
+}
+
+/** The plans this person may merge an import into: those they manage. */
+async function mergeablePlans(app: FastifyInstance, user: User | null) {
+  const managed = user ? await managedPlanIds(app.db, user) : new Set<string>();
+  return app.db.kysely
+    .selectFrom('plans')
+    .select(['slug', 'title', 'updated_at'])
+    .$if(managed !== 'all', (q) => q.where('id', 'in', [...(managed as Set<string>), '']))
+    .orderBy('title')
+    .execute();
+}
+
+/**
+ * The plan among these whose title is the file's, case and spacing aside: the plan the file most likely updates. Of
+ * two such plans, the one changed last.
+ */
+async function planOfSameTitle(
+  app: FastifyInstance,
+  plans: { slug: string; title: string; updated_at: string }[],
+  draft: PlanDraft,
+): Promise<PlanRow | null> {
+  const same = plans
+    .filter((plan) => matchKey(plan.title) === matchKey(draft.plan.title))
+    .sort((a, b) => b.updated_at.localeCompare(a.updated_at))[0];
+  return same ? findPlanBySlug(app.db.kysely, same.slug) : null;
 }
 
 async function managesPlan(app: FastifyInstance, user: User | null, slug: string): Promise<boolean> {
