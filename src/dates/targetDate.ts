@@ -202,15 +202,18 @@ function normalise(text: string): string {
     .replace(/\s+/g, ' ');
 }
 
-/** How many readers, from the top, read day-precise shapes that must not be read again in part when invalid. */
-const exactReaders = 2;
+/**
+ * How many readers, from the top, read day-precise shapes that must not be read again in part when invalid:
+ * "31/02/2024" and "31 February 2024" are no dates, not 2024 or February 2024.
+ */
+const exactReaders = 4;
 
 function findEarliestDate(original: string): Found | null {
   let best: Found | null = null;
   let text = original;
   for (const [position, [pattern, read]] of readers.entries()) {
     if (position < exactReaders) {
-      // "31/02/2024" is no date at all: blank it so that no later reader finds "2024" inside it.
+      // An impossible day is no date at all: blank it so that no later reader finds "2024" or "feb 2024" inside it.
       text = text.replace(pattern, (whole, ...groups) => {
         const match = Object.assign([whole, ...groups.slice(0, -2)], {
           index: 0,
