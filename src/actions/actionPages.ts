@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database, PlanRow } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
-import { isOverdue } from '../dates/targetDate.js';
+import { isOverdue, unreadTargetMessage, unreadTargetTexts } from '../dates/targetDate.js';
 import { todayIso } from '../dates/ukDate.js';
 import { ConflictError, InvalidInputError } from '../errors.js';
 import { findPlanBySlug } from '../plans/planCommands.js';
@@ -99,18 +99,6 @@ function postedWithCompletedOn(body: FormBody): FormBody {
   return { ...body, completedOn: completedOn.ok ? (completedOn.iso ?? '') : '' };
 }
 
-/** What to tell the user when a target date they saved could not be read as a date. */
-function unreadTargetWarnings(action: ActionWithOwners): string[] {
-  return [
-    action.target_kind === 'unparsed' ? action.target_text : null,
-    action.revised_target_kind === 'unparsed' ? action.revised_target_text : null,
-  ]
-    .filter((text): text is string => Boolean(text))
-    .map(
-      (text) => `We could not read ‘${text}’ as a date, so it is kept as written and not counted as overdue`,
-    );
-}
-
 async function planChoices(db: Kysely<Database>, planId: string) {
   const [themes, horizons] = await Promise.all([
     db
@@ -168,7 +156,9 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
       horizon: parents.horizons.find((h) => h.id === action.horizon_id),
       overdue: isOverdue(effectiveTarget(action), action.status, todayIso()),
       // Said once, as the action is saved: the page itself shows "Not recognised" from then on.
-      targetWarnings: context.justSaved ? unreadTargetWarnings(action) : [],
+      targetWarnings: context.justSaved
+        ? unreadTargetTexts(action.target_text, action.revised_target_text).map(unreadTargetMessage)
+        : [],
       marking: plan.marking,
       statuses,
       today: todayIso(),

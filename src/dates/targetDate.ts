@@ -276,3 +276,13 @@ export function isOverdue(
   if (status === 'complete' || status === 'cancelled') return false;
   return target.kind === 'date' && target.end !== null && target.end < today;
 }
+
+/** What a user is told of a target date that could not be read: it is kept, but it cannot make an action overdue. */
+export function unreadTargetMessage(text: string): string {
+  return `We could not read ‘${text}’ as a date, so it is kept as written and not counted as overdue`;
+}
+
+/** The target dates, as written, of an action that could not be read as dates. */
+export function unreadTargetTexts(...texts: (string | null | undefined)[]): string[] {
+  return texts.filter((text): text is string => Boolean(text) && parseTargetDate(text).kind === 'unparsed');
+}
