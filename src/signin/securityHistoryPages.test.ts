@@ -131,11 +131,11 @@ describeEachDatabase('security history', (current) => {
     );
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Year must include 4 numbers');
-    expect(res.body).toContain('Last day must be a real date');
+    expect(res.body).toContain('To date must be a real date');
     expect(res.body).toContain('A kind of event must be one of');
     expect(res.body).toContain('name="from-year" type="text" value="21"');
     const backwards = await app.inject(`/admin/history?${dates('2021-08-09', '2021-08-01')}`);
-    expect(backwards.body).toContain('Last day must be the same as or after the first day');
+    expect(backwards.body).toContain('To date must be the same as or after the from date');
   });
 
   it('cannot be read by anyone but an administrator', async () => {

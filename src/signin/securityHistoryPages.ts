@@ -16,11 +16,11 @@ function readFilters(query: HistoryQuery) {
   const kinds = Object.keys(securityEventKinds) as SecurityEventKind[];
   const kind = checks.choice('kind', 'a kind of event', query.kind || null, kinds) ?? undefined;
   const { dates, errors: dateErrors } = readDateFields(query, {
-    from: { label: 'first day' },
-    to: { label: 'last day' },
+    from: { label: 'from date' },
+    to: { label: 'to date' },
   });
   const { from, to } = dates;
-  if (from && to && from > to) checks.fail('to-day', 'Last day must be the same as or after the first day');
+  if (from && to && from > to) checks.fail('to-day', 'To date must be the same as or after the from date');
   const errors = { ...checks.errors, ...dateErrors };
   return {
     kind: errors.kind ? undefined : kind,
