@@ -70,7 +70,8 @@ function dayRange(year: number, month: number, day: number): Range | null {
   return { start: date, end: date };
 }
 
-function addDays(isoDate: string, days: number): string {
+/** The ISO date a number of days after (or before) another. */
+export function addDays(isoDate: string, days: number): string {
   const date = new Date(`${isoDate}T00:00:00Z`);
   date.setUTCDate(date.getUTCDate() + days);
   return date.toISOString().slice(0, 10);

@@ -1,5 +1,6 @@
 // The period a new highlight report is offered: from the day after the last published report to today.
 import type { ReportRow } from '../db/schema.js';
+import { addDays } from '../dates/targetDate.js';
 import { formatUkDate } from '../dates/ukDate.js';
 import { InvalidInputError, type FieldErrors } from '../errors.js';
 import { linkDateErrors, readDateFields } from '../web/dateFields.js';
@@ -10,12 +11,6 @@ export interface SuggestedPeriod {
   periodEnd: string;
   /** Why the period starts where it does, in words for the page. */
   reason: string;
-}
-
-function addDays(isoDate: string, days: number): string {
-  const date = new Date(`${isoDate}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
 }
 
 function monthsBefore(isoDate: string, months: number): string {
