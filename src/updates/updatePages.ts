@@ -6,7 +6,7 @@ import { findPlanBySlug } from '../plans/planCommands.js';
 import { statuses } from '../plans/vocabulary.js';
 import { assertMayContribute } from '../web/access.js';
 import { formatUkDate, todayIso } from '../dates/ukDate.js';
-import { readDateField, readDateFields } from '../web/dateFields.js';
+import { dateFieldSent, readDateField, readDateFields } from '../web/dateFields.js';
 import { formText, formVersion, type FormBody } from '../web/forms.js';
 import { withNotice } from '../web/notices.js';
 import {
@@ -20,8 +20,10 @@ import {
 
 /** The update as posted; a date that cannot be read is refused here, in the Design System's words, before any change. */
 function updateInputFrom(body: FormBody): UpdateInput {
+  // A post without the date's fields at all is dated today, as the API does; fields sent empty are refused.
+  const required = dateFieldSent(body, 'effectiveOn');
   const { dates, errors } = readDateFields(body, {
-    effectiveOn: { label: 'date of the update', required: true, notAfter: todayIso() },
+    effectiveOn: { label: 'date of the update', required, notAfter: todayIso() },
   });
   if (Object.keys(errors).length > 0) throw new InvalidInputError(errors);
   return {

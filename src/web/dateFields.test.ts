@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  dateFieldSent,
   dateFieldValues,
   dateInputOptions,
   linkDateErrors,
@@ -45,6 +46,11 @@ describe('readDateField', () => {
     const optional = { label: 'completion date' };
     expect(readDateField(typed('', ' ', ''), 'effectiveOn', optional)).toEqual({ ok: true, iso: null });
     expect(readDateField({}, 'completedOn', optional)).toEqual({ ok: true, iso: null });
+  });
+
+  it('tells fields sent empty from fields not sent at all', () => {
+    expect(dateFieldSent(typed('', '', ''), 'effectiveOn')).toBe(true);
+    expect(dateFieldSent({ body: 'Text only' }, 'effectiveOn')).toBe(false);
   });
 
   it('reads several dates and files each fault under its first field at fault', () => {

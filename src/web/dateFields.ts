@@ -113,6 +113,11 @@ function typedParts(values: FormBody | undefined, name: string): Typed | null {
   return { day: day!, month: month!, year: year! };
 }
 
+/** Whether a form sent the date's fields at all, even empty: a form without them (a script's) did not ask. */
+export function dateFieldSent(body: FormBody | undefined, name: string): boolean {
+  return typedParts(body, name) !== null;
+}
+
 /** Reads the date fields named after `name` from a posted form. */
 export function readDateField(
   body: FormBody | undefined,
