@@ -40,7 +40,10 @@ describe.runIf(browserAvailable())('journey: filter, update and edit an action i
     const actionUrl = page.url();
 
     await page.getByLabel('Update', { exact: true }).fill('Comms piece published on the intranet.');
-    await page.getByLabel('Date of the update').fill('2021-09-14');
+    const date = page.getByRole('group', { name: 'Date of the update' });
+    await date.getByLabel('Day').fill('14');
+    await date.getByLabel('Month').fill('9');
+    await date.getByLabel('Year').fill('2021');
     await page.getByLabel('Change status to').selectOption('complete');
     await page.getByRole('button', { name: 'Post update' }).click();
     await expect

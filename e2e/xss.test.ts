@@ -8,6 +8,7 @@ import type { Db } from '../src/db/connection.js';
 import { browserAvailable, startBrowserApp, type BrowserApp } from '../src/testing/browser.js';
 import { describeEachDatabase } from '../src/testing/databases.js';
 import { browserCsrf } from '../src/testing/forms.js';
+import { dateFieldValues } from '../src/web/dateFields.js';
 import {
   accountRecords,
   fillRoute,
@@ -158,15 +159,15 @@ async function storePayloads(app: BrowserApp, text: string, rich: string, n: num
     name: `${text.slice(0, 185)} team ${n}`,
     kind: 'team',
   });
-  const reportPath = await formPost(app, `/plans/${slug}/reports`, {
-    periodStart: '2024-01-01',
-    periodEnd: '2024-03-31',
-  });
+  const period = {
+    ...dateFieldValues('periodStart', '2024-01-01'),
+    ...dateFieldValues('periodEnd', '2024-03-31'),
+  };
+  const reportPath = await formPost(app, `/plans/${slug}/reports`, period);
   const reportId = reportPath.split('/').pop() ?? '';
   await formPost(app, `${reportPath}/edit`, {
     version: '1',
-    periodStart: '2024-01-01',
-    periodEnd: '2024-03-31',
+    ...period,
     periodText: text,
     overallStatus: text,
     rag: 'green',

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database, PlanRow } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
-import { isOverdue } from '../dates/targetDate.js';
+import { isOverdue, unreadTargetMessage, unreadTargetTexts } from '../dates/targetDate.js';
 import { todayIso } from '../dates/ukDate.js';
 import { ConflictError, InvalidInputError } from '../errors.js';
 import { findPlanBySlug } from '../plans/planCommands.js';
@@ -13,6 +13,7 @@ import { rags, statuses } from '../plans/vocabulary.js';
 import { moveInList } from '../themes/themeCommands.js';
 import { updatesOn } from '../updates/updateCommands.js';
 import { postUpdateFromForm } from '../updates/updatePages.js';
+import { readDateField } from '../web/dateFields.js';
 import { formText, formVersion, splitNames, type FormBody } from '../web/forms.js';
 import { noticeText, withNotice } from '../web/notices.js';
 import {
@@ -26,7 +27,14 @@ import {
 
 type ActionParams = { slug: string; actionId: string };
 
+function completedOnFrom(body: FormBody) {
+  return readDateField(body, 'completedOn', { label: 'completion date', notAfter: todayIso() });
+}
+
+/** The action as posted; a completion date that cannot be read is refused before any change. */
 function actionInputFrom(body: FormBody): ActionInput {
+  const completedOn = completedOnFrom(body);
+  if (!completedOn.ok) throw new InvalidInputError({ [completedOn.field]: completedOn.message });
   return {
     ref: formText(body, 'ref'),
     title: formText(body, 'title'),
@@ -42,7 +50,7 @@ function actionInputFrom(body: FormBody): ActionInput {
     targetDate: formText(body, 'targetDate'),
     revisedTargetDate: formText(body, 'revisedTargetDate'),
     revisedReason: formText(body, 'revisedReason'),
-    completedOn: formText(body, 'completedOn') || null,
+    completedOn: completedOn.iso,
   };
 }
 
@@ -84,6 +92,12 @@ const actionLabels: Record<string, string> = {
   revisedReason: 'Why the date moved',
   completedOn: 'Completed on',
 };
+
+/** The posted form with its completion date as one ISO date, to compare with the saved action's. */
+function postedWithCompletedOn(body: FormBody): FormBody {
+  const completedOn = completedOnFrom(body);
+  return { ...body, completedOn: completedOn.ok ? (completedOn.iso ?? '') : '' };
+}
 
 async function planChoices(db: Kysely<Database>, planId: string) {
   const [themes, horizons] = await Promise.all([
@@ -141,6 +155,10 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
       theme: parents.themes.find((t) => t.id === action.theme_id),
       horizon: parents.horizons.find((h) => h.id === action.horizon_id),
       overdue: isOverdue(effectiveTarget(action), action.status, todayIso()),
+      // Said once, as the action is saved: the page itself shows "Not recognised" from then on.
+      targetWarnings: context.justSaved
+        ? unreadTargetTexts(action.target_text, action.revised_target_text).map(unreadTargetMessage)
+        : [],
       marking: plan.marking,
       statuses,
       today: todayIso(),
@@ -190,7 +208,10 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
     { config: { access: 'plan:read' } },
     async (request, reply) => {
       const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
-      return renderAction(reply, plan, request.params.actionId, { notice: noticeText(request.query.notice) });
+      return renderAction(reply, plan, request.params.actionId, {
+        notice: noticeText(request.query.notice),
+        justSaved: request.query.notice === 'action-saved',
+      });
     },
   );
 
@@ -263,7 +284,10 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
           return renderActionForm(reply.status(409), plan, {
             ...context,
             form: { ...request.body, version: saved.version },
-            conflict: { saved, fields: conflictFields(saved, request.body, actionLabels) },
+            conflict: {
+              saved,
+              fields: conflictFields(saved, postedWithCompletedOn(request.body), actionLabels),
+            },
           });
         }
         throw error;

@@ -64,6 +64,13 @@ const cases: Case[] = [
   ['29/2/2023', 'unparsed', null, null],
   ['31/02/2024', 'unparsed', null, null],
   ['13/13/2021', 'unparsed', null, null],
+  ['29/02/2023', 'unparsed', null, null],
+  ['2024-02-30', 'unparsed', null, null],
+  // An impossible day written in words is no date either, not the month around it.
+  ['31 February 2024', 'unparsed', null, null],
+  ['30th Feb 2025', 'unparsed', null, null],
+  ['w/c 31 Feb 2024', 'unparsed', null, null],
+  ['31 April 2024 or sooner', 'unparsed', null, null],
   ['w/c 5 June 2023', 'date', '2023-06-05', '2023-06-11'],
   ['March 2024 - June 2024', 'date', '2024-03-01', '2024-06-30'],
   ['Jan–Mar 2025', 'date', '2025-01-01', '2025-03-31'],

@@ -70,7 +70,8 @@ function dayRange(year: number, month: number, day: number): Range | null {
   return { start: date, end: date };
 }
 
-function addDays(isoDate: string, days: number): string {
+/** The ISO date a number of days after (or before) another. */
+export function addDays(isoDate: string, days: number): string {
   const date = new Date(`${isoDate}T00:00:00Z`);
   date.setUTCDate(date.getUTCDate() + days);
   return date.toISOString().slice(0, 10);
@@ -202,15 +203,18 @@ function normalise(text: string): string {
     .replace(/\s+/g, ' ');
 }
 
-/** How many readers, from the top, read day-precise shapes that must not be read again in part when invalid. */
-const exactReaders = 2;
+/**
+ * How many readers, from the top, read day-precise shapes that must not be read again in part when invalid:
+ * "31/02/2024" and "31 February 2024" are no dates, not 2024 or February 2024.
+ */
+const exactReaders = 4;
 
 function findEarliestDate(original: string): Found | null {
   let best: Found | null = null;
   let text = original;
   for (const [position, [pattern, read]] of readers.entries()) {
     if (position < exactReaders) {
-      // "31/02/2024" is no date at all: blank it so that no later reader finds "2024" inside it.
+      // An impossible day is no date at all: blank it so that no later reader finds "2024" or "feb 2024" inside it.
       text = text.replace(pattern, (whole, ...groups) => {
         const match = Object.assign([whole, ...groups.slice(0, -2)], {
           index: 0,
@@ -272,4 +276,14 @@ export function isOverdue(
 ): boolean {
   if (status === 'complete' || status === 'cancelled') return false;
   return target.kind === 'date' && target.end !== null && target.end < today;
+}
+
+/** What a user is told of a target date that could not be read: it is kept, but it cannot make an action overdue. */
+export function unreadTargetMessage(text: string): string {
+  return `We could not read ‘${text}’ as a date, so it is kept as written and not counted as overdue`;
+}
+
+/** The target dates, as written, of an action that could not be read as dates. */
+export function unreadTargetTexts(...texts: (string | null | undefined)[]): string[] {
+  return texts.filter((text): text is string => Boolean(text) && parseTargetDate(text).kind === 'unparsed');
 }

@@ -2,7 +2,7 @@
 import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PendingImportRow, PlanRow } from '../db/schema.js';
-import { parseTargetDate } from '../dates/targetDate.js';
+import { parseTargetDate, unreadTargetTexts } from '../dates/targetDate.js';
 import { describeTargetDate } from '../dates/ukDate.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { managedPlanIds, planAccessFor } from '../people/planAccess.js';
@@ -227,6 +227,14 @@ function reviewOf(understood: UnderstoodFile, overrides: ColumnOverrides) {
         .map((column) => ({ ...column, choices: columnChoices(column, overrides) })),
     })),
     warnings: understood.warnings,
+    // Listed on their own: each is kept as written, and the user may want to correct it before a board sees it.
+    unreadTargets: draft.actions.flatMap((action) =>
+      unreadTargetTexts(action.targetDate, action.revisedTargetDate).map((text) => ({
+        ref: action.ref ?? '',
+        title: action.title,
+        text,
+      })),
+    ),
   };
 }
 

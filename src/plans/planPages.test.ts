@@ -5,6 +5,7 @@ import { describeEachDatabase } from '../testing/databases.js';
 import { makeAction, makePlan, makeTheme, makeUpdate } from '../testing/factories.js';
 import { form } from '../testing/forms.js';
 import { buildTestApp } from '../testing/testApp.js';
+import { dateFieldValues } from '../web/dateFields.js';
 
 describeEachDatabase('plan pages', (current) => {
   let app: FastifyInstance;
@@ -173,7 +174,11 @@ describeEachDatabase('plan pages', (current) => {
     const res = await app.inject({
       method: 'POST',
       url: `/plans/${plan.slug}/actions/${action.id}/updates`,
-      ...form({ body: 'Newest update', effectiveOn: '2021-09-01', statusChange: 'complete' }),
+      ...form({
+        body: 'Newest update',
+        ...dateFieldValues('effectiveOn', '2021-09-01'),
+        statusChange: 'complete',
+      }),
     });
     expect(res.statusCode).toBe(303);
     const page = await app.inject(`/plans/${plan.slug}/actions/${action.id}`);
@@ -190,7 +195,12 @@ describeEachDatabase('plan pages', (current) => {
     const res = await app.inject({
       method: 'POST',
       url: `/plans/${plan.slug}/actions/${action.id}/updates`,
-      ...form({ body: 'Half-written thought', effectiveOn: '2021-13-45' }),
+      ...form({
+        body: 'Half-written thought',
+        'effectiveOn-day': '45',
+        'effectiveOn-month': '13',
+        'effectiveOn-year': '2021',
+      }),
     });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('Half-written thought</textarea>');

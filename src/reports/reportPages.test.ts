@@ -4,6 +4,7 @@ import { describeEachDatabase } from '../testing/databases.js';
 import { makeAction, makePlan, makeTheme } from '../testing/factories.js';
 import { form } from '../testing/forms.js';
 import { buildTestApp } from '../testing/testApp.js';
+import { dateFieldValues } from '../web/dateFields.js';
 import { openZip } from '../import/read/zip.js';
 
 describeEachDatabase('highlight reports', (current) => {
@@ -66,7 +67,7 @@ describeEachDatabase('highlight reports', (current) => {
     const res = await app.inject({
       method: 'POST',
       url: `/plans/${slug}/reports`,
-      ...form({ periodStart, periodEnd }),
+      ...form({ ...dateFieldValues('periodStart', periodStart), ...dateFieldValues('periodEnd', periodEnd) }),
     });
     expect(res.statusCode).toBe(303);
     return res.headers.location as string;
@@ -97,7 +98,11 @@ describeEachDatabase('highlight reports', (current) => {
       app.inject({
         method: 'POST',
         url: `${url}/edit`,
-        ...form({ periodStart: '2023-10-01', periodEnd: '2024-02-29', ...fields }),
+        ...form({
+          ...dateFieldValues('periodStart', '2023-10-01'),
+          ...dateFieldValues('periodEnd', '2024-02-29'),
+          ...fields,
+        }),
       });
     expect(
       (
@@ -113,7 +118,7 @@ describeEachDatabase('highlight reports', (current) => {
     expect(stale.statusCode).toBe(409);
     expect(stale.body).toContain('Someone else saved a change');
     expect(stale.body).toContain('My words, kept.</textarea>');
-    const bad = await edit({ version: '2', periodEnd: '2023-01-01' });
+    const bad = await edit({ version: '2', ...dateFieldValues('periodEnd', '2023-01-01') });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('The last day of the period must be on or after the first');
 
@@ -135,7 +140,7 @@ describeEachDatabase('highlight reports', (current) => {
     await app.inject({
       method: 'POST',
       url: `/plans/${plan.slug}/actions/${fireground.id}/updates`,
-      ...form({ body: 'Done', effectiveOn: '2024-03-10', statusChange: 'complete' }),
+      ...form({ body: 'Done', ...dateFieldValues('effectiveOn', '2024-03-10'), statusChange: 'complete' }),
     });
     const article = (html: string) => html.slice(html.indexOf('<article'), html.indexOf('</article>'));
     expect(article((await app.inject(url)).body)).toBe(article(published.body));
@@ -165,8 +170,8 @@ describeEachDatabase('highlight reports', (current) => {
       url: `${correctionUrl}/edit`,
       ...form({
         version: '1',
-        periodStart: '2023-10-01',
-        periodEnd: '2024-02-29',
+        ...dateFieldValues('periodStart', '2023-10-01'),
+        ...dateFieldValues('periodEnd', '2024-02-29'),
         summary: 'Corrected summary.',
       }),
     });
@@ -237,7 +242,10 @@ describeEachDatabase('highlight reports', (current) => {
     const bad = await app.inject({
       method: 'POST',
       url: `/plans/${plan.slug}/reports`,
-      ...form({ periodStart: '2024-02-01', periodEnd: '2024-01-01' }),
+      ...form({
+        ...dateFieldValues('periodStart', '2024-02-01'),
+        ...dateFieldValues('periodEnd', '2024-01-01'),
+      }),
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('The last day of the period must be on or after the first');

@@ -18,6 +18,7 @@ import {
   type ReportInput,
 } from './reportCommands.js';
 import { parseSections } from './reportModel.js';
+import { periodErrors, periodFromForm, postedWithPeriod, suggestedPeriod } from './reportPeriod.js';
 import { listReports, loadReport } from './reportQueries.js';
 import { contentTypes } from '../exports/exportPlan.js';
 import { reportToPdf } from '../exports/reportPdf.js';
@@ -55,27 +56,12 @@ function reportForm(report: ReportRow): Record<string, string> {
 
 function reportInputFrom(body: FormBody): ReportInput {
   return {
-    periodStart: formText(body, 'periodStart'),
-    periodEnd: formText(body, 'periodEnd'),
+    ...periodFromForm(body),
     periodText: formText(body, 'periodText'),
     rag: (formText(body, 'rag') ?? '') as ReportInput['rag'],
     overallStatus: formText(body, 'overallStatus'),
     sections: Object.fromEntries(reportSectionKeys.map((key) => [key, formText(body, key) ?? ''])),
   };
-}
-
-/** Three months back to today, or the day after the latest report's period to today. */
-function suggestedPeriod(reports: ReportRow[], today: string) {
-  const latestEnd = reports
-    .map((r) => r.period_end)
-    .filter((d): d is string => Boolean(d))
-    .sort()
-    .at(-1);
-  const start = new Date(`${latestEnd ?? today}T00:00:00Z`);
-  if (latestEnd) start.setUTCDate(start.getUTCDate() + 1);
-  else start.setUTCMonth(start.getUTCMonth() - 3);
-  const periodStart = start.toISOString().slice(0, 10);
-  return { periodStart: periodStart <= today ? periodStart : today, periodEnd: today };
 }
 
 export async function reportPages(app: FastifyInstance): Promise<void> {
@@ -87,13 +73,15 @@ export async function reportPages(app: FastifyInstance): Promise<void> {
 
   async function renderList(reply: FastifyReply, plan: PlanRow, context: Record<string, unknown> = {}) {
     const reports = await listReports(app.db.kysely, plan.id);
+    const period = suggestedPeriod(reports, todayIso());
     return reply.render('reports/views/reportList.njk', {
       title: 'Highlight reports',
       plan,
       marking: plan.marking,
       reports,
       stateLabels,
-      form: suggestedPeriod(reports, todayIso()),
+      form: period,
+      periodReason: period.reason,
       breadcrumbs: crumbs(plan).slice(0, 2),
       ...context,
     });
@@ -130,15 +118,15 @@ export async function reportPages(app: FastifyInstance): Promise<void> {
       const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
       try {
         const report = await inTransaction(app.db, (trx) =>
-          createReport(trx, request.actor, plan.id, {
-            periodStart: formText(request.body, 'periodStart'),
-            periodEnd: formText(request.body, 'periodEnd'),
-          }),
+          createReport(trx, request.actor, plan.id, periodFromForm(request.body)),
         );
         return reply.redirect(`/plans/${plan.slug}/reports/${report.id}`, 303);
       } catch (error) {
         if (!(error instanceof InvalidInputError)) throw error;
-        return renderList(reply.status(400), plan, { form: request.body, errors: error.fieldErrors });
+        return renderList(reply.status(400), plan, {
+          form: request.body,
+          errors: periodErrors(error.fieldErrors),
+        });
       }
     },
   );
@@ -226,13 +214,13 @@ export async function reportPages(app: FastifyInstance): Promise<void> {
         if (error instanceof InvalidInputError)
           return renderForm(reply.status(400), plan, report, {
             form: request.body,
-            errors: error.fieldErrors,
+            errors: periodErrors(error.fieldErrors),
           });
         if (error instanceof ConflictError) {
           const saved = reportForm(await findReport(app.db.kysely, plan.id, report.id));
           return renderForm(reply.status(409), plan, report, {
             form: { ...request.body, version: saved.version },
-            conflict: { saved, fields: conflictFields(saved, request.body, fieldLabels) },
+            conflict: { saved, fields: conflictFields(saved, postedWithPeriod(request.body), fieldLabels) },
           });
         }
         throw error;

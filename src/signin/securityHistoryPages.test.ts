@@ -5,6 +5,15 @@ import { describeEachDatabase } from '../testing/databases.js';
 import { makePlan } from '../testing/factories.js';
 import { formPost, makeUser, testPassword } from '../testing/people.js';
 import { buildTestApp, type TestApp } from '../testing/testApp.js';
+import { dateFieldValues } from '../web/dateFields.js';
+
+/** The from and to filters as the form's day, month and year fields send them. */
+function dates(from: string, to: string | null): string {
+  return new URLSearchParams({
+    ...dateFieldValues('from', from),
+    ...(to ? dateFieldValues('to', to) : {}),
+  }).toString();
+}
 
 describeEachDatabase('security history', (current) => {
   let app: TestApp;
@@ -104,27 +113,29 @@ describeEachDatabase('security history', (current) => {
     expect(rows(second.body)).toHaveLength(5);
     expect(rows(second.body)[0]).toContain('7 August 2021, 13:00');
 
-    const day = await app.inject('/admin/history?who=Pat%20Paged&from=2021-08-07&to=2021-08-07');
+    const day = await app.inject(`/admin/history?who=Pat%20Paged&${dates('2021-08-07', '2021-08-07')}`);
     expect(day.body).toContain('5 events');
     const failures = await app.inject('/admin/history?kind=sign-in-failed&who=pat.paged');
     expect(failures.body).toContain('Nothing matches');
-    const later = await app.inject('/admin/history?who=pat.paged&from=2021-08-08&to=2021-08-31');
+    const later = await app.inject(`/admin/history?who=pat.paged&${dates('2021-08-08', '2021-08-31')}`);
     expect(later.body).toContain('50 events');
     // Pat was added today, which a range from 8 August 2021 with no end takes in.
-    const sinceThen = await app.inject('/admin/history?who=pat.paged&from=2021-08-08');
+    const sinceThen = await app.inject(`/admin/history?who=pat.paged&${dates('2021-08-08', null)}`);
     expect(sinceThen.body).toContain('51 events');
     expect(rows(sinceThen.body)[0]).toContain('User added as Viewer');
   });
 
   it('names a bad date or kind, keeps what was typed, and shows the rest', async () => {
-    const res = await app.inject('/admin/history?from=7%2F8%2F21&to=2021-02-30&kind=nonsense');
+    const res = await app.inject(
+      '/admin/history?from-day=7&from-month=8&from-year=21&to-day=30&to-month=2&to-year=2021&kind=nonsense',
+    );
     expect(res.statusCode).toBe(200);
-    expect(res.body).toContain('The first day must be a real date, like 2021-08-07');
-    expect(res.body).toContain('The last day must be a real date');
+    expect(res.body).toContain('Year must include 4 numbers');
+    expect(res.body).toContain('To date must be a real date');
     expect(res.body).toContain('A kind of event must be one of');
-    expect(res.body).toContain('value="7/8/21"');
-    const backwards = await app.inject('/admin/history?from=2021-08-09&to=2021-08-01');
-    expect(backwards.body).toContain('The last day must be the same as or after the first day');
+    expect(res.body).toContain('name="from-year" type="text" value="21"');
+    const backwards = await app.inject(`/admin/history?${dates('2021-08-09', '2021-08-01')}`);
+    expect(backwards.body).toContain('To date must be the same as or after the from date');
   });
 
   it('cannot be read by anyone but an administrator', async () => {

@@ -1,26 +1,31 @@
 // /admin/history: the security history for administrators, newest first, by kind, person and dates.
 import type { FastifyInstance } from 'fastify';
 import { FieldChecks } from '../validation.js';
+import { dateFieldValues, readDateFields } from '../web/dateFields.js';
+import type { FormBody } from '../web/forms.js';
 import { paginationLinks } from '../web/pagination.js';
 import { securityEventKinds, securityHistory, type SecurityEventKind } from './securityHistory.js';
 
 const pageSize = 50;
 
-type HistoryQuery = { kind?: string; who?: string; from?: string; to?: string; page?: string };
+type HistoryQuery = FormBody & { kind?: string; who?: string; page?: string };
 
 /** The filters as asked for; a bad one is named and left out, so the page still shows the rest. */
 function readFilters(query: HistoryQuery) {
   const checks = new FieldChecks();
   const kinds = Object.keys(securityEventKinds) as SecurityEventKind[];
   const kind = checks.choice('kind', 'a kind of event', query.kind || null, kinds) ?? undefined;
-  const from = checks.isoDate('from', 'the first day', query.from?.trim() || null) ?? undefined;
-  const to = checks.isoDate('to', 'the last day', query.to?.trim() || null) ?? undefined;
-  if (from && to && from > to) checks.fail('to', 'The last day must be the same as or after the first day');
-  const errors = checks.errors;
+  const { dates, errors: dateErrors } = readDateFields(query, {
+    from: { label: 'from date' },
+    to: { label: 'to date' },
+  });
+  const { from, to } = dates;
+  if (from && to && from > to) checks.fail('to-day', 'To date must be the same as or after the from date');
+  const errors = { ...checks.errors, ...dateErrors };
   return {
     kind: errors.kind ? undefined : kind,
-    from: errors.from ? undefined : from,
-    to: errors.to ? undefined : to,
+    from: from ?? undefined,
+    to: errors['to-day'] ? undefined : (to ?? undefined),
     who: query.who?.trim() ?? '',
     errors: Object.keys(errors).length ? errors : undefined,
   };
@@ -49,8 +54,9 @@ export async function securityHistoryPages(app: FastifyInstance): Promise<void> 
         form: {
           kind: request.query.kind ?? '',
           who: filters.who,
-          from: request.query.from ?? '',
-          to: request.query.to ?? '',
+          ...dateFieldValues('from', null),
+          ...dateFieldValues('to', null),
+          ...request.query,
         },
         kindItems: [
           { value: '', text: 'Every kind' },
@@ -58,7 +64,12 @@ export async function securityHistoryPages(app: FastifyInstance): Promise<void> 
         ],
         pagination: paginationLinks(
           '/admin/history',
-          { kind: filters.kind, who: filters.who, from: filters.from, to: filters.to },
+          {
+            kind: filters.kind,
+            who: filters.who,
+            ...dateFieldValues('from', filters.from),
+            ...dateFieldValues('to', filters.to),
+          },
           page,
           total,
           pageSize,

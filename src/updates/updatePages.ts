@@ -5,6 +5,8 @@ import { ConflictError, InvalidInputError, type FieldErrors } from '../errors.js
 import { findPlanBySlug } from '../plans/planCommands.js';
 import { statuses } from '../plans/vocabulary.js';
 import { assertMayContribute } from '../web/access.js';
+import { formatUkDate, todayIso } from '../dates/ukDate.js';
+import { dateFieldSent, readDateField, readDateFields } from '../web/dateFields.js';
 import { formText, formVersion, type FormBody } from '../web/forms.js';
 import { withNotice } from '../web/notices.js';
 import {
@@ -16,9 +18,16 @@ import {
   type UpdateSubject,
 } from './updateCommands.js';
 
+/** The update as posted; a date that cannot be read is refused here, in the Design System's words, before any change. */
 function updateInputFrom(body: FormBody): UpdateInput {
+  // A post without the date's fields at all is dated today, as the API does; fields sent empty are refused.
+  const required = dateFieldSent(body, 'effectiveOn');
+  const { dates, errors } = readDateFields(body, {
+    effectiveOn: { label: 'date of the update', required, notAfter: todayIso() },
+  });
+  if (Object.keys(errors).length > 0) throw new InvalidInputError(errors);
   return {
-    effectiveOn: formText(body, 'effectiveOn') || undefined,
+    effectiveOn: dates.effectiveOn ?? undefined,
     author: formText(body, 'author') || undefined,
     body: formText(body, 'body'),
     statusChange: (formText(body, 'statusChange') ?? '') as UpdateInput['statusChange'],
@@ -34,9 +43,8 @@ export async function postUpdateFromForm(
 ): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
   await assertMayContribute(request, subject);
   try {
-    await inTransaction(app.db, (trx) =>
-      postUpdate(trx, request.actor, planId, subject, updateInputFrom(request.body)),
-    );
+    const input = updateInputFrom(request.body);
+    await inTransaction(app.db, (trx) => postUpdate(trx, request.actor, planId, subject, input));
     return { ok: true };
   } catch (error) {
     if (error instanceof InvalidInputError) return { ok: false, errors: error.fieldErrors };
@@ -89,8 +97,8 @@ export async function updatePages(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const { plan, update } = await updateToChange(app, request);
       const backPath = subjectPath(plan.slug, update);
-      const input = { ...updateInputFrom(request.body), statusChange: undefined };
       try {
+        const input = { ...updateInputFrom(request.body), statusChange: undefined };
         await inTransaction(app.db, (trx) =>
           editUpdate(trx, request.actor, plan.id, update.id, formVersion(request.body), input),
         );
@@ -108,12 +116,17 @@ export async function updatePages(app: FastifyInstance): Promise<void> {
           const current = await findUpdate(app.db.kysely, plan.id, update.id);
           const saved = { effectiveOn: current.effective_on, author: current.author, body: current.body };
           const mine = request.body;
+          const myDate = readDateField(mine, 'effectiveOn', { label: 'date of the update' });
           return reply.status(409).render('updates/views/updateForm.njk', {
             ...context,
             form: { ...request.body, version: String(current.version) },
             conflict: {
               fields: [
-                { label: 'Date', saved: saved.effectiveOn, mine: formText(mine, 'effectiveOn') ?? '' },
+                {
+                  label: 'Date',
+                  saved: formatUkDate(saved.effectiveOn),
+                  mine: formatUkDate(myDate.ok ? myDate.iso : null),
+                },
                 { label: 'From', saved: saved.author, mine: formText(mine, 'author') ?? '' },
                 { label: 'Update', saved: saved.body, mine: formText(mine, 'body') ?? '' },
               ].filter((row) => row.saved !== row.mine),

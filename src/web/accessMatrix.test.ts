@@ -28,6 +28,7 @@ import {
 import { describeEachDatabase } from '../testing/databases.js';
 import { withCsrf } from '../testing/testApp.js';
 import { makeAction, testActor } from '../testing/factories.js';
+import { dateFieldValues } from './dateFields.js';
 
 // Hundreds of sign-ins and password changes: argon2id at its lowest cost, so the matrix spends its time on who may
 // do what rather than on hashing (Headway's own cost is src/people/passwords.ts's, untouched).
@@ -356,7 +357,7 @@ const requests: Record<string, (t: Target, ids: Ids) => Promise<Body> | Body> = 
     form: {
       version: String(await version(t, 'updates', ids.updateId)),
       body: `${t.words} update corrected`,
-      effectiveOn: '2024-05-01',
+      ...dateFieldValues('effectiveOn', '2024-05-01'),
     },
   }),
   'POST /plans/:slug/updates/:updateId/delete': () => ({ form: { confirm: 'yes' } }),
@@ -369,12 +370,14 @@ const requests: Record<string, (t: Target, ids: Ids) => Promise<Body> | Body> = 
       .executeTakeFirst();
     return { form: { version: String(row?.version ?? 0), text: `Statement saved ${++made}` } };
   },
-  'POST /plans/:slug/reports': () => ({ form: { periodStart: '2024-07-01', periodEnd: '2024-09-30' } }),
+  'POST /plans/:slug/reports': () => ({
+    form: { ...dateFieldValues('periodStart', '2024-07-01'), ...dateFieldValues('periodEnd', '2024-09-30') },
+  }),
   'POST /plans/:slug/reports/:reportId/edit': async (t, ids) => ({
     form: {
       version: String(await version(t, 'reports', ids.reportId)),
-      periodStart: '2024-04-01',
-      periodEnd: '2024-06-30',
+      ...dateFieldValues('periodStart', '2024-04-01'),
+      ...dateFieldValues('periodEnd', '2024-06-30'),
       overallStatus: `${t.words} report overall status`,
     },
   }),

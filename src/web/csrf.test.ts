@@ -9,19 +9,20 @@ import { fillRoute, formRoutes, makeOneOfEach, pageRoutes } from '../testing/rou
 import { buildTestApp, type TestApp } from '../testing/testApp.js';
 import { sessionCookieName } from '../signin/sessions.js';
 import { csrfFieldName, csrfSecretCookie } from './csrf.js';
+import { dateFieldValues } from './dateFields.js';
 
 /** Fields a forger would send: enough for most forms to save, delete, move or publish something if let through. */
 const forgedFields = {
   title: 'Forged title',
   name: 'Forged owner',
   body: 'Forged update',
-  effectiveOn: '2024-02-01',
+  ...dateFieldValues('effectiveOn', '2024-02-01'),
   confirm: 'yes',
   direction: 'up',
   version: '1',
   target: 'new',
-  periodStart: '2024-01-01',
-  periodEnd: '2024-03-31',
+  ...dateFieldValues('periodStart', '2024-01-01'),
+  ...dateFieldValues('periodEnd', '2024-03-31'),
 };
 
 /** Forged posts of a form; multipart ones only to the upload, the one route that reads them (others answer 415). */

@@ -4,6 +4,7 @@ import nunjucks from 'nunjucks';
 import { describeTargetDate, formatUkDate, formatUkDateTime } from '../dates/ukDate.js';
 import { ragLabels, statusLabels } from '../plans/vocabulary.js';
 import { csrfFieldName } from './csrf.js';
+import { dateInputOptions } from './dateFields.js';
 import { projectRoot } from './projectRoot.js';
 
 const statusTagClasses: Record<string, string> = {
@@ -77,5 +78,7 @@ export function createViews(): nunjucks.Environment {
   env.addFilter('fieldError', (errors: Record<string, string> | undefined, field: string) =>
     errors?.[field] ? { text: errors[field] } : undefined,
   );
+  // {{ govukDateInput(dateInput({ name, legend, values: form, errors })) }}: day, month and year, faults marked.
+  env.addGlobal('dateInput', dateInputOptions);
   return env;
 }
