@@ -7,6 +7,8 @@ import { statuses } from '../plans/vocabulary.js';
 import { assertMayContribute } from '../web/access.js';
 import { formText, formVersion, type FormBody } from '../web/forms.js';
 import { withNotice } from '../web/notices.js';
+import { unchangedForm } from '../web/unchangedForm.js';
+import { editedRichText, toEditableText } from '../richtext/editableText.js';
 import {
   deleteUpdate,
   editUpdate,
@@ -16,11 +18,12 @@ import {
   type UpdateSubject,
 } from './updateCommands.js';
 
-function updateInputFrom(body: FormBody): UpdateInput {
+/** The update a form posts; its text is typed as editable text, and kept as stored where left as shown. */
+function updateInputFrom(body: FormBody, storedBody = ''): UpdateInput {
   return {
     effectiveOn: formText(body, 'effectiveOn') || undefined,
     author: formText(body, 'author') || undefined,
-    body: formText(body, 'body'),
+    body: editedRichText(formText(body, 'body'), storedBody),
     statusChange: (formText(body, 'statusChange') ?? '') as UpdateInput['statusChange'],
   };
 }
@@ -45,6 +48,16 @@ export async function postUpdateFromForm(
 }
 
 type UpdateParams = { slug: string; updateId: string };
+
+/** The edit form's fields from a stored update, its text as the person edits it. */
+function updateForm(update: { effective_on: string; author: string; body: string; version: number }) {
+  return {
+    effectiveOn: update.effective_on,
+    author: update.author,
+    body: toEditableText(update.body),
+    version: String(update.version),
+  };
+}
 
 function subjectPath(slug: string, update: { action_id: string | null; theme_id: string | null }): string {
   return update.action_id
@@ -73,12 +86,7 @@ export async function updatePages(app: FastifyInstance): Promise<void> {
         marking: plan.marking,
         statuses,
         backPath: subjectPath(plan.slug, update),
-        form: {
-          effectiveOn: update.effective_on,
-          author: update.author,
-          body: update.body,
-          version: String(update.version),
-        },
+        form: updateForm(update),
       });
     },
   );
@@ -89,7 +97,9 @@ export async function updatePages(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const { plan, update } = await updateToChange(app, request);
       const backPath = subjectPath(plan.slug, update);
-      const input = { ...updateInputFrom(request.body), statusChange: undefined };
+      if (formVersion(request.body) === update.version && unchangedForm(updateForm(update), request.body))
+        return reply.redirect(withNotice(backPath, 'no-changes'), 303);
+      const input = { ...updateInputFrom(request.body, update.body), statusChange: undefined };
       try {
         await inTransaction(app.db, (trx) =>
           editUpdate(trx, request.actor, plan.id, update.id, formVersion(request.body), input),
@@ -106,7 +116,7 @@ export async function updatePages(app: FastifyInstance): Promise<void> {
         }
         if (error instanceof ConflictError) {
           const current = await findUpdate(app.db.kysely, plan.id, update.id);
-          const saved = { effectiveOn: current.effective_on, author: current.author, body: current.body };
+          const saved = updateForm(current);
           const mine = request.body;
           return reply.status(409).render('updates/views/updateForm.njk', {
             ...context,
