@@ -149,6 +149,7 @@ describeEachDatabase('rich text in forms', (current) => {
     });
     expect(res.statusCode).toBe(400);
     expect(textareas(res.body).progress).toBe(typed);
+    expect(res.body).toContain('How to format text');
   });
 
   it('shows both versions of a stale edit as text and keeps the user’s text', async () => {
