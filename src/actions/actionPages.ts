@@ -16,6 +16,8 @@ import { postUpdateFromForm } from '../updates/updatePages.js';
 import { readDateField } from '../web/dateFields.js';
 import { formText, formVersion, splitNames, type FormBody } from '../web/forms.js';
 import { noticeText, withNotice } from '../web/notices.js';
+import { unchangedForm } from '../web/unchangedForm.js';
+import { editedRichText, toEditableText } from '../richtext/editableText.js';
 import {
   createAction,
   deleteAction,
@@ -31,22 +33,25 @@ function completedOnFrom(body: FormBody) {
   return readDateField(body, 'completedOn', { label: 'completion date', notAfter: todayIso() });
 }
 
-/** The action as posted; a completion date that cannot be read is refused before any change. */
-function actionInputFrom(body: FormBody): ActionInput {
+/**
+ * The action a form posts: a completion date that cannot be read is refused before any change; its rich text is typed
+ * as editable text, and kept as stored where left as shown.
+ */
+function actionInputFrom(body: FormBody, stored?: ActionWithOwners): ActionInput {
   const completedOn = completedOnFrom(body);
   if (!completedOn.ok) throw new InvalidInputError({ [completedOn.field]: completedOn.message });
   return {
     ref: formText(body, 'ref'),
     title: formText(body, 'title'),
-    description: formText(body, 'description'),
+    description: editedRichText(formText(body, 'description'), stored?.description ?? ''),
     owners: splitNames(formText(body, 'owners')),
     themeId: formText(body, 'themeId') ?? null,
     horizonId: formText(body, 'horizonId') ?? null,
     status: formText(body, 'status') as ActionInput['status'],
     rag: (formText(body, 'rag') ?? '') as ActionInput['rag'],
     ragReason: formText(body, 'ragReason'),
-    progress: formText(body, 'progress'),
-    futureActions: formText(body, 'futureActions'),
+    progress: editedRichText(formText(body, 'progress'), stored?.progress ?? ''),
+    futureActions: editedRichText(formText(body, 'futureActions'), stored?.future_actions ?? ''),
     targetDate: formText(body, 'targetDate'),
     revisedTargetDate: formText(body, 'revisedTargetDate'),
     revisedReason: formText(body, 'revisedReason'),
@@ -58,15 +63,15 @@ function actionForm(action: ActionWithOwners) {
   return {
     ref: action.ref,
     title: action.title,
-    description: action.description,
+    description: toEditableText(action.description),
     owners: action.owners.join('\n'),
     themeId: action.theme_id ?? '',
     horizonId: action.horizon_id ?? '',
     status: action.status,
     rag: action.rag ?? '',
     ragReason: action.rag_reason,
-    progress: action.progress,
-    futureActions: action.future_actions,
+    progress: toEditableText(action.progress),
+    futureActions: toEditableText(action.future_actions),
     targetDate: action.target_text,
     revisedTargetDate: action.revised_target_text,
     revisedReason: action.revised_reason,
@@ -259,6 +264,9 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
         action: `/plans/${plan.slug}/actions/${actionId}/edit`,
         cancel: `/plans/${plan.slug}/actions/${actionId}`,
       };
+      const stored = await findAction(app.db.kysely, plan.id, actionId);
+      if (formVersion(request.body) === stored.version && unchangedForm(actionForm(stored), request.body, ['completedOn']))
+        return reply.redirect(withNotice(`/plans/${plan.slug}/actions/${actionId}`, 'no-changes'), 303);
       try {
         await inTransaction(app.db, (trx) =>
           updateAction(
@@ -267,7 +275,7 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
             plan.id,
             actionId,
             formVersion(request.body),
-            actionInputFrom(request.body),
+            actionInputFrom(request.body, stored),
           ),
         );
         return reply.redirect(withNotice(`/plans/${plan.slug}/actions/${actionId}`, 'action-saved'), 303);

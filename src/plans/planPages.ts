@@ -5,6 +5,8 @@ import { inTransaction } from '../db/transaction.js';
 import { ConflictError, InvalidInputError } from '../errors.js';
 import { formText, formVersion, type FormBody } from '../web/forms.js';
 import { noticeText, withNotice } from '../web/notices.js';
+import { unchangedForm } from '../web/unchangedForm.js';
+import { editedRichText, toEditableText } from '../richtext/editableText.js';
 import { createPlan, deletePlan, findPlanBySlug, updatePlan, type PlanInput } from './planCommands.js';
 import { loadPlanContents } from './planContents.js';
 import { listPlans } from './planList.js';
@@ -14,7 +16,8 @@ import { readablePlans } from '../web/access.js';
 
 type SlugParams = { slug: string };
 
-function planInputFrom(body: FormBody): PlanInput {
+/** The plan a form posts; its rich text is typed as editable text, and kept as stored where left as shown. */
+function planInputFrom(body: FormBody, stored?: PlanRow): PlanInput {
   return {
     title: formText(body, 'title'),
     slug: formText(body, 'slug'),
@@ -22,8 +25,8 @@ function planInputFrom(body: FormBody): PlanInput {
     sponsor: formText(body, 'sponsor'),
     marking: formText(body, 'marking'),
     rag: (formText(body, 'rag') ?? '') as PlanInput['rag'],
-    ragNote: formText(body, 'ragNote'),
-    summary: formText(body, 'summary'),
+    ragNote: editedRichText(formText(body, 'ragNote'), stored?.rag_note ?? ''),
+    summary: editedRichText(formText(body, 'summary'), stored?.summary ?? ''),
     horizons: (formText(body, 'horizons') ?? '').split(/\r?\n/),
   };
 }
@@ -37,8 +40,8 @@ function planForm(plan: PlanRow, horizons: string[]) {
     sponsor: plan.sponsor,
     marking: plan.marking,
     rag: plan.rag ?? '',
-    ragNote: plan.rag_note,
-    summary: plan.summary,
+    ragNote: toEditableText(plan.rag_note),
+    summary: toEditableText(plan.summary),
     horizons: horizons.join('\n'),
     version: String(plan.version),
   };
@@ -143,8 +146,15 @@ export async function planPages(app: FastifyInstance): Promise<void> {
     '/plans/:slug/edit',
     { config: { access: 'plan:manage' } },
     async (request, reply) => {
-      const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
-      const input = planInputFrom(request.body);
+      const stored = await loadPlanContents(app.db.kysely, request.params.slug, { updates: 'themes' });
+      const plan = stored.plan;
+      const shown = planForm(
+        plan,
+        stored.horizons.map((h) => h.name),
+      );
+      if (formVersion(request.body) === plan.version && unchangedForm(shown, request.body))
+        return reply.redirect(withNotice(`/plans/${plan.slug}`, 'no-changes'), 303);
+      const input = planInputFrom(request.body, plan);
       const context = {
         plan,
         marking: plan.marking,

@@ -23,7 +23,8 @@ import { listReports, loadReport } from './reportQueries.js';
 import { contentTypes } from '../exports/exportPlan.js';
 import { reportToPdf } from '../exports/reportPdf.js';
 import { reportToWord } from '../exports/reportWord.js';
-import { richTextToPlain } from '../richtext/sanitise.js';
+import { editedRichText, toEditableText } from '../richtext/editableText.js';
+import { unchangedForm } from '../web/unchangedForm.js';
 
 type Params = { slug: string; reportId: string };
 
@@ -47,20 +48,21 @@ function reportForm(report: ReportRow): Record<string, string> {
     rag: report.rag ?? '',
     overallStatus: report.overall_status,
     version: String(report.version),
-    // Edited as plain text with blank lines between paragraphs; links and emphasis are kept only when typed as HTML.
-    ...Object.fromEntries(
-      reportSectionKeys.map((key) => [key, richTextToPlain(written[key] ?? '').replace(/\n/g, '\n\n')]),
-    ),
+    ...Object.fromEntries(reportSectionKeys.map((key) => [key, toEditableText(written[key] ?? '')])),
   };
 }
 
-function reportInputFrom(body: FormBody): ReportInput {
+/** The report a form posts; its sections are typed as editable text, and kept as stored where left as shown. */
+function reportInputFrom(body: FormBody, stored: ReportRow): ReportInput {
+  const written = parseSections(stored.sections_json);
   return {
     ...periodFromForm(body),
     periodText: formText(body, 'periodText'),
     rag: (formText(body, 'rag') ?? '') as ReportInput['rag'],
     overallStatus: formText(body, 'overallStatus'),
-    sections: Object.fromEntries(reportSectionKeys.map((key) => [key, formText(body, key) ?? ''])),
+    sections: Object.fromEntries(
+      reportSectionKeys.map((key) => [key, editedRichText(formText(body, key), written[key] ?? '') ?? '']),
+    ),
   };
 }
 
@@ -198,6 +200,12 @@ export async function reportPages(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
       const report = await findReport(app.db.kysely, plan.id, request.params.reportId);
+      if (
+        report.status === 'draft' &&
+        formVersion(request.body) === report.version &&
+        unchangedForm(reportForm(report), request.body)
+      )
+        return reply.redirect(`/plans/${plan.slug}/reports/${report.id}`, 303);
       try {
         await inTransaction(app.db, (trx) =>
           updateReport(
@@ -206,7 +214,7 @@ export async function reportPages(app: FastifyInstance): Promise<void> {
             plan.id,
             report.id,
             formVersion(request.body),
-            reportInputFrom(request.body),
+            reportInputFrom(request.body, report),
           ),
         );
         return reply.redirect(`/plans/${plan.slug}/reports/${report.id}`, 303);

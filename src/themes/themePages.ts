@@ -9,6 +9,8 @@ import { todayIso } from '../dates/ukDate.js';
 import { postUpdateFromForm } from '../updates/updatePages.js';
 import { formText, formVersion, type FormBody } from '../web/forms.js';
 import { noticeText, withNotice } from '../web/notices.js';
+import { unchangedForm } from '../web/unchangedForm.js';
+import { editedRichText, toEditableText } from '../richtext/editableText.js';
 import {
   createTheme,
   deleteTheme,
@@ -21,14 +23,15 @@ import { themeWithUpdates } from './themeQueries.js';
 
 type ThemeParams = { slug: string; themeId: string };
 
-function themeInputFrom(body: FormBody): ThemeInput {
+/** The theme a form posts; its rich text is typed as editable text, and kept as stored where left as shown. */
+function themeInputFrom(body: FormBody, stored?: { progress: string; future_actions: string }): ThemeInput {
   return {
     title: formText(body, 'title'),
     lead: formText(body, 'lead') ?? '',
     status: (formText(body, 'status') ?? '') as ThemeInput['status'],
     rag: (formText(body, 'rag') ?? '') as ThemeInput['rag'],
-    progress: formText(body, 'progress'),
-    futureActions: formText(body, 'futureActions'),
+    progress: editedRichText(formText(body, 'progress'), stored?.progress ?? ''),
+    futureActions: editedRichText(formText(body, 'futureActions'), stored?.future_actions ?? ''),
   };
 }
 
@@ -174,6 +177,9 @@ export async function themePages(app: FastifyInstance): Promise<void> {
         action: `/plans/${slug}/themes/${themeId}/edit`,
         breadcrumbs: crumbs(plan),
       };
+      const { theme: stored } = await themeWithUpdates(app.db.kysely, plan.id, themeId);
+      if (formVersion(request.body) === stored.version && unchangedForm(themeForm(stored), request.body))
+        return reply.redirect(withNotice(`/plans/${slug}/themes/${themeId}`, 'no-changes'), 303);
       try {
         await inTransaction(app.db, (trx) =>
           updateTheme(
@@ -182,7 +188,7 @@ export async function themePages(app: FastifyInstance): Promise<void> {
             plan.id,
             themeId,
             formVersion(request.body),
-            themeInputFrom(request.body),
+            themeInputFrom(request.body, stored),
           ),
         );
         return reply.redirect(withNotice(`/plans/${slug}/themes/${themeId}`, 'theme-saved'), 303);
@@ -268,8 +274,8 @@ function themeForm(theme: {
     lead: theme.lead ?? '',
     status: theme.status ?? '',
     rag: theme.rag ?? '',
-    progress: theme.progress,
-    futureActions: theme.future_actions,
+    progress: toEditableText(theme.progress),
+    futureActions: toEditableText(theme.future_actions),
     version: String(theme.version),
   };
 }

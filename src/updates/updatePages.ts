@@ -9,6 +9,8 @@ import { formatUkDate, todayIso } from '../dates/ukDate.js';
 import { dateFieldSent, readDateField, readDateFields } from '../web/dateFields.js';
 import { formText, formVersion, type FormBody } from '../web/forms.js';
 import { withNotice } from '../web/notices.js';
+import { unchangedForm } from '../web/unchangedForm.js';
+import { editedRichText, toEditableText } from '../richtext/editableText.js';
 import {
   deleteUpdate,
   editUpdate,
@@ -18,8 +20,11 @@ import {
   type UpdateSubject,
 } from './updateCommands.js';
 
-/** The update as posted; a date that cannot be read is refused here, in the Design System's words, before any change. */
-function updateInputFrom(body: FormBody): UpdateInput {
+/**
+ * The update a form posts: a date that cannot be read is refused here, in the Design System's words, before any
+ * change; its text is typed as editable text, and kept as stored where left as shown.
+ */
+function updateInputFrom(body: FormBody, storedBody = ''): UpdateInput {
   // A post without the date's fields at all is dated today, as the API does; fields sent empty are refused.
   const required = dateFieldSent(body, 'effectiveOn');
   const { dates, errors } = readDateFields(body, {
@@ -29,7 +34,7 @@ function updateInputFrom(body: FormBody): UpdateInput {
   return {
     effectiveOn: dates.effectiveOn ?? undefined,
     author: formText(body, 'author') || undefined,
-    body: formText(body, 'body'),
+    body: editedRichText(formText(body, 'body'), storedBody),
     statusChange: (formText(body, 'statusChange') ?? '') as UpdateInput['statusChange'],
   };
 }
@@ -53,6 +58,16 @@ export async function postUpdateFromForm(
 }
 
 type UpdateParams = { slug: string; updateId: string };
+
+/** The edit form's fields from a stored update, its text as the person edits it. */
+function updateForm(update: { effective_on: string; author: string; body: string; version: number }) {
+  return {
+    effectiveOn: update.effective_on,
+    author: update.author,
+    body: toEditableText(update.body),
+    version: String(update.version),
+  };
+}
 
 function subjectPath(slug: string, update: { action_id: string | null; theme_id: string | null }): string {
   return update.action_id
@@ -81,12 +96,7 @@ export async function updatePages(app: FastifyInstance): Promise<void> {
         marking: plan.marking,
         statuses,
         backPath: subjectPath(plan.slug, update),
-        form: {
-          effectiveOn: update.effective_on,
-          author: update.author,
-          body: update.body,
-          version: String(update.version),
-        },
+        form: updateForm(update),
       });
     },
   );
@@ -97,8 +107,10 @@ export async function updatePages(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const { plan, update } = await updateToChange(app, request);
       const backPath = subjectPath(plan.slug, update);
+      if (formVersion(request.body) === update.version && unchangedForm(updateForm(update), request.body, ['effectiveOn']))
+        return reply.redirect(withNotice(backPath, 'no-changes'), 303);
       try {
-        const input = { ...updateInputFrom(request.body), statusChange: undefined };
+        const input = { ...updateInputFrom(request.body, update.body), statusChange: undefined };
         await inTransaction(app.db, (trx) =>
           editUpdate(trx, request.actor, plan.id, update.id, formVersion(request.body), input),
         );
@@ -114,7 +126,7 @@ export async function updatePages(app: FastifyInstance): Promise<void> {
         }
         if (error instanceof ConflictError) {
           const current = await findUpdate(app.db.kysely, plan.id, update.id);
-          const saved = { effectiveOn: current.effective_on, author: current.author, body: current.body };
+          const saved = updateForm(current);
           const mine = request.body;
           const myDate = readDateField(mine, 'effectiveOn', { label: 'date of the update' });
           return reply.status(409).render('updates/views/updateForm.njk', {

@@ -22,6 +22,7 @@ const notices: Record<string, string> = {
   'user-saved': 'User saved',
   'members-saved': 'People and roles saved',
   'statement-saved': 'Accessibility statement saved',
+  'no-changes': 'Nothing was changed, so nothing was saved',
 };
 
 const reportStates: SaveCounts['report'][] = ['none', 'unchanged', 'created', 'changed'];
