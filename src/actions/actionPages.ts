@@ -15,6 +15,7 @@ import { updatesOn } from '../updates/updateCommands.js';
 import { postUpdateFromForm } from '../updates/updatePages.js';
 import { formText, formVersion, splitNames, type FormBody } from '../web/forms.js';
 import { noticeText, withNotice } from '../web/notices.js';
+import { actionTimeline } from './actionTimeline.js';
 import {
   createAction,
   deleteAction,
@@ -137,7 +138,7 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
       title: action.title,
       plan,
       action,
-      updates,
+      timeline: await actionTimeline(app.db.kysely, plan.id, actionId, updates),
       theme: parents.themes.find((t) => t.id === action.theme_id),
       horizon: parents.horizons.find((h) => h.id === action.horizon_id),
       overdue: isOverdue(effectiveTarget(action), action.status, todayIso()),
