@@ -9,6 +9,7 @@ import { makeAction, makePlan, testActor } from '../testing/factories.js';
 import { form } from '../testing/forms.js';
 import { missingTools, readPdfPages, withPdfFile } from '../testing/pdfText.js';
 import { buildTestApp } from '../testing/testApp.js';
+import { draftThroughPage } from '../testing/reports.js';
 import { parseSections } from './reportModel.js';
 
 const noPdfText = missingTools(['pdftotext']);
@@ -22,15 +23,8 @@ describeEachDatabase('highlight reports a board can read', (current) => {
     await app.close();
   });
 
-  const draft = async (slug: string, periodStart: string, periodEnd: string) => {
-    const res = await app.inject({
-      method: 'POST',
-      url: `/plans/${slug}/reports`,
-      ...form({ periodStart, periodEnd }),
-    });
-    expect(res.statusCode).toBe(303);
-    return res.headers.location as string;
-  };
+  const draft = (slug: string, periodStart: string, periodEnd: string) =>
+    draftThroughPage(app, slug, periodStart, periodEnd);
   const sectionsOf = async (url: string) => {
     const row = await current()
       .kysely.selectFrom('reports')

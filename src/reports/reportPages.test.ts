@@ -4,6 +4,7 @@ import { describeEachDatabase } from '../testing/databases.js';
 import { makeAction, makePlan, makeTheme } from '../testing/factories.js';
 import { form } from '../testing/forms.js';
 import { buildTestApp } from '../testing/testApp.js';
+import { draftThroughPage } from '../testing/reports.js';
 import { openZip } from '../import/read/zip.js';
 
 describeEachDatabase('highlight reports', (current) => {
@@ -62,15 +63,8 @@ describeEachDatabase('highlight reports', (current) => {
     return { plan, dashboard, fireground };
   }
 
-  const draft = async (slug: string, periodStart: string, periodEnd: string) => {
-    const res = await app.inject({
-      method: 'POST',
-      url: `/plans/${slug}/reports`,
-      ...form({ periodStart, periodEnd }),
-    });
-    expect(res.statusCode).toBe(303);
-    return res.headers.location as string;
-  };
+  const draft = (slug: string, periodStart: string, periodEnd: string) =>
+    draftThroughPage(app, slug, periodStart, periodEnd);
 
   it('drafts a report for a period from live data, grouped by theme, with the generated lists', async () => {
     const { plan } = await setUp();

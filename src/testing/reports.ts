@@ -1,9 +1,28 @@
 // A highlight report drafted from the culture sample plan, as the export tests read it.
+import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
 import type { Db } from '../db/connection.js';
 import { inTransaction } from '../db/transaction.js';
 import { createReport, updateReport } from '../reports/reportCommands.js';
 import { loadReport } from '../reports/reportQueries.js';
 import { testActor } from './factories.js';
+import { form } from './forms.js';
+
+/** Drafts a report for a period through the reports page, as a plan manager does; gives the draft's address. */
+export async function draftThroughPage(
+  app: FastifyInstance,
+  slug: string,
+  periodStart: string,
+  periodEnd: string,
+) {
+  const res = await app.inject({
+    method: 'POST',
+    url: `/plans/${slug}/reports`,
+    ...form({ periodStart, periodEnd }),
+  });
+  expect(res.statusCode).toBe(303);
+  return res.headers.location as string;
+}
 
 /** The narrative the culture sample's highlight report writes, a few words of each section. */
 export const cultureNarrative = {
