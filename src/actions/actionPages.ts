@@ -18,6 +18,7 @@ import { formText, formVersion, splitNames, type FormBody } from '../web/forms.j
 import { noticeText, withNotice } from '../web/notices.js';
 import { unchangedForm } from '../web/unchangedForm.js';
 import { editedRichText, toEditableText } from '../richtext/editableText.js';
+import { actionTimeline } from './actionTimeline.js';
 import {
   createAction,
   deleteAction,
@@ -156,7 +157,7 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
       title: action.title,
       plan,
       action,
-      updates,
+      timeline: await actionTimeline(app.db.kysely, plan.id, actionId, updates),
       theme: parents.themes.find((t) => t.id === action.theme_id),
       horizon: parents.horizons.find((h) => h.id === action.horizon_id),
       overdue: isOverdue(effectiveTarget(action), action.status, todayIso()),
@@ -265,7 +266,10 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
         cancel: `/plans/${plan.slug}/actions/${actionId}`,
       };
       const stored = await findAction(app.db.kysely, plan.id, actionId);
-      if (formVersion(request.body) === stored.version && unchangedForm(actionForm(stored), request.body, ['completedOn']))
+      if (
+        formVersion(request.body) === stored.version &&
+        unchangedForm(actionForm(stored), request.body, ['completedOn'])
+      )
         return reply.redirect(withNotice(`/plans/${plan.slug}/actions/${actionId}`, 'no-changes'), 303);
       try {
         await inTransaction(app.db, (trx) =>

@@ -114,6 +114,14 @@ function unsaidUpdates(updates: DocumentUpdate[], ...richTexts: string[]): Docum
   return updates.filter((u) => !said.includes(u.words.slice(0, 80)));
 }
 
+/**
+ * The updates a row lists after its own text, oldest first, as the printable page, the Word and PDF files, the
+ * workbook and the CSV list them: those that its progress and future actions do not already say.
+ */
+export function listedUpdates(updates: UpdateRow[], ...richTexts: string[]): DocumentUpdate[] {
+  return unsaidUpdates(updates.map(documentUpdate), ...richTexts);
+}
+
 function documentUpdate(update: UpdateRow): DocumentUpdate {
   return {
     effectiveOn: update.effective_on,

@@ -54,7 +54,7 @@ describeEachDatabase('the PDF documents', (current) => {
       const model = await draftCultureReport(db);
       const pages = await pagesOf(await reportToPdf(model));
       const expected = [
-        `${model.planTitle}: highlight report`,
+        model.title,
         'STRATEGIC SPONSOR',
         'PERIOD COVERED',
         'OVERALL PROJECT STATUS',

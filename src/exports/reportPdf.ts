@@ -2,10 +2,9 @@
 // columns, progress tables with the theme merged down its rows, the generated lists, and the marking, page numbers and
 // date on every page.
 import type { ReportModel } from '../reports/reportModel.js';
-import { richTextToPlain } from '../richtext/sanitise.js';
 import { PdfBook, type PdfParagraph } from './pdfLayout.js';
 import { linesToPdf, richTextToPdf } from './richTextToPdf.js';
-import { generatedLists, labelledSections, progressHeading, type LabelledRow } from './reportText.js';
+import { generatedLists, labelledSections, type LabelledRow } from './reportText.js';
 
 const textSize = 10;
 
@@ -17,9 +16,7 @@ function labelledTable(book: PdfBook, rows: LabelledRow[]): void {
       rows: rows.map((row) => ({
         cells: [
           linesToPdf([row.label.toUpperCase()], { bold: true }),
-          row.html !== undefined
-            ? richTextToPdf(richTextToPlain(row.html) === '' ? '<p>Nothing written yet.</p>' : row.html)
-            : linesToPdf([row.text ?? '']),
+          row.html !== undefined ? richTextToPdf(row.html) : linesToPdf([row.text ?? '']),
         ],
         fills: ['#e8e8e8', row.fill ? `#${row.fill}` : undefined],
       })),
@@ -54,11 +51,11 @@ export async function reportToPdf(model: ReportModel): Promise<Buffer> {
     subject: `Highlight report for ${model.period.text}`,
   });
   const sections = labelledSections(model);
-  book.paragraphs([{ runs: [{ text: `${model.planTitle}: highlight report`, bold: true }] }], 18);
+  book.paragraphs([{ runs: [{ text: model.title, bold: true }] }], 18);
   book.space(10);
   labelledTable(book, sections.before);
   for (const horizon of model.progress) {
-    heading(book, progressHeading(horizon.horizon));
+    heading(book, horizon.heading);
     const widths = [3, 6, 2].map((share) => (book.width * share) / 11);
     book.table(
       {
@@ -75,8 +72,10 @@ export async function reportToPdf(model: ReportModel): Promise<Buffer> {
       textSize,
     );
   }
-  book.space(14);
-  labelledTable(book, sections.after);
+  if (sections.after.length > 0) {
+    book.space(14);
+    labelledTable(book, sections.after);
+  }
   for (const list of generatedLists(model)) {
     heading(book, list.heading);
     book.paragraphs(bullets(list.lines, list.empty), textSize);

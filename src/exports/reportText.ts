@@ -1,5 +1,6 @@
 // The highlight report's words as the Word file and the PDF both write them, so that the two say the same thing.
-import type { ReportAction, ReportModel } from '../reports/reportModel.js';
+import type { ReportSectionKey } from '../import/planDraft.js';
+import { emptySections, type ReportAction, type ReportModel } from '../reports/reportModel.js';
 
 export const ragFill: Record<string, string> = { red: 'F4B6AE', amber: 'FFE08A', green: 'B9DFC8' };
 
@@ -26,10 +27,6 @@ export function overallText(model: ReportModel): string {
   return [model.overall.rag ? model.overall.ragLabel : '', model.overall.words].filter(Boolean).join(': ');
 }
 
-export function progressHeading(horizon: string): string {
-  return `Progress against ${horizon === 'Other actions' ? 'other actions' : horizon.toLowerCase()}`;
-}
-
 /** The generated lists after the narrative, each with what it says when it is empty. */
 export function generatedLists(model: ReportModel): { heading: string; lines: string[]; empty: string }[] {
   return [
@@ -54,9 +51,17 @@ export function generatedLists(model: ReportModel): { heading: string; lines: st
   ];
 }
 
-/** The two labelled tables: the facts and opening sections, then the narrative after the progress tables. */
-export function labelledSections(model: ReportModel) {
-  const section = (key: string) => model.sections.find((s) => s.key === key)!;
+/**
+ * The two labelled tables: the facts and opening sections, then the narrative after the progress tables. A section
+ * with nothing written in it is left out: a board paper never says "Nothing written yet".
+ */
+export function labelledSections(model: ReportModel): { before: LabelledRow[]; after: LabelledRow[] } {
+  const empty = new Set(emptySections(model).map((s) => s.key));
+  const written = (keys: ReportSectionKey[]) =>
+    keys
+      .filter((key) => !empty.has(key))
+      .map((key) => model.sections.find((s) => s.key === key)!)
+      .map((section) => ({ label: section.label, html: section.html }));
   return {
     before: [
       { label: 'Strategic sponsor', text: model.sponsor || 'Not stated' },
@@ -66,13 +71,9 @@ export function labelledSections(model: ReportModel) {
         text: overallText(model),
         fill: model.overall.rag ? ragFill[model.overall.rag] : undefined,
       },
-      { label: section('summary').label, html: section('summary').html },
-      { label: section('governance').label, html: section('governance').html },
+      ...written(['summary', 'governance']),
     ],
-    after: ['progress', 'communication', 'issues', 'risks', 'nextSteps'].map((key) => ({
-      label: section(key).label,
-      html: section(key).html,
-    })),
+    after: written(['progress', 'communication', 'issues', 'risks', 'nextSteps']),
   };
 }
 

@@ -14,7 +14,7 @@ import {
   WidthType,
 } from 'docx';
 import type { ReportModel } from '../reports/reportModel.js';
-import { generatedLists, labelledSections, progressHeading, type LabelledRow } from './reportText.js';
+import { generatedLists, labelledSections, type LabelledRow } from './reportText.js';
 import { richTextToWord } from './richTextToWord.js';
 import {
   columnWidths,
@@ -42,7 +42,7 @@ function labelledTable(rows: LabelledRow[]): Table {
               shading: row.fill ? { type: ShadingType.CLEAR, fill: row.fill, color: 'auto' } : undefined,
               children:
                 row.html !== undefined
-                  ? richTextToWord(row.html || '<p>Nothing written yet.</p>', { size: tableTextSize })
+                  ? richTextToWord(row.html, { size: tableTextSize })
                   : [
                       new Paragraph({
                         children: [new TextRun({ text: row.text ?? '', size: tableTextSize })],
@@ -103,20 +103,16 @@ export async function reportToWord(model: ReportModel): Promise<Buffer> {
   const children = [
     new Paragraph({
       heading: HeadingLevel.TITLE,
-      children: [new TextRun(`${model.planTitle}: highlight report`)],
+      children: [new TextRun(model.title)],
     }),
     labelledTable(sections.before),
-    ...model.progress.flatMap((horizon) => [
-      heading(progressHeading(horizon.horizon)),
-      progressTable(horizon.themes),
-    ]),
-    new Paragraph({ children: [] }),
-    labelledTable(sections.after),
+    ...model.progress.flatMap((horizon) => [heading(horizon.heading), progressTable(horizon.themes)]),
+    ...(sections.after.length > 0 ? [new Paragraph({ children: [] }), labelledTable(sections.after)] : []),
     ...generatedLists(model).flatMap((list) => [heading(list.heading), ...bullets(list.lines, list.empty)]),
   ];
   const document = new Document({
     creator: 'Headway',
-    title: `${model.planTitle}: highlight report for ${model.period.text}`,
+    title: `${model.title} for ${model.period.text}`,
     styles: documentStyles,
     sections: [
       pageSection(

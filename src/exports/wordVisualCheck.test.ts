@@ -16,7 +16,6 @@ import {
 import { actionsInOrder, buildActionPlanDocument } from './actionPlanDocument.js';
 import { actionPlanToDocx } from './actionPlanDocx.js';
 import { reportToWord } from './reportWord.js';
-import { progressHeading } from './reportText.js';
 
 const missing = missingTools(['soffice', 'pdftotext']);
 if (missing) console.warn(`Skipping the LibreOffice visual check of the Word files: ${missing}`);
@@ -72,7 +71,7 @@ describeEachDatabase('the Word files as LibreOffice prints them', (current) => {
             'OVERALL PROJECT STATUS',
             ...model.sections.map((s) => s.label.toUpperCase()),
             ...model.progress.flatMap((h) => [
-              progressHeading(h.horizon),
+              h.heading,
               ...h.themes.flatMap((g) => [g.theme, ...g.deliverables.map((d) => d.title)]),
             ]),
             'Completed in this period',

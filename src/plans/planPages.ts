@@ -11,6 +11,7 @@ import { createPlan, deletePlan, findPlanBySlug, updatePlan, type PlanInput } fr
 import { loadPlanContents } from './planContents.js';
 import { listPlans } from './planList.js';
 import { buildPlanView, readPlanFilters } from './planView.js';
+import { latestActionUpdates } from './latestUpdates.js';
 import { rags, statuses } from './vocabulary.js';
 import { readablePlans } from '../web/access.js';
 
@@ -102,7 +103,11 @@ export async function planPages(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const contents = await loadPlanContents(app.db.kysely, request.params.slug, { updates: 'themes' });
       const filters = readPlanFilters(request.query);
-      const view = buildPlanView(contents, filters);
+      const view = buildPlanView(
+        contents,
+        filters,
+        await latestActionUpdates(app.db.kysely, contents.plan.id),
+      );
       return reply.render('plans/views/plan.njk', {
         title: contents.plan.title,
         plan: contents.plan,

@@ -1,7 +1,8 @@
 // Turns a loaded plan into what the plan page shows: filtered, counted and grouped by theme or horizon.
-import type { Status } from '../db/schema.js';
+import type { Status, UpdateRow } from '../db/schema.js';
 import { isOverdue } from '../dates/targetDate.js';
 import { todayIso } from '../dates/ukDate.js';
+import { listedUpdates } from '../exports/actionPlanDocument.js';
 import { richTextToPlain } from '../richtext/sanitise.js';
 import type { ActionWithOwnerNames, PlanContents } from './planContents.js';
 import { effectiveTarget } from './presenters.js';
@@ -84,8 +85,60 @@ export function filterActions(actions: ActionWithOwnerNames[], filters: PlanFilt
   return { all, shown: all.filter((action) => actionMatches(action, filters)) };
 }
 
-export function buildPlanView(contents: PlanContents, filters: PlanFilters, today = todayIso()) {
-  const { all, shown } = filterActions(contents.actions, filters, today);
+/** An update as the plan's Progress column shows it: its date and its first lines of words. */
+export interface LatestUpdate {
+  effectiveOn: string;
+  /** At most two lines, about 200 characters; the last ends in "…" where the update says more. */
+  lines: string[];
+}
+
+export function latestUpdateSummary(
+  update: Pick<UpdateRow, 'effective_on' | 'body'>,
+  max = 200,
+): LatestUpdate {
+  const all = richTextToPlain(update.body)
+    .split('\n')
+    .map((line) => line.replace(/\s+/g, ' ').trim())
+    .filter(Boolean);
+  const lines: string[] = [];
+  let room = max;
+  for (const line of all.slice(0, 2)) {
+    if (room <= 0) break;
+    // Cut at the last whole word that fits.
+    lines.push(line.length <= room ? line : `${line.slice(0, room + 1).replace(/\s+\S*$/, '')}…`);
+    room -= line.length;
+  }
+  if (lines.length < all.length && !lines.at(-1)!.endsWith('…')) lines.push(`${lines.pop()!}…`);
+  return { effectiveOn: update.effective_on, lines };
+}
+
+/**
+ * The latest update of each action that its progress and future actions do not already say, chosen as the
+ * printable page chooses the updates it lists.
+ */
+function latestUnsaid(actions: ActionWithOwnerNames[], latestUpdates: UpdateRow[]) {
+  const byAction = new Map(latestUpdates.map((u) => [u.action_id, u]));
+  const latest = new Map<string, LatestUpdate>();
+  for (const action of actions) {
+    const update = byAction.get(action.id);
+    if (!update) continue;
+    const [listed] = listedUpdates([update], action.progress, action.future_actions);
+    if (listed) latest.set(action.id, latestUpdateSummary(update));
+  }
+  return latest;
+}
+
+/** `latestUpdates`: each action's newest update, shown under its progress. */
+export function buildPlanView(
+  contents: PlanContents,
+  filters: PlanFilters,
+  latestUpdates: UpdateRow[] = [],
+  today = todayIso(),
+) {
+  const filtered = filterActions(contents.actions, filters, today);
+  const latest = latestUnsaid(contents.actions, latestUpdates);
+  const all = filtered.all;
+  const shown = filtered.shown.map((action) => ({ ...action, latestUpdate: latest.get(action.id) ?? null }));
   const groups: ActionGroup[] =
     filters.group === 'horizon'
       ? [

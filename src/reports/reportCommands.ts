@@ -12,6 +12,7 @@ import { recordChange, type Actor, type Reader, type Trx } from '../history/reco
 import { newId } from '../ids.js';
 import type { DraftReport } from '../import/planDraft.js';
 import { toRichText } from '../richtext/sanitise.js';
+import { emptySections, parseSections, type ReportModel } from './reportModel.js';
 
 type ReportValues = Pick<
   ReportRow,
@@ -188,21 +189,51 @@ export async function findReport(trx: Reader, planId: string, reportId: string):
   return report;
 }
 
-/** Starts a draft highlight report for a period, carrying forward the narrative of the plan's latest report. */
+/**
+ * The narrative a new draft starts from: the sections of the plan's last published report; before the first is
+ * published, the plan's own narrative (its summary, and the sections an import or an earlier draft wrote).
+ */
+export async function startingSections(
+  trx: Reader,
+  planId: string,
+): Promise<Partial<Record<ReportSectionKey, string>>> {
+  const reports = await trx
+    .selectFrom('reports')
+    .select(['status', 'period_end', 'published_at', 'updated_at', 'sections_json'])
+    .where('plan_id', '=', planId)
+    .where('status', 'in', ['published', 'draft'])
+    .execute();
+  // Sorted here rather than in SQL: SQLite and PostgreSQL put a missing period end at opposite ends.
+  const latest = (rows: typeof reports, stamp: (r: (typeof reports)[number]) => string) =>
+    rows.sort((a, b) =>
+      `${b.period_end ?? ''} ${stamp(b)}`.localeCompare(`${a.period_end ?? ''} ${stamp(a)}`),
+    )[0];
+  const published = latest(
+    reports.filter((r) => r.status === 'published'),
+    (r) => r.published_at ?? '',
+  );
+  if (published) return parseSections(published.sections_json);
+  const plan = await trx
+    .selectFrom('plans')
+    .select('summary')
+    .where('id', '=', planId)
+    .executeTakeFirstOrThrow();
+  const draft = latest(
+    reports.filter((r) => r.status === 'draft'),
+    (r) => r.updated_at,
+  );
+  const sections = draft ? parseSections(draft.sections_json) : {};
+  return plan.summary === '' ? sections : { ...sections, summary: plan.summary };
+}
+
+/** Starts a draft highlight report for a period, from the narrative of the last published report or of the plan. */
 export async function createReport(
   trx: Trx,
   actor: Actor,
   planId: string,
   input: ReportInput,
 ): Promise<ReportRow> {
-  const latest = await trx
-    .selectFrom('reports')
-    .selectAll()
-    .where('plan_id', '=', planId)
-    .orderBy('period_end', 'desc')
-    .orderBy('created_at', 'desc')
-    .executeTakeFirst();
-  const values = checkReport({ sections: latest ? JSON.parse(latest.sections_json) : {}, ...input });
+  const values = checkReport({ sections: await startingSections(trx, planId), ...input });
   return insertDraft(trx, actor, planId, values);
 }
 
@@ -239,18 +270,33 @@ export async function updateReport(
   return after;
 }
 
-/** Publishes a draft: the report as it now stands (narrative and data) is frozen in its snapshot. */
+/** "These sections are empty: Risks, Next steps", or null when every section has words in it. */
+export function emptySectionsMessage(model: Pick<ReportModel, 'sections'>): string | null {
+  const empty = emptySections(model);
+  return empty.length > 0 ? `These sections are empty: ${empty.map((s) => s.label).join(', ')}` : null;
+}
+
+/**
+ * Publishes a draft: the report as it now stands (narrative and data) is frozen in its snapshot. A report with empty
+ * sections is published only when the person has confirmed it (they are left out of the published paper).
+ */
 export async function publishReport(
   trx: Trx,
   actor: Actor,
   planId: string,
   reportId: string,
   expectedVersion: number,
-  snapshot: unknown,
+  snapshot: ReportModel,
+  options: { withEmptySections?: boolean } = {},
 ): Promise<ReportRow> {
   const before = await findReport(trx, planId, reportId);
   if (before.status !== 'draft') throw new InvalidInputError({ report: 'This report is already published' });
   checkVersion('reports', before, expectedVersion);
+  const empty = emptySectionsMessage(snapshot);
+  if (empty && !options.withEmptySections)
+    throw new InvalidInputError({
+      withEmptySections: `${empty}. Write them, or select “Publish with empty sections”`,
+    });
   const now = nowIso();
   const published = {
     status: 'published' as const,

@@ -7,6 +7,7 @@ import { reportSectionKeys, sectionLabels, type ReportSectionKey } from '../impo
 import type { ActionWithOwnerNames, PlanContents } from '../plans/planContents.js';
 import { effectiveTarget } from '../plans/presenters.js';
 import { isClosed, ragLabels, statusLabels } from '../plans/vocabulary.js';
+import { richTextToPlain } from '../richtext/sanitise.js';
 
 export interface ReportAction {
   id: string;
@@ -46,6 +47,8 @@ export interface ReportChanges {
 }
 
 export interface ReportModel {
+  /** "Culture plan: highlight report", or the plan's own title where that already says it is a highlight report. */
+  title: string;
   planTitle: string;
   planSlug: string;
   sponsor: string;
@@ -94,6 +97,30 @@ function daysBetween(start: string, end: string): number {
   return Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000);
 }
 
+/** The report's title: the plan's, with "highlight report" added unless the plan's title ends with it already. */
+export function reportTitle(planTitle: string): string {
+  return /highlight report\s*$/i.test(planTitle) ? planTitle.trim() : `${planTitle}: highlight report`;
+}
+
+const properWords = new Set([
+  ...['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September'],
+  ...['October', 'November', 'December', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'],
+  ...['Saturday', 'Sunday'],
+]);
+
+/**
+ * "Progress against short term (by April 2024)": the horizon's name inside a sentence. Only a first word written as
+ * an ordinary capitalised word ("Short") is lowered; a name, a month or an abbreviation ("NHS", "Q1") keeps its
+ * capitals, and so does everything after the first word.
+ */
+export function progressHeading(horizon: string | null): string {
+  if (horizon === null) return 'Progress against other actions';
+  const first = /^[A-Z][a-z]+\b/.exec(horizon)?.[0];
+  const name =
+    first && !properWords.has(first) ? `${first.toLowerCase()}${horizon.slice(first.length)}` : horizon;
+  return `Progress against ${name}`;
+}
+
 export function periodText(start: string | null, end: string | null, written = ''): string {
   return written || formatUkDateRange(start, end);
 }
@@ -105,6 +132,11 @@ export function parseSections(json: string): Partial<Record<ReportSectionKey, st
   } catch {
     return {};
   }
+}
+
+/** The narrative sections with nothing written in them: a published paper leaves them out. */
+export function emptySections(model: Pick<ReportModel, 'sections'>): ReportModel['sections'] {
+  return model.sections.filter((section) => richTextToPlain(section.html) === '');
 }
 
 /** What changed between the actions a published report recorded and the actions now. */
@@ -166,19 +198,13 @@ export function buildReportModel(
     }
     const order = [...contents.themes.map((t) => t.title), 'Other'];
     groups.sort((a, b) => order.indexOf(a.theme) - order.indexOf(b.theme));
-    const name = horizon ?? 'Other actions';
-    return [
-      {
-        horizon: name,
-        heading: `Progress against ${name.charAt(0).toLowerCase()}${name.slice(1)}`,
-        themes: groups,
-      },
-    ];
+    return [{ horizon: horizon ?? 'Other actions', heading: progressHeading(horizon), themes: groups }];
   });
 
   const sections = parseSections(report.sections_json);
   const rag = report.rag ?? contents.plan.rag;
   return {
+    title: reportTitle(contents.plan.title),
     planTitle: contents.plan.title,
     planSlug: contents.plan.slug,
     sponsor: contents.plan.sponsor,

@@ -4,7 +4,7 @@ import { describeEachDatabase } from '../testing/databases.js';
 import { makeAction, makePlan, makeTheme } from '../testing/factories.js';
 import { form } from '../testing/forms.js';
 import { buildTestApp } from '../testing/testApp.js';
-import { dateFieldValues } from '../web/dateFields.js';
+import { draftThroughPage } from '../testing/reports.js';
 import { openZip } from '../import/read/zip.js';
 
 describeEachDatabase('highlight reports', (current) => {
@@ -63,15 +63,8 @@ describeEachDatabase('highlight reports', (current) => {
     return { plan, dashboard, fireground };
   }
 
-  const draft = async (slug: string, periodStart: string, periodEnd: string) => {
-    const res = await app.inject({
-      method: 'POST',
-      url: `/plans/${slug}/reports`,
-      ...form({ ...dateFieldValues('periodStart', periodStart), ...dateFieldValues('periodEnd', periodEnd) }),
-    });
-    expect(res.statusCode).toBe(303);
-    return res.headers.location as string;
-  };
+  const draft = (slug: string, periodStart: string, periodEnd: string) =>
+    draftThroughPage(app, slug, periodStart, periodEnd);
 
   it('drafts a report for a period from live data, grouped by theme, with the generated lists', async () => {
     const { plan } = await setUp();
@@ -124,7 +117,13 @@ describeEachDatabase('highlight reports', (current) => {
 
     expect((await app.inject(`${url}/publish`)).body).toContain('Publishing freezes the report');
     expect(
-      (await app.inject({ method: 'POST', url: `${url}/publish`, ...form({ version: '2' }) })).statusCode,
+      (
+        await app.inject({
+          method: 'POST',
+          url: `${url}/publish`,
+          ...form({ version: '2', withEmptySections: 'yes' }),
+        })
+      ).statusCode,
     ).toBe(303);
     const published = await app.inject(url);
     expect(published.body).toContain('Published on');
@@ -160,7 +159,11 @@ describeEachDatabase('highlight reports', (current) => {
   it('corrects a published report as a new edition and keeps the old one', async () => {
     const { plan } = await setUp();
     const url = await draft(plan.slug, '2023-10-01', '2024-02-29');
-    await app.inject({ method: 'POST', url: `${url}/publish`, ...form({ version: '1' }) });
+    await app.inject({
+      method: 'POST',
+      url: `${url}/publish`,
+      ...form({ version: '1', withEmptySections: 'yes' }),
+    });
     const corrected = await app.inject({ method: 'POST', url: `${url}/correct`, ...form({}) });
     expect(corrected.statusCode).toBe(303);
     const correctionUrl = (corrected.headers.location as string).replace(/\/edit$/, '');
@@ -175,7 +178,11 @@ describeEachDatabase('highlight reports', (current) => {
         summary: 'Corrected summary.',
       }),
     });
-    await app.inject({ method: 'POST', url: `${correctionUrl}/publish`, ...form({ version: '2' }) });
+    await app.inject({
+      method: 'POST',
+      url: `${correctionUrl}/publish`,
+      ...form({ version: '2', withEmptySections: 'yes' }),
+    });
     const list = await app.inject(`/plans/${plan.slug}/reports`);
     expect(list.body).toContain('data-report="superseded"');
     expect(list.body).toContain('data-report="published"');
@@ -204,6 +211,17 @@ describeEachDatabase('highlight reports', (current) => {
   it('downloads the report as a Word board paper and shows a printable version', async () => {
     const { plan } = await setUp();
     const url = await draft(plan.slug, '2023-10-01', '2024-02-29');
+    await app.inject({
+      method: 'POST',
+      url: `${url}/edit`,
+      ...form({
+        version: '1',
+        periodStart: '2023-10-01',
+        periodEnd: '2024-02-29',
+        governance: 'A Culture Steering Group meets monthly.',
+        nextSteps: 'Deliver the priorities by April.',
+      }),
+    });
     const word = await app.inject(`${url}/report.docx`);
     expect(word.statusCode).toBe(200);
     const zip = await openZip(word.rawPayload, { maxExpandedBytes: 50_000_000 });

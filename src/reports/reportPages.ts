@@ -13,6 +13,7 @@ import {
   correctReport,
   createReport,
   findReport,
+  emptySectionsMessage,
   publishReport,
   updateReport,
   type ReportInput,
@@ -143,7 +144,7 @@ export async function reportPages(app: FastifyInstance): Promise<void> {
         request.params.reportId,
       );
       return reply.render('reports/views/report.njk', {
-        title: `${plan.title}: highlight report for ${model.period.text}`,
+        title: `${model.title} for ${model.period.text}`,
         plan,
         report,
         model,
@@ -236,20 +237,27 @@ export async function reportPages(app: FastifyInstance): Promise<void> {
     },
   );
 
+  async function renderPublish(
+    reply: FastifyReply,
+    params: Params,
+    context: Record<string, unknown> = {},
+  ): Promise<FastifyReply> {
+    const { plan, report, model } = await loadReport(app.db.kysely, params.slug, params.reportId);
+    return reply.render('reports/views/reportPublish.njk', {
+      title: `Publish the report for ${report.period_text}?`,
+      plan,
+      report,
+      emptySections: emptySectionsMessage(model),
+      marking: plan.marking,
+      breadcrumbs: crumbs(plan),
+      ...context,
+    });
+  }
+
   app.get<{ Params: Params }>(
     '/plans/:slug/reports/:reportId/publish',
     { config: { access: 'plan:manage' } },
-    async (request, reply) => {
-      const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
-      const report = await findReport(app.db.kysely, plan.id, request.params.reportId);
-      return reply.render('reports/views/reportPublish.njk', {
-        title: `Publish the report for ${report.period_text}?`,
-        plan,
-        report,
-        marking: plan.marking,
-        breadcrumbs: crumbs(plan),
-      });
-    },
+    async (request, reply) => renderPublish(reply, request.params),
   );
 
   app.post<{ Params: Params; Body: FormBody }>(
@@ -261,9 +269,16 @@ export async function reportPages(app: FastifyInstance): Promise<void> {
         request.params.slug,
         request.params.reportId,
       );
-      await inTransaction(app.db, (trx) =>
-        publishReport(trx, request.actor, plan.id, report.id, formVersion(request.body), model),
-      );
+      try {
+        await inTransaction(app.db, (trx) =>
+          publishReport(trx, request.actor, plan.id, report.id, formVersion(request.body), model, {
+            withEmptySections: formText(request.body, 'withEmptySections') === 'yes',
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof InvalidInputError) || !error.fieldErrors.withEmptySections) throw error;
+        return renderPublish(reply.status(400), request.params, { errors: error.fieldErrors });
+      }
       return reply.redirect(`/plans/${plan.slug}/reports/${report.id}`, 303);
     },
   );

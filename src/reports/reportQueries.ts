@@ -4,7 +4,7 @@ import type { Database, PlanRow, ReportRow } from '../db/schema.js';
 import { todayIso } from '../dates/ukDate.js';
 import { NotFoundError } from '../errors.js';
 import { loadPlanContents } from '../plans/planContents.js';
-import { buildReportModel, type ReportModel } from './reportModel.js';
+import { buildReportModel, reportTitle, type ReportModel } from './reportModel.js';
 
 export async function listReports(db: Kysely<Database>, planId: string): Promise<ReportRow[]> {
   return db
@@ -16,8 +16,11 @@ export async function listReports(db: Kysely<Database>, planId: string): Promise
     .execute();
 }
 
+/** A published report's model as it was stored; reports published before the model had a title are given theirs. */
 function frozen(report: ReportRow): ReportModel | null {
-  return report.snapshot_json ? (JSON.parse(report.snapshot_json) as ReportModel) : null;
+  if (!report.snapshot_json) return null;
+  const model = JSON.parse(report.snapshot_json) as Omit<ReportModel, 'title'> & { title?: string };
+  return { ...model, title: model.title ?? reportTitle(model.planTitle) };
 }
 
 /** The report as people see it: a draft from live data, a published report exactly as it was published. */

@@ -116,7 +116,7 @@ async function makeReports(db: Db, plan: { id: string; slug: string }, words: st
   });
   const { model, report } = await loadReport(db.kysely, plan.slug, published.id);
   await inTransaction(db, (trx) =>
-    publishReport(trx, testActor, plan.id, published.id, report.version, model),
+    publishReport(trx, testActor, plan.id, published.id, report.version, model, { withEmptySections: true }),
   );
   return { publishedReportId: published.id, draftReportId: draft.id };
 }

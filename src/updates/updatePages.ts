@@ -107,7 +107,10 @@ export async function updatePages(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const { plan, update } = await updateToChange(app, request);
       const backPath = subjectPath(plan.slug, update);
-      if (formVersion(request.body) === update.version && unchangedForm(updateForm(update), request.body, ['effectiveOn']))
+      if (
+        formVersion(request.body) === update.version &&
+        unchangedForm(updateForm(update), request.body, ['effectiveOn'])
+      )
         return reply.redirect(withNotice(backPath, 'no-changes'), 303);
       try {
         const input = { ...updateInputFrom(request.body, update.body), statusChange: undefined };

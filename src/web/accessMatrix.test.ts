@@ -382,7 +382,7 @@ const requests: Record<string, (t: Target, ids: Ids) => Promise<Body> | Body> = 
     },
   }),
   'POST /plans/:slug/reports/:reportId/publish': async (t, ids) => ({
-    form: { version: String(await version(t, 'reports', ids.reportId)) },
+    form: { version: String(await version(t, 'reports', ids.reportId)), withEmptySections: 'yes' },
   }),
   'POST /owners': () => ({ form: { name: `Nadia Newowner ${++made}`, kind: 'person' } }),
   'POST /owners/:ownerId/edit': async (t, ids) => ({ form: await ownerForm(t, ids.ownerId) }),
