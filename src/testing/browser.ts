@@ -48,8 +48,14 @@ export interface BrowserApp {
   /**
    * A page in a browser context of its own (its own cookies). `bypassCSP` turns the Content-Security-Policy off in
    * that context, for tests that must show the markup itself is safe, not only that the policy would catch it.
+   * `cookie` signs the page in as someone else (their session cookie, as `signedInUser` gives it); `viewport` sets
+   * its size in CSS pixels.
    */
-  newPage(options?: { bypassCSP?: boolean }): Promise<Page>;
+  newPage(options?: {
+    bypassCSP?: boolean;
+    cookie?: string;
+    viewport?: { width: number; height: number };
+  }): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -70,8 +76,11 @@ export async function startBrowserApp(db: Db): Promise<BrowserApp> {
     cookie: signedIn.cookie,
     authorization: signedIn.authorization,
     async newPage(options = {}) {
-      const context = await browser.newContext({ bypassCSP: options.bypassCSP ?? false });
-      const [, secret] = signedIn.cookie.split('=');
+      const context = await browser.newContext({
+        bypassCSP: options.bypassCSP ?? false,
+        ...(options.viewport ? { viewport: options.viewport } : {}),
+      });
+      const [, secret] = (options.cookie ?? signedIn.cookie).split('=');
       await context.addCookies([{ name: sessionCookieName, value: secret!, url: server.url }]);
       return context.newPage();
     },
