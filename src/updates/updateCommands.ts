@@ -11,6 +11,7 @@ import { newId } from '../ids.js';
 import { statuses } from '../plans/vocabulary.js';
 import { updateTheme } from '../themes/themeCommands.js';
 import { toRichText } from '../richtext/sanitise.js';
+import { reindexActions } from '../search/searchIndex.js';
 import { updateLimits } from '../fieldLimits.js';
 import { FieldChecks } from '../validation.js';
 
@@ -114,6 +115,7 @@ export async function postUpdate(
     created_at: nowIso(),
   };
   await trx.insertInto('updates').values(update).execute();
+  await reindexActions(trx, [update.action_id]);
   await recordChange(trx, actor, {
     recordType: 'update',
     recordId: update.id,
@@ -155,6 +157,10 @@ export async function postUpdates(
     });
   }
   await insertRows(trx, 'updates', rows);
+  await reindexActions(
+    trx,
+    rows.map((update) => update.action_id),
+  );
   await recordChanges(
     trx,
     actor,
@@ -203,6 +209,7 @@ export async function editUpdate(
     body: values.body,
   });
   const after: UpdateRow = { ...before, ...values, version };
+  await reindexActions(trx, [before.action_id]);
   await recordChange(trx, actor, {
     recordType: 'update',
     recordId: updateId,
@@ -217,6 +224,7 @@ export async function editUpdate(
 export async function deleteUpdate(trx: Trx, actor: Actor, planId: string, updateId: string): Promise<void> {
   const before = await findUpdate(trx, planId, updateId);
   await trx.deleteFrom('updates').where('id', '=', updateId).execute();
+  await reindexActions(trx, [before.action_id]);
   await recordChange(trx, actor, {
     recordType: 'update',
     recordId: updateId,
