@@ -66,12 +66,13 @@ async function searchSqlite(
     where action_search_fts match ${match} ${inPlans}`;
   const counted = await sql<{ n: number }>`select count(*) as n ${found}`.execute(db);
   // Titles weigh most, then owners and theme, then what the action says, then its updates (columns in index order).
-  const { rows: ranked } = await sql<{ id: number }>`select d.id ${found}
+  const { rows: ranked } = await sql<{ id: number; action_id: string }>`select d.id, d.action_id ${found}
     order by bm25(action_search_fts, 10, 2, 2, 2, 1, 4, 4), d.action_id limit ${limit} offset ${offset}`.execute(
     db,
   );
   if (ranked.length === 0) return { total: Number(counted.rows[0]?.n ?? 0), page: [] };
-  // The highlights are worked out for this page's rows only, in a query of their own.
+  // The highlights are worked out for this page's rows only, in a query of their own. The page's rows are given as a
+  // JSON list: FTS5 answered `rowid = ?` (and `rowid in (?)` of one value) with every match, not only that row.
   const columns = sql.join(
     searchFields.map((field, index) =>
       field === 'title'
@@ -79,15 +80,17 @@ async function searchSqlite(
         : sql`snippet(action_search_fts, ${index}, ${markStart}, ${markEnd}, '…', 24) as ${sql.ref(field)}`,
     ),
   );
-  const { rows } = await sql<Highlights & { id: number }>`select d.id, d.action_id, ${columns}
-    from action_search_fts f join action_search d on d.id = f.rowid
-    where action_search_fts match ${match} and f.rowid in (${sql.join(ranked.map((row) => row.id))})`.execute(
-    db,
-  );
+  const pageRows = JSON.stringify(ranked.map((row) => row.id));
+  const { rows } = await sql<Omit<Highlights, 'action_id'> & { id: number }>`select rowid as id, ${columns}
+    from action_search_fts where action_search_fts match ${match}
+    and rowid in (select value from json_each(${pageRows}))`.execute(db);
   const byRow = new Map(rows.map((row) => [row.id, row]));
   return {
     total: Number(counted.rows[0]?.n ?? 0),
-    page: ranked.flatMap((row) => byRow.get(row.id) ?? []),
+    page: ranked.flatMap((row) => {
+      const highlights = byRow.get(row.id);
+      return highlights ? [{ ...highlights, action_id: row.action_id }] : [];
+    }),
   };
 }
 
@@ -101,12 +104,12 @@ async function searchPostgres(
   const query = sql`websearch_to_tsquery('english', ${match})`;
   const counted = await sql<{ n: number }>`select count(*) as n from action_search
     where document @@ ${query} ${inPlans}`.execute(db);
-  const fragments = `StartSel=${markStart}, StopSel=${markEnd}, MaxWords=24, MinWords=10, MaxFragments=1`;
+  const around = `StartSel=${markStart}, StopSel=${markEnd}, MaxWords=24, MinWords=12`;
   const whole = `StartSel=${markStart}, StopSel=${markEnd}, HighlightAll=true`;
   const columns = sql.join(
     searchFields.map(
       (field) =>
-        sql`ts_headline('english', ${sql.ref(field)}, q.query, ${field === 'title' ? whole : fragments}) as ${sql.ref(field)}`,
+        sql`ts_headline('english', ${sql.ref(field)}, q.query, ${field === 'title' ? whole : around}) as ${sql.ref(field)}`,
     ),
   );
   // The headlines are worked out for this page's rows only, once they are chosen.
