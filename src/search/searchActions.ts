@@ -13,7 +13,7 @@ export interface ActionMatch {
   plan: { slug: string; title: string };
   theme: { id: string; title: string } | null;
   /** Where else the search matched, in a few words around the match; null when only the title did. */
-  snippet: { field: SearchField; text: MarkedText[] } | null;
+  snippet: { field: SnippetField; text: MarkedText[] } | null;
 }
 
 export interface ActionSearch {
@@ -22,8 +22,10 @@ export interface ActionSearch {
   matches: ActionMatch[];
 }
 
+export type SnippetField = Exclude<SearchField, 'title'>;
+
 /** The parts a snippet is taken from, in the order a reader would look for a match after the title. */
-const snippetFields: readonly SearchField[] = [
+const snippetFields: readonly SnippetField[] = [
   'progress',
   'future_actions',
   'updates',

@@ -3,15 +3,13 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { InvalidInputError, type FieldErrors } from '../errors.js';
 import { pageNumber, paginationLinks } from '../web/pagination.js';
-import { searchActions, type ActionMatch } from './searchActions.js';
-import type { SearchField } from './searchIndex.js';
+import { searchActions, type ActionMatch, type SnippetField } from './searchActions.js';
 import { checkSearchQuery, markedHtml } from './searchQuery.js';
 
 export const searchPageSize = 20;
 
 /** What each part of an action is called where a snippet shows it. */
-const fieldLabels: Record<SearchField, string> = {
-  title: 'Action',
+const fieldLabels: Record<SnippetField, string> = {
   description: 'Description',
   progress: 'Progress',
   future_actions: 'Future planned actions',
