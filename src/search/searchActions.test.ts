@@ -73,6 +73,7 @@ describeEachDatabase('searching actions', (current) => {
       themeId: theme.id,
     });
     await makeUpdate(db, plan.id, { actionId: action.id }, { body: '<p>Update about <b>glasswort</b></p>' });
+    await makeUpdate(db, plan.id, { themeId: theme.id }, { body: '<p>Rolling update: sea lavender</p>' });
     const expected: [string, string | null][] = [
       ['saltmarsh', null],
       ['bladderwrack', 'description'],
@@ -82,6 +83,7 @@ describeEachDatabase('searching actions', (current) => {
       ['seapink', 'owners'],
       ['quillwort', 'theme'],
       ['marram', 'theme'],
+      ['lavender', 'theme'],
     ];
     for (const [word, field] of expected) {
       const found = await search(db, word);

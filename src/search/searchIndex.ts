@@ -112,14 +112,15 @@ function indexed(text: string): string {
   return text.replace(/[\uE000\uE001]/g, ' ').slice(0, partLimit);
 }
 
-/** Each action's lines of text, in the order of the rows. */
-function grouped<Row extends { action_id: string | null }>(rows: Row[], text: (row: Row) => string) {
+/** Lines of text by the action or theme they belong to, in the order of the rows. */
+function grouped<Row>(rows: Row[], keyOf: (row: Row) => string | null, text: (row: Row) => string) {
   const lines = new Map<string, string[]>();
   for (const row of rows) {
-    if (!row.action_id) continue;
-    const list = lines.get(row.action_id) ?? [];
+    const key = keyOf(row);
+    if (key === null) continue;
+    const list = lines.get(key) ?? [];
     list.push(text(row));
-    lines.set(row.action_id, list);
+    lines.set(key, list);
   }
   return lines;
 }
@@ -148,19 +149,41 @@ async function documentsOf(trx: Trx, actionIds: string[]): Promise<ActionSearchT
       .execute(),
   ]);
   const themeIds = [...new Set(actions.flatMap((action) => (action.theme_id ? [action.theme_id] : [])))];
-  const themes =
+  const [themes, themeUpdates] =
     themeIds.length === 0
-      ? []
-      : await trx
-          .selectFrom('themes')
-          .select(['id', 'title', 'progress'])
-          .where('id', 'in', themeIds)
-          .execute();
-  const themeText = new Map(
-    themes.map((theme) => [theme.id, `${theme.title}\n${richTextToPlain(theme.progress)}`]),
+      ? [[], []]
+      : await Promise.all([
+          trx.selectFrom('themes').select(['id', 'title', 'progress']).where('id', 'in', themeIds).execute(),
+          trx
+            .selectFrom('updates')
+            .select(['theme_id', 'body'])
+            .where('theme_id', 'in', themeIds)
+            .orderBy('effective_on', 'desc')
+            .orderBy('created_at', 'desc')
+            .execute(),
+        ]);
+  // A focus area's rolling updates are part of what it says, as its progress is.
+  const themeBodies = grouped(
+    themeUpdates,
+    (row) => row.theme_id,
+    (row) => richTextToPlain(row.body),
   );
-  const ownerNames = grouped(owners, (row) => row.name);
-  const updateBodies = grouped(updates, (row) => richTextToPlain(row.body));
+  const themeText = new Map(
+    themes.map((theme) => [
+      theme.id,
+      [theme.title, richTextToPlain(theme.progress), ...(themeBodies.get(theme.id) ?? [])].join('\n'),
+    ]),
+  );
+  const ownerNames = grouped(
+    owners,
+    (row) => row.action_id,
+    (row) => row.name,
+  );
+  const updateBodies = grouped(
+    updates,
+    (row) => row.action_id,
+    (row) => richTextToPlain(row.body),
+  );
   return actions.map((action) => ({
     action_id: action.id,
     plan_id: action.plan_id,
@@ -188,7 +211,20 @@ export async function reindexActions(trx: Trx, actionIds: readonly (string | nul
   }
 }
 
-/** A theme's title and progress are part of each of its actions' documents. */
+/** The documents an update is part of: its action's, or those of every action of its theme. */
+export async function reindexUpdated(
+  trx: Trx,
+  updates: readonly { action_id: string | null; theme_id: string | null }[],
+): Promise<void> {
+  await reindexActions(
+    trx,
+    updates.map((update) => update.action_id),
+  );
+  for (const themeId of new Set(updates.flatMap((update) => (update.theme_id ? [update.theme_id] : []))))
+    await reindexThemeActions(trx, themeId);
+}
+
+/** A theme's title, progress and updates are part of each of its actions' documents. */
 export async function reindexThemeActions(trx: Trx, themeId: string): Promise<void> {
   const actions = await trx.selectFrom('actions').select('id').where('theme_id', '=', themeId).execute();
   await reindexActions(

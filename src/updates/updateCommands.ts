@@ -11,7 +11,7 @@ import { newId } from '../ids.js';
 import { statuses } from '../plans/vocabulary.js';
 import { updateTheme } from '../themes/themeCommands.js';
 import { toRichText } from '../richtext/sanitise.js';
-import { reindexActions } from '../search/searchIndex.js';
+import { reindexUpdated } from '../search/searchIndex.js';
 import { updateLimits } from '../fieldLimits.js';
 import { FieldChecks } from '../validation.js';
 
@@ -115,7 +115,7 @@ export async function postUpdate(
     created_at: nowIso(),
   };
   await trx.insertInto('updates').values(update).execute();
-  await reindexActions(trx, [update.action_id]);
+  await reindexUpdated(trx, [update]);
   await recordChange(trx, actor, {
     recordType: 'update',
     recordId: update.id,
@@ -157,10 +157,7 @@ export async function postUpdates(
     });
   }
   await insertRows(trx, 'updates', rows);
-  await reindexActions(
-    trx,
-    rows.map((update) => update.action_id),
-  );
+  await reindexUpdated(trx, rows);
   await recordChanges(
     trx,
     actor,
@@ -209,7 +206,7 @@ export async function editUpdate(
     body: values.body,
   });
   const after: UpdateRow = { ...before, ...values, version };
-  await reindexActions(trx, [before.action_id]);
+  await reindexUpdated(trx, [before]);
   await recordChange(trx, actor, {
     recordType: 'update',
     recordId: updateId,
@@ -224,7 +221,7 @@ export async function editUpdate(
 export async function deleteUpdate(trx: Trx, actor: Actor, planId: string, updateId: string): Promise<void> {
   const before = await findUpdate(trx, planId, updateId);
   await trx.deleteFrom('updates').where('id', '=', updateId).execute();
-  await reindexActions(trx, [before.action_id]);
+  await reindexUpdated(trx, [before]);
   await recordChange(trx, actor, {
     recordType: 'update',
     recordId: updateId,
