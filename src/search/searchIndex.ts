@@ -47,8 +47,8 @@ export const searchIndexTables: readonly string[] = [
  */
 const partLimit = 100_000;
 
-/** Actions indexed per round of queries: a batch's text is held in memory at once. */
-const actionsPerBatch = 100;
+/** Actions indexed per round of queries: a batch's text is held in memory at once; an import of 1,200 is one round. */
+const actionsPerBatch = 2000;
 
 export function isPostgres(db: Kysely<Database>): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
@@ -206,8 +206,34 @@ export async function reindexActions(trx: Trx, actionIds: readonly (string | nul
   const ids = [...new Set(actionIds.filter((id): id is string => id !== null))];
   for (let i = 0; i < ids.length; i += actionsPerBatch) {
     const batch = ids.slice(i, i + actionsPerBatch);
-    await trx.deleteFrom('action_search').where('action_id', 'in', batch).execute();
-    await insertRows(trx, 'action_search', await documentsOf(trx, batch));
+    const documents = await documentsOf(trx, batch);
+    if (!isPostgres(trx)) {
+      // SQLite writes one transaction at a time; its triggers keep FTS5 in step with deletes and inserts.
+      await trx.deleteFrom('action_search').where('action_id', 'in', batch).execute();
+      await insertRows(trx, 'action_search', documents);
+      continue;
+    }
+    // On PostgreSQL two transactions may index the same action at once (two updates posted together): each upserts,
+    // so the second waits for the first and replaces its document rather than clash with it.
+    const gone = batch.filter((id) => !documents.some((document) => document.action_id === id));
+    if (gone.length > 0) await trx.deleteFrom('action_search').where('action_id', 'in', gone).execute();
+    if (documents.length > 0)
+      await trx
+        .insertInto('action_search')
+        .values(documents)
+        .onConflict((conflict) =>
+          conflict
+            .column('action_id')
+            .doUpdateSet((eb) =>
+              Object.fromEntries(
+                (['plan_id', ...searchFields] as const).map((column) => [
+                  column,
+                  eb.ref(`excluded.${column}`),
+                ]),
+              ),
+            ),
+        )
+        .execute();
   }
 }
 

@@ -75,10 +75,14 @@ describeEachDatabase('GET /api/v1/search', (current) => {
     const hidden = await makePlan(db, { title: 'Token hidden plan' });
     await makeAction(db, theirs.id, { title: 'Lugworm casts' });
     await makeAction(db, hidden.id, { title: 'Lugworm hidden' });
-    await inTransaction(db, (trx) => setPlanRole(trx, testActor, theirs.id, viewer.signedIn.user.id, 'viewer'));
+    await inTransaction(db, (trx) =>
+      setPlanRole(trx, testActor, theirs.id, viewer.signedIn.user.id, 'viewer'),
+    );
     const res = await viewer.inject('/api/v1/search?q=lugworm');
     expect(res.json().total).toBe(1);
-    expect(res.json().items.map((item: { plan: { title: string } }) => item.plan.title)).toEqual(['Token plan']);
+    expect(res.json().items.map((item: { plan: { title: string } }) => item.plan.title)).toEqual([
+      'Token plan',
+    ]);
   });
 
   it('is described in the OpenAPI document', async () => {
