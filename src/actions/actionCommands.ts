@@ -12,6 +12,7 @@ import { findOrCreateOwners, ownerNameKey } from '../owners/ownerCommands.js';
 import { nextPosition } from '../plans/planCommands.js';
 import { rags, statuses } from '../plans/vocabulary.js';
 import { toRichText } from '../richtext/sanitise.js';
+import { reindexActions } from '../search/searchIndex.js';
 import { actionLimits } from '../fieldLimits.js';
 import { FieldChecks } from '../validation.js';
 
@@ -252,6 +253,7 @@ export async function createAction(
   };
   await trx.insertInto('actions').values(action).execute();
   const ownerNames = await setActionOwners(trx, actor, action.id, owners ?? []);
+  await reindexActions(trx, [action.id]);
   const after = { ...action, owners: ownerNames };
   await recordChange(trx, actor, {
     recordType: 'action',
@@ -324,6 +326,10 @@ export async function createActions(
     created.map(({ owners: _owners, ...row }) => row),
   );
   await insertRows(trx, 'action_owners', links);
+  await reindexActions(
+    trx,
+    created.map((action) => action.id),
+  );
   await recordChanges(
     trx,
     actor,
@@ -367,6 +373,7 @@ export async function updateAction(
   });
   const ownerNames =
     owners === undefined ? before.owners : await setActionOwners(trx, actor, actionId, owners);
+  await reindexActions(trx, [actionId]);
   const after: ActionWithOwners = {
     ...before,
     ...values,
@@ -401,6 +408,7 @@ export async function deleteAction(trx: Trx, actor: Actor, planId: string, actio
   await trx.deleteFrom('updates').where('action_id', '=', actionId).execute();
   await trx.deleteFrom('action_owners').where('action_id', '=', actionId).execute();
   await trx.deleteFrom('actions').where('id', '=', actionId).execute();
+  await reindexActions(trx, [actionId]);
   await recordChange(trx, actor, {
     recordType: 'action',
     recordId: actionId,

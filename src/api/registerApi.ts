@@ -11,6 +11,7 @@ import { ownerRoutes } from './ownerRoutes.js';
 import { planRoutes } from './planRoutes.js';
 import { themeRoutes } from './themeRoutes.js';
 import { updateRoutes } from './updateRoutes.js';
+import { searchRoutes } from '../search/searchRoutes.js';
 
 type BuildValidator = ReturnType<typeof AjvCompiler>;
 
@@ -58,6 +59,7 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
         { name: 'actions', description: 'Actions (deliverables) of a plan' },
         { name: 'updates', description: 'Dated updates on actions and themes' },
         { name: 'owners', description: 'The directory of people and teams who own actions' },
+        { name: 'search', description: 'Actions found by their words, across the plans you may read' },
       ],
     },
   });
@@ -90,6 +92,7 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
       await v1.register(actionRoutes);
       await v1.register(updateRoutes);
       await v1.register(ownerRoutes);
+      await v1.register(searchRoutes);
     },
     { prefix: '/api/v1' },
   );

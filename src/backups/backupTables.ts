@@ -1,5 +1,6 @@
 // What a backup holds: the tables it copies, in the order a restore must load them, and those it leaves out, and why.
 import type { Database } from '../db/schema.js';
+import { searchIndexTables } from '../search/searchIndex.js';
 
 export interface BackedUpTable {
   table: keyof Database & string;
@@ -34,4 +35,10 @@ export const leftOutTables: Readonly<Record<string, string>> = {
   sign_in_failures: 'failed sign-ins counted for the limits over the last 15 minutes',
   single_sign_on_requests: 'single sign-ons begun and not finished, valid for 10 minutes',
   pending_imports: 'uploaded files waiting in the import review, kept for a day',
+  ...Object.fromEntries(
+    searchIndexTables.map((table) => [
+      table,
+      'the search index, derived from the plans: a restore rebuilds it',
+    ]),
+  ),
 };

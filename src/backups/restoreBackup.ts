@@ -6,6 +6,7 @@ import { insertRows, rowsPerStatement } from '../db/insertRows.js';
 import { listMigrations, migrateToLatest } from '../db/migrations.js';
 import type { Database } from '../db/schema.js';
 import type { Trx } from '../history/recordChange.js';
+import { rebuildSearchIndex, searchIndexTables } from '../search/searchIndex.js';
 import { BackupError, readBackup, type BackupHeader, type BackupValue } from './backupFile.js';
 import { backedUpTables } from './backupTables.js';
 
@@ -41,6 +42,8 @@ export async function restoreBackup(db: Db, file: string): Promise<RestoreSummar
     // Again inside the transaction: nothing may have been written since the first look.
     await refuseUnlessEmpty(trx);
     const rows = await loadRows(trx, file);
+    // Backups leave the search index out: it is made again from the rows just restored.
+    await rebuildSearchIndex(trx);
     if (db.dialect === 'postgres') await moveSequencesPastRestoredRows(trx);
     return { header, rows };
   });
@@ -69,6 +72,9 @@ async function refuseUnlessEmpty(executor: Kysely<Database>): Promise<void> {
   const tables = await executor.introspection.getTables();
   const held: string[] = [];
   for (const table of tables) {
+    // The search index's own tables are never empty on SQLite (FTS5 keeps its settings in them), and hold only what
+    // is derived from the other tables.
+    if (searchIndexTables.includes(table.name)) continue;
     const { rows } = await sql<{
       n: number | string;
     }>`select count(*) as n from ${sql.table(table.name)}`.execute(executor);

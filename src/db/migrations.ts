@@ -1,6 +1,9 @@
 // The schema's history, one migration per step; the same steps run on SQLite and PostgreSQL.
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Db, DialectName } from './connection.js';
+import type { Trx } from '../history/recordChange.js';
+import { createSearchIndex, dropSearchIndex, rebuildSearchIndex } from '../search/searchIndex.js';
+import type { Database } from './schema.js';
 
 function migrations(dialect: DialectName): Record<string, Migration> {
   return {
@@ -382,6 +385,23 @@ function migrations(dialect: DialectName): Record<string, Migration> {
       },
       async down(db: Kysely<unknown>) {
         await db.schema.dropTable('site_settings').ifExists().execute();
+      },
+    },
+    '008-search': {
+      async up(db: Kysely<unknown>) {
+        // The index is derived from the plans, so it is filled from those already here (src/search/searchIndex.ts).
+        // Kysely runs PostgreSQL's migrations in a transaction but not SQLite's: this one makes its own there, so
+        // that a failed fill leaves no table behind to stop the next try.
+        const work = async (trx: Trx) => {
+          await createSearchIndex(trx);
+          await rebuildSearchIndex(trx);
+        };
+        const database = db as Kysely<Database>;
+        if (database.isTransaction) await work(database as Trx);
+        else await database.transaction().execute(work);
+      },
+      async down(db: Kysely<unknown>) {
+        await dropSearchIndex(db as Kysely<Database>);
       },
     },
   };

@@ -1,5 +1,6 @@
 // The tables as Kysely sees them: one interface per table, shared by SQLite and PostgreSQL.
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ActionSearchTable } from '../search/searchIndex.js';
 
 export type Status = 'not_started' | 'in_progress' | 'ongoing' | 'complete' | 'cancelled';
 export type Rag = 'red' | 'amber' | 'green';
@@ -285,6 +286,8 @@ export interface Database {
   password_links: PasswordLinkTable;
   single_sign_on_requests: SingleSignOnRequestTable;
   site_settings: SiteSettingTable;
+  /** Derived from the plans: the search index (src/search/searchIndex.ts). */
+  action_search: ActionSearchTable;
 }
 
 export type PlanRow = Selectable<PlanTable>;

@@ -9,6 +9,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { recordChange, recordChanges, type Actor, type Change, type Trx } from '../history/recordChange.js';
 import { newId } from '../ids.js';
 import { FieldChecks } from '../validation.js';
+import { reindexActions } from '../search/searchIndex.js';
 import { assertMayChangeOwner, type OwnerChangeVerb } from './ownerAccess.js';
 
 export const ownerKinds: readonly OwnerKind[] = ['person', 'team'];
@@ -365,6 +366,10 @@ export async function updateOwner(
       owners: (names) => names.map((name) => (name === before.name ? values.name : name)),
       lead: { id: ownerId, name: values.name },
     });
+  await reindexActions(
+    trx,
+    work.actions.map((action) => action.id),
+  );
   await recordChange(trx, actor, {
     recordType: 'owner',
     recordId: ownerId,
@@ -395,6 +400,10 @@ export async function deleteOwner(
   await trx.deleteFrom('action_owners').where('owner_id', '=', ownerId).execute();
   await trx.updateTable('themes').set({ lead_owner_id: null }).where('lead_owner_id', '=', ownerId).execute();
   await removeOwnerAtVersion(trx, before);
+  await reindexActions(
+    trx,
+    work.actions.map((action) => action.id),
+  );
   await recordChange(trx, actor, {
     recordType: 'owner',
     recordId: ownerId,
@@ -446,6 +455,10 @@ export async function mergeOwner(
     .where('lead_owner_id', '=', ownerId)
     .execute();
   await removeOwnerAtVersion(trx, source);
+  await reindexActions(
+    trx,
+    work.actions.map((action) => action.id),
+  );
   await recordChange(trx, actor, {
     recordType: 'owner',
     recordId: ownerId,

@@ -9,6 +9,7 @@ import { setPlanRole } from '../people/userCommands.js';
 import { recordChange, type Actor, type Reader, type Trx } from '../history/recordChange.js';
 import { newId, slugify } from '../ids.js';
 import { toRichText } from '../richtext/sanitise.js';
+import { removePlanFromSearch } from '../search/searchIndex.js';
 import { planLimits } from '../fieldLimits.js';
 import { FieldChecks } from '../validation.js';
 import { loadPlanContents } from './planContents.js';
@@ -178,6 +179,7 @@ export async function deletePlan(trx: Trx, actor: Actor, planId: string): Promis
   await trx.deleteFrom('horizons').where('plan_id', '=', planId).execute();
   await trx.deleteFrom('reports').where('plan_id', '=', planId).execute();
   await trx.deleteFrom('plans').where('id', '=', planId).execute();
+  await removePlanFromSearch(trx, planId);
   await recordChange(trx, actor, {
     recordType: 'plan',
     recordId: planId,

@@ -14,6 +14,7 @@ import { buildPlanView, readPlanFilters } from './planView.js';
 import { latestActionUpdates } from './latestUpdates.js';
 import { rags, statuses } from './vocabulary.js';
 import { readablePlans } from '../web/access.js';
+import { searchForPage } from '../search/searchPage.js';
 
 type SlugParams = { slug: string };
 
@@ -55,7 +56,7 @@ function renderPlanForm(reply: FastifyReply, context: Record<string, unknown>) {
 export async function planPages(app: FastifyInstance): Promise<void> {
   app.get('/', { config: { access: 'signed-in' } }, async (_request, reply) => reply.redirect('/plans'));
 
-  app.get<{ Querystring: { q?: string; sort?: string; notice?: string } }>(
+  app.get<{ Querystring: { q?: string; sort?: string; notice?: string; search?: string; page?: string } }>(
     '/plans',
     { config: { access: 'signed-in' } },
     async (request, reply) => {
@@ -63,16 +64,22 @@ export async function planPages(app: FastifyInstance): Promise<void> {
       const sort = ['title', 'updated', 'actions'].includes(request.query.sort ?? '')
         ? request.query.sort!
         : 'title';
-      const plans = await listPlans(app.db.kysely, q || undefined, await readablePlans(request));
+      const readable = await readablePlans(request);
+      // A search of actions shows its matches in place of the list.
+      const { search, errors } = await searchForPage(app.db.kysely, request.query, readable);
+      const plans = search ? [] : await listPlans(app.db.kysely, q || undefined, readable);
       if (sort === 'updated') plans.sort((a, b) => b.updated_at.localeCompare(a.updated_at));
       if (sort === 'actions') plans.sort((a, b) => b.total - a.total);
-      return reply.render('plans/views/planList.njk', {
-        title: 'Plans',
+      return reply.status(errors ? 400 : 200).render('plans/views/planList.njk', {
+        title: search ? `Search actions: ${search.query}` : 'Plans',
         plans,
         q,
         sort,
         statuses,
         notice: noticeText(request.query.notice),
+        search,
+        searchQuery: request.query.search ?? '',
+        errors,
       });
     },
   );

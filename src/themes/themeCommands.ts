@@ -10,6 +10,7 @@ import { findOrCreateOwner } from '../owners/ownerCommands.js';
 import { nextPosition } from '../plans/planCommands.js';
 import { rags, statuses } from '../plans/vocabulary.js';
 import { toRichText } from '../richtext/sanitise.js';
+import { reindexThemeActions } from '../search/searchIndex.js';
 import { themeLimits } from '../fieldLimits.js';
 import { FieldChecks } from '../validation.js';
 
@@ -125,6 +126,7 @@ export async function updateTheme(
     updated_at: updatedAt,
   });
   const after: ThemeRow = { ...before, ...values, version, updated_at: updatedAt };
+  await reindexThemeActions(trx, themeId);
   await recordChange(trx, actor, {
     recordType: 'theme',
     recordId: themeId,

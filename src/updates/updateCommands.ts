@@ -11,6 +11,7 @@ import { newId } from '../ids.js';
 import { statuses } from '../plans/vocabulary.js';
 import { updateTheme } from '../themes/themeCommands.js';
 import { toRichText } from '../richtext/sanitise.js';
+import { reindexUpdated } from '../search/searchIndex.js';
 import { updateLimits } from '../fieldLimits.js';
 import { FieldChecks } from '../validation.js';
 
@@ -114,6 +115,7 @@ export async function postUpdate(
     created_at: nowIso(),
   };
   await trx.insertInto('updates').values(update).execute();
+  await reindexUpdated(trx, [update]);
   await recordChange(trx, actor, {
     recordType: 'update',
     recordId: update.id,
@@ -155,6 +157,7 @@ export async function postUpdates(
     });
   }
   await insertRows(trx, 'updates', rows);
+  await reindexUpdated(trx, rows);
   await recordChanges(
     trx,
     actor,
@@ -203,6 +206,7 @@ export async function editUpdate(
     body: values.body,
   });
   const after: UpdateRow = { ...before, ...values, version };
+  await reindexUpdated(trx, [before]);
   await recordChange(trx, actor, {
     recordType: 'update',
     recordId: updateId,
@@ -217,6 +221,7 @@ export async function editUpdate(
 export async function deleteUpdate(trx: Trx, actor: Actor, planId: string, updateId: string): Promise<void> {
   const before = await findUpdate(trx, planId, updateId);
   await trx.deleteFrom('updates').where('id', '=', updateId).execute();
+  await reindexUpdated(trx, [before]);
   await recordChange(trx, actor, {
     recordType: 'update',
     recordId: updateId,

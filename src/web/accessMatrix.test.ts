@@ -167,6 +167,7 @@ const matrix: Record<string, string> = {
   'GET /api/v1/owners/:ownerId':                            'ok    ok  ok  ok   ok  ok  ok   in   ok  ok',
   'PATCH /api/v1/owners/:ownerId':                          'ok    ok  403 403  403 403 403  in   403 ok | ok    403 403 403  403 403 403  in   403 403',
   'DELETE /api/v1/owners/:ownerId':                         'ok    ok  403 403  403 403 403  in   403 ok | ok    403 403 403  403 403 403  in   403 403',
+  'GET /api/v1/search':                                     'ok    ok  ok  ok   ok  ok  ok   in   ok  ok',
   'POST /api/v1/owners/:ownerId/merge':                     'ok    ok  403 403  403 403 403  in   403 ok | ok    403 403 403  403 403 403  in   403 403',
   // Your account, for everyone signed in; administration, for administrators; a plan's people, for its managers.
   'GET /account':                                           'ok    ok  ok  ok   ok  ok  ok   in   in  in',
@@ -455,6 +456,8 @@ const requests: Record<string, (t: Target, ids: Ids) => Promise<Body> | Body> = 
 /** The query string for each route that takes one, naming the same records as the path. */
 const queries: Record<string, (t: Target, ids: Ids) => Promise<string>> = {
   'DELETE /api/v1/owners/:ownerId': async (t, ids) => `version=${await ownerVersion(t, ids.ownerId)}`,
+  // Words in every action of both plans, so that a search showing plan B to someone who may not read it is caught.
+  'GET /api/v1/search': async () => 'q=action',
 };
 
 /** The person whose session or token a column's requests carry. */
