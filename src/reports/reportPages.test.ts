@@ -5,6 +5,7 @@ import { makeAction, makePlan, makeTheme } from '../testing/factories.js';
 import { form } from '../testing/forms.js';
 import { buildTestApp } from '../testing/testApp.js';
 import { draftThroughPage } from '../testing/reports.js';
+import { dateFieldValues } from '../web/dateFields.js';
 import { openZip } from '../import/read/zip.js';
 
 describeEachDatabase('highlight reports', (current) => {
