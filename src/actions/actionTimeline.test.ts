@@ -6,6 +6,7 @@ import { makeAction, makePlan } from '../testing/factories.js';
 import { form } from '../testing/forms.js';
 import { buildTestApp } from '../testing/testApp.js';
 import { changeLines } from './actionTimeline.js';
+import { dateFieldValues } from '../web/dateFields.js';
 
 describeEachDatabase("an action's timeline", (current) => {
   let app: FastifyInstance;
@@ -36,14 +37,18 @@ describeEachDatabase("an action's timeline", (current) => {
     const posted = await app.inject({
       method: 'POST',
       url: `${base}/updates`,
-      ...form({ body: 'Leads briefed', effectiveOn: '2021-08-07' }),
+      ...form({ body: 'Leads briefed', ...dateFieldValues('effectiveOn', '2021-08-07') }),
     });
     expect(posted.statusCode).toBe(303);
     // An update that moves the status says so itself: the move is not told twice.
     await app.inject({
       method: 'POST',
       url: `${base}/updates`,
-      ...form({ body: 'Paused for the review', effectiveOn: '2021-08-08', statusChange: 'ongoing' }),
+      ...form({
+        body: 'Paused for the review',
+        ...dateFieldValues('effectiveOn', '2021-08-08'),
+        statusChange: 'ongoing',
+      }),
     });
     const edited = await app.inject({
       method: 'POST',

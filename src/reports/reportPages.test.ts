@@ -217,8 +217,8 @@ describeEachDatabase('highlight reports', (current) => {
       url: `${url}/edit`,
       ...form({
         version: '1',
-        periodStart: '2023-10-01',
-        periodEnd: '2024-02-29',
+        ...dateFieldValues('periodStart', '2023-10-01'),
+        ...dateFieldValues('periodEnd', '2024-02-29'),
         governance: 'A Culture Steering Group meets monthly.',
         nextSteps: 'Deliver the priorities by April.',
       }),

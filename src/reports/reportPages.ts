@@ -204,7 +204,7 @@ export async function reportPages(app: FastifyInstance): Promise<void> {
       if (
         report.status === 'draft' &&
         formVersion(request.body) === report.version &&
-        unchangedForm(reportForm(report), request.body)
+        unchangedForm(reportForm(report), request.body, ['periodStart', 'periodEnd'])
       )
         return reply.redirect(`/plans/${plan.slug}/reports/${report.id}`, 303);
       try {
