@@ -203,7 +203,8 @@ async function documentsOf(trx: Trx, actionIds: string[]): Promise<ActionSearchT
  * this (or reindexThemeActions) before it returns.
  */
 export async function reindexActions(trx: Trx, actionIds: readonly (string | null)[]): Promise<void> {
-  const ids = [...new Set(actionIds.filter((id): id is string => id !== null))];
+  // In one order, so that two transactions indexing some of the same actions lock their documents in the same order.
+  const ids = [...new Set(actionIds.filter((id): id is string => id !== null))].sort();
   for (let i = 0; i < ids.length; i += actionsPerBatch) {
     const batch = ids.slice(i, i + actionsPerBatch);
     const documents = await documentsOf(trx, batch);

@@ -115,7 +115,6 @@ export async function postUpdate(
     created_at: nowIso(),
   };
   await trx.insertInto('updates').values(update).execute();
-  await reindexUpdated(trx, [update]);
   await recordChange(trx, actor, {
     recordType: 'update',
     recordId: update.id,
@@ -125,6 +124,9 @@ export async function postUpdate(
   });
   if (update.status_change)
     await applyStatusChange(trx, actor, planId, subject, update.status_change, update.effective_on);
+  // Indexed last: a status change locks the action first, as an edit does, and only then its search document, so a
+  // post and an edit of one action never hold one lock each while waiting for the other's.
+  await reindexUpdated(trx, [update]);
   return update;
 }
 
