@@ -323,7 +323,7 @@ const tabCount = 3;
 const pageSweepTimeout = 600_000;
 
 describe.runIf(browserAvailable())('cross-site scripting in Chromium', () => {
-  describeEachDatabase('payloads', (current) => {
+  describeEachDatabase('payloads', (current, dialect) => {
     let app: BrowserApp;
     let tabs: Page[];
     /** Every page a browser can open, from the app's own route table, so a new page is visited without listing it. */
@@ -434,83 +434,88 @@ describe.runIf(browserAvailable())('cross-site scripting in Chromium', () => {
       pageSweepTimeout,
     );
 
-    it(
-      'imports payloads from Word, Excel, CSV and pasted text; the review and every page of the new plan run none',
-      async () => {
-        const files: { name: string; bytes?: Buffer; pasted?: string }[] = [
-          // File names are shown too (on the review, and as the new plan's title): payloads without a slash.
-          { name: `${xssPayloads[2]}.docx`, bytes: await docxOf(table) },
-          { name: `${xssPayloads[4]}.xlsx`, bytes: await xlsxOf(table) },
-          { name: `${xssPayloads[23]}.csv`, bytes: Buffer.from(csvOf(table)) },
-          { name: 'pasted text', pasted: pastedOf(table) },
-        ];
-        const tab = tabs[0]!;
-        for (const file of files) {
-          await tab.goto(`${app.url}/import`);
-          if (file.pasted) await tab.getByLabel('Or paste a table').fill(file.pasted);
-          else
-            await tab.locator('input[type=file]').setInputFiles({
-              name: file.name,
-              mimeType: 'application/octet-stream',
-              buffer: file.bytes!,
-            });
-          await tab.getByRole('button', { name: 'Read the file' }).click();
-          await tab.waitForURL(/\/import\/[0-9a-f-]+$/);
-          const review = new URL(tab.url()).pathname;
-          const [reviewed] = await checkAll([review]);
-          expect(reviewed!.showsPayload, `${file.name}: the review shows what the file says`).toBe(true);
+    // A query string or path is echoed as it came, without the database; an import reads its file the same way on
+    // either and stores the text through the commands the stored-payload sweep above exercises on both databases. So
+    // these two sweeps of hundreds of pages run once, on SQLite, to keep the suite within CI's time limit.
+    if (dialect === 'sqlite') {
+      it(
+        'imports payloads from Word, Excel, CSV and pasted text; the review and every page of the new plan run none',
+        async () => {
+          const files: { name: string; bytes?: Buffer; pasted?: string }[] = [
+            // File names are shown too (on the review, and as the new plan's title): payloads without a slash.
+            { name: `${xssPayloads[2]}.docx`, bytes: await docxOf(table) },
+            { name: `${xssPayloads[4]}.xlsx`, bytes: await xlsxOf(table) },
+            { name: `${xssPayloads[23]}.csv`, bytes: Buffer.from(csvOf(table)) },
+            { name: 'pasted text', pasted: pastedOf(table) },
+          ];
+          const tab = tabs[0]!;
+          for (const file of files) {
+            await tab.goto(`${app.url}/import`);
+            if (file.pasted) await tab.getByLabel('Or paste a table').fill(file.pasted);
+            else
+              await tab.locator('input[type=file]').setInputFiles({
+                name: file.name,
+                mimeType: 'application/octet-stream',
+                buffer: file.bytes!,
+              });
+            await tab.getByRole('button', { name: 'Read the file' }).click();
+            await tab.waitForURL(/\/import\/[0-9a-f-]+$/);
+            const review = new URL(tab.url()).pathname;
+            const [reviewed] = await checkAll([review]);
+            expect(reviewed!.showsPayload, `${file.name}: the review shows what the file says`).toBe(true);
 
-          await tab.goto(`${app.url}${review}`);
-          await tab.getByRole('button', { name: 'Save', exact: true }).click();
-          await tab.waitForURL(/\/plans\/[^/?]+\?notice=/).catch(async (error: unknown) => {
-            const said = await tab.locator('h1, .govuk-error-summary, [data-problem]').allTextContents();
-            throw new Error(`${file.name} was not saved: ${tab.url()} says ${said.join(' / ')}`, {
-              cause: error,
+            await tab.goto(`${app.url}${review}`);
+            await tab.getByRole('button', { name: 'Save', exact: true }).click();
+            await tab.waitForURL(/\/plans\/[^/?]+\?notice=/).catch(async (error: unknown) => {
+              const said = await tab.locator('h1, .govuk-error-summary, [data-problem]').allTextContents();
+              throw new Error(`${file.name} was not saved: ${tab.url()} says ${said.join(' / ')}`, {
+                cause: error,
+              });
             });
-          });
-          const slug = decodeURIComponent(new URL(tab.url()).pathname.split('/')[2]!);
-          const records = await recordsOfPlan(current(), slug);
-          expect(records.actionId, `${file.name}: actions were imported`).toBeDefined();
-          const visits = await checkAll(pagesOf(records));
-          // Pasted text brings no title of its own, so only the pages of what the table holds must show it.
-          const ofTable = /\/(themes|actions|updates)\/[^/]+(\/edit|\/delete)?$|^\/plans\/[^/]+$/;
-          expect(
-            visits
-              .filter((v) => !v.showsPayload && ofTable.test(v.url) && !v.url.endsWith('/new'))
-              .map((v) => v.url),
-            `${file.name}: pages that show the imported words`,
-          ).toEqual([]);
-        }
-        expect(problems).toEqual([]);
-        expect(dialogs).toEqual([]);
-      },
-      pageSweepTimeout,
-    );
+            const slug = decodeURIComponent(new URL(tab.url()).pathname.split('/')[2]!);
+            const records = await recordsOfPlan(current(), slug);
+            expect(records.actionId, `${file.name}: actions were imported`).toBeDefined();
+            const visits = await checkAll(pagesOf(records));
+            // Pasted text brings no title of its own, so only the pages of what the table holds must show it.
+            const ofTable = /\/(themes|actions|updates)\/[^/]+(\/edit|\/delete)?$|^\/plans\/[^/]+$/;
+            expect(
+              visits
+                .filter((v) => !v.showsPayload && ofTable.test(v.url) && !v.url.endsWith('/new'))
+                .map((v) => v.url),
+              `${file.name}: pages that show the imported words`,
+            ).toEqual([]);
+          }
+          expect(problems).toEqual([]);
+          expect(dialogs).toEqual([]);
+        },
+        pageSweepTimeout,
+      );
 
-    it(
-      'shows payloads put in the query string and path of every page as text only',
-      async () => {
-        const records = await makeOneOfEach(current(), {}, app.user.id);
-        let used = 0;
-        const nextPayload = () => xssPayloads[used++ % xssPayloads.length]!;
-        const urls: string[] = [];
-        for (const route of routes) {
-          const query = reflectedQuery
-            .map((name) => `${name}=${encodeURIComponent(nextPayload())}`)
-            .join('&');
-          urls.push(`${fillRoute(route.url, records)}?${query}`);
-          // Each path parameter in turn: an unknown id, slug or import as the page receives it.
-          for (const param of route.url.match(/:[A-Za-z]+/g) ?? [])
-            urls.push(fillRoute(route.url, { ...records, [param.slice(1)]: nextPayload() }));
-        }
-        while (used < xssPayloads.length) urls.push(`/plans/${encodeURIComponent(nextPayload())}`);
-        const visits = await checkAll(urls);
-        expect(problems).toEqual([]);
-        expect(dialogs).toEqual([]);
-        // Those that echo what they were given (filters, the path of a page not found) show it as text.
-        expect(visits.filter((v) => v.showsPayload).length).toBeGreaterThanOrEqual(10);
-      },
-      pageSweepTimeout,
-    );
+      it(
+        'shows payloads put in the query string and path of every page as text only',
+        async () => {
+          const records = await makeOneOfEach(current(), {}, app.user.id);
+          let used = 0;
+          const nextPayload = () => xssPayloads[used++ % xssPayloads.length]!;
+          const urls: string[] = [];
+          for (const route of routes) {
+            const query = reflectedQuery
+              .map((name) => `${name}=${encodeURIComponent(nextPayload())}`)
+              .join('&');
+            urls.push(`${fillRoute(route.url, records)}?${query}`);
+            // Each path parameter in turn: an unknown id, slug or import as the page receives it.
+            for (const param of route.url.match(/:[A-Za-z]+/g) ?? [])
+              urls.push(fillRoute(route.url, { ...records, [param.slice(1)]: nextPayload() }));
+          }
+          while (used < xssPayloads.length) urls.push(`/plans/${encodeURIComponent(nextPayload())}`);
+          const visits = await checkAll(urls);
+          expect(problems).toEqual([]);
+          expect(dialogs).toEqual([]);
+          // Those that echo what they were given (filters, the path of a page not found) show it as text.
+          expect(visits.filter((v) => v.showsPayload).length).toBeGreaterThanOrEqual(10);
+        },
+        pageSweepTimeout,
+      );
+    }
   });
 });

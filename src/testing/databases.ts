@@ -97,7 +97,10 @@ if (postgresRequired && !postgresAvailable) {
  * Declares the same tests for each database. `current()` gives the database of the block being run.
  * Without a reachable PostgreSQL (and outside CI) the PostgreSQL block is skipped, visibly.
  */
-export function describeEachDatabase(name: string, body: (current: () => Db) => void): void {
+export function describeEachDatabase(
+  name: string,
+  body: (current: () => Db, dialect: DialectName) => void,
+): void {
   for (const dialect of ['sqlite', 'postgres'] as const) {
     const run = dialect === 'postgres' && !postgresAvailable ? describe.skip : describe;
     run(`${name} [${dialect}]`, () => {
@@ -111,7 +114,7 @@ export function describeEachDatabase(name: string, body: (current: () => Db) => 
       body(() => {
         if (!test) throw new Error('The test database is not open yet');
         return test.db;
-      });
+      }, dialect);
     });
   }
 }
