@@ -33,8 +33,15 @@ describe.runIf(browserAvailable() && !missing)('printing a marked plan in Chromi
     const page = await (await browser.newContext()).newPage();
     await signIn(page, server);
     await page.goto(`${server.url}/plans/staff-survey-2021/reports`);
-    await page.getByLabel('First day of the period').fill('2021-01-01');
-    await page.getByLabel('Last day of the period').fill('2022-12-31');
+    for (const [legend, [day, month, year]] of [
+      ['First day of the period', ['1', '1', '2021']],
+      ['Last day of the period', ['31', '12', '2022']],
+    ] as const) {
+      const date = page.getByRole('group', { name: legend });
+      await date.getByLabel('Day').fill(day);
+      await date.getByLabel('Month').fill(month);
+      await date.getByLabel('Year').fill(year);
+    }
     await page.getByRole('button', { name: 'Draft the report' }).click();
     const print = page.getByRole('link', { name: 'Printable version' });
     const reportPrint = new URL((await print.getAttribute('href'))!, server.url).toString();
