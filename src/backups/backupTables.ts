@@ -35,6 +35,7 @@ export const leftOutTables: Readonly<Record<string, string>> = {
   sign_in_failures: 'failed sign-ins counted for the limits over the last 15 minutes',
   single_sign_on_requests: 'single sign-ons begun and not finished, valid for 10 minutes',
   pending_imports: 'uploaded files waiting in the import review, kept for a day',
+  jobs: 'e-mail and reminders queued or sent: a restore must not send again what went before, and scheduled work is derived again from the plans and rounds',
   ...Object.fromEntries(
     searchIndexTables.map((table) => [
       table,

@@ -404,6 +404,34 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await dropSearchIndex(db as Kysely<Database>);
       },
     },
+    '009-jobs': {
+      async up(db: Kysely<unknown>) {
+        // Work done outside a request (e-mail, reminders, digests): one row per piece of work, claimed with a lease
+        // so that several processes on one database never do it twice (src/jobs/).
+        await db.schema
+          .createTable('jobs')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('payload_json', 'text', (c) => c.notNull())
+          // Work that must happen once however often it is asked for ("digest:USER:2026-W49") names itself here.
+          .addColumn('unique_key', 'text', (c) => c.unique())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('run_at', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('max_attempts', 'integer', (c) => c.notNull())
+          .addColumn('lease_until', 'text')
+          .addColumn('leased_by', 'text')
+          .addColumn('last_error', 'text')
+          .addColumn('plan_id', 'text', (c) => c.references('plans.id').onDelete('set null'))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('finished_at', 'text')
+          .execute();
+        await db.schema.createIndex('jobs_due').on('jobs').columns(['state', 'run_at']).execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('jobs').ifExists().execute();
+      },
+    },
   };
 }
 

@@ -267,6 +267,30 @@ export interface SiteSettingTable {
   updated_by: string;
 }
 
+/** One piece of work done outside a request (src/jobs/): an e-mail to send, a reminder or digest to prepare. */
+export interface JobTable {
+  id: string;
+  /** Which handler does it (src/jobs/jobHandlers.ts): 'email', …. */
+  kind: string;
+  payload_json: string;
+  /** Work that must happen once however often it is asked for names itself here; null otherwise. */
+  unique_key: string | null;
+  /** queued: waiting for run_at; running: leased until lease_until; done; failed: gave up after max_attempts; cancelled. */
+  state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+  run_at: string;
+  attempts: Generated<number>;
+  max_attempts: number;
+  lease_until: string | null;
+  /** Which process holds the lease, for the outbox and the logs. */
+  leased_by: string | null;
+  /** The last failure in words, e.g. the SMTP server's reply. */
+  last_error: string | null;
+  /** The plan it concerns, if any, so that a plan's rounds and the outbox can be filtered by plan. */
+  plan_id: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
 export interface Database {
   plans: PlanTable;
   horizons: HorizonTable;
@@ -286,6 +310,7 @@ export interface Database {
   password_links: PasswordLinkTable;
   single_sign_on_requests: SingleSignOnRequestTable;
   site_settings: SiteSettingTable;
+  jobs: JobTable;
   /** Derived from the plans: the search index (src/search/searchIndex.ts). */
   action_search: ActionSearchTable;
 }
