@@ -8,7 +8,7 @@ import { deletePlan } from '../plans/planCommands.js';
 import { describeEachDatabase } from '../testing/databases.js';
 import { makeAction, makePlan, makeTheme, makeUpdate, testActor } from '../testing/factories.js';
 import { updateTheme, deleteTheme } from '../themes/themeCommands.js';
-import { deleteUpdate, editUpdate, postUpdates } from '../updates/updateCommands.js';
+import { deleteUpdate, editUpdate, postUpdate, postUpdates } from '../updates/updateCommands.js';
 import { searchActions } from './searchActions.js';
 import { checkSearchQuery, markedHtml, searchPhrases } from './searchQuery.js';
 
@@ -140,8 +140,29 @@ describeEachDatabase('searching actions', (current) => {
       ]),
     );
     expect(await titlesFound(db, 'skylarks')).toEqual(['Second heath action']);
+    // An update that moves a status is indexed by the action's or theme's own command, the update with it.
+    await change((trx) =>
+      postUpdate(
+        trx,
+        testActor,
+        plan.id,
+        { actionId: other!.id },
+        { body: 'Whinchats', statusChange: 'complete' },
+      ),
+    );
+    expect(await titlesFound(db, 'whinchats')).toEqual(['Second heath action']);
+    await change((trx) =>
+      postUpdate(
+        trx,
+        testActor,
+        plan.id,
+        { themeId: theme.id },
+        { body: 'Wheatears', statusChange: 'ongoing' },
+      ),
+    );
+    expect(await titlesFound(db, 'wheatears')).toEqual(['Gorse clearing']);
 
-    await change((trx) => updateTheme(trx, testActor, plan.id, theme.id, 1, { title: 'Moorland' }));
+    await change((trx) => updateTheme(trx, testActor, plan.id, theme.id, 2, { title: 'Moorland' }));
     expect(await titlesFound(db, 'heathland')).toEqual([]);
     expect(await titlesFound(db, 'moorland')).toEqual(['Gorse clearing']);
 

@@ -63,7 +63,8 @@ function checkUpdate(actor: Actor, input: UpdateInput, existing?: UpdateRow) {
 /**
  * Moves the status of the action or theme the update is about through that record's own command, as an edit would.
  * The change starts from the record as stored now, read under lock (lockedState), so that it is worked out from
- * what it replaces and an edit opened before it is refused as stale.
+ * what it replaces and an edit opened before it is refused as stale. Says whether the status moved: the record's
+ * command then indexed it for search, the new update with it.
  */
 async function applyStatusChange(
   trx: Trx,
@@ -72,15 +73,16 @@ async function applyStatusChange(
   subject: UpdateSubject,
   status: Status,
   effectiveOn: string,
-) {
+): Promise<boolean> {
   const table = 'actionId' in subject ? 'actions' : 'themes';
   const id = 'actionId' in subject ? subject.actionId : subject.themeId;
   const current = await lockedState(trx, table, planId, id);
   if (!current) throw new NotFoundError('actionId' in subject ? 'Action' : 'Theme');
-  if (current.status === status) return;
+  if (current.status === status) return false;
   if ('actionId' in subject)
     await updateAction(trx, actor, planId, id, current.version, { status, statusOn: effectiveOn });
   else await updateTheme(trx, actor, planId, id, current.version, { status });
+  return true;
 }
 
 /** Throws NotFoundError unless the action or theme belongs to the plan. */
@@ -122,11 +124,13 @@ export async function postUpdate(
     change: 'create',
     after: update,
   });
-  if (update.status_change)
-    await applyStatusChange(trx, actor, planId, subject, update.status_change, update.effective_on);
+  const moved =
+    update.status_change !== null &&
+    (await applyStatusChange(trx, actor, planId, subject, update.status_change, update.effective_on));
   // Indexed last: a status change locks the action first, as an edit does, and only then its search document, so a
-  // post and an edit of one action never hold one lock each while waiting for the other's.
-  await reindexUpdated(trx, [update]);
+  // post and an edit of one action never hold one lock each while waiting for the other's. A status that moved was
+  // indexed, with this update, by the record's own command.
+  if (!moved) await reindexUpdated(trx, [update]);
   return update;
 }
 
