@@ -70,18 +70,10 @@ async function inspect(page: Page, width: Width): Promise<string[]> {
         runOnly: { type: 'tag', values: tags },
         resultTypes: ['violations'],
       });
-      // GOV.UK Frontend marks a radio that reveals a question with aria-expanded, which ARIA does not list for
-      // radios; screen readers announce it and the Design System keeps it on purpose (govuk-frontend issue 979).
-      const knownToGovUk = (violation: { id: string }, node: { html: string; none: { data: unknown }[] }) =>
-        violation.id === 'aria-allowed-attr' &&
-        node.html.includes('govuk-radios__input') &&
-        node.none.every((check) => [check.data].flat().every((text) => /^aria-expanded=/.test(String(text))));
-      const problems = result.violations.flatMap((violation) => {
-        const nodes = violation.nodes.filter((node) => !knownToGovUk(violation, node));
-        if (nodes.length === 0) return [];
-        const where = nodes.slice(0, 3).map((node) => node.target.join(' '));
-        const more = nodes.length > 3 ? ` and ${nodes.length - 3} more` : '';
-        return [`${violation.id}: ${violation.help} (${where.join(', ')}${more})`];
+      const problems = result.violations.map((violation) => {
+        const where = violation.nodes.slice(0, 3).map((node) => node.target.join(' '));
+        const more = violation.nodes.length > 3 ? ` and ${violation.nodes.length - 3} more` : '';
+        return `${violation.id}: ${violation.help} (${where.join(', ')}${more})`;
       });
       const root = document.documentElement;
       if (phone && root.scrollWidth > window.innerWidth) {

@@ -138,8 +138,10 @@ describeEachDatabase('import pages', (current) => {
     const historyBefore = await count('history');
     const againUrl = await uploadSample('staff-survey-action-plan.docx');
     const again = await app.inject(againUrl);
-    expect(again.body).toContain(`<option value="${slug}">Staff Survey - Action Plan</option>`);
-    const merged = await postForm(`${againUrl}/save`, { target: 'merge', into: slug });
+    // The plan of the same title is proposed first; each plan is its own radio, with no question revealed inside one.
+    expect(again.body).toContain('value="existing" checked');
+    expect(again.body).not.toContain('name="into"');
+    const merged = await postForm(`${againUrl}/save`, { target: `merge:${slug}` });
     expect(merged.statusCode).toBe(303);
     expect(merged.headers.location).toMatch(new RegExp(`^/plans/${slug}\\?notice=`));
     expect((await app.inject(merged.headers.location as string)).body).toContain(
@@ -187,12 +189,17 @@ describeEachDatabase('import pages', (current) => {
 
   it('asks which plan to merge into, and cancels an import', async () => {
     const reviewUrl = await uploadSample('culture-highlight-report.docx');
-    const noPlan = await postForm(`${reviewUrl}/save`, { target: 'merge' });
+    const review = await app.inject(reviewUrl);
+    expect(review.body).toMatch(/value="merge:staff-survey-action-plan[^"]*"/);
+    expect(review.body).toContain('Merge into ‘Staff Survey - Action Plan’');
+    // This file's plan was saved above: merging into it is proposed first.
+    expect(review.body).toContain('value="existing" checked');
+    const noPlan = await postForm(`${reviewUrl}/save`, { target: 'merge:' });
     expect(noPlan.statusCode).toBe(400);
     expect(noPlan.body).toContain('govuk-error-summary');
-    expect(noPlan.body).toContain('href="#into"');
+    expect(noPlan.body).toContain('href="#target"');
     expect(noPlan.body).toContain('Choose the plan to merge into');
-    const gone = await postForm(`${reviewUrl}/save`, { target: 'merge', into: 'no-such-plan' });
+    const gone = await postForm(`${reviewUrl}/save`, { target: 'merge:no-such-plan' });
     expect(gone.statusCode).toBe(400);
     expect(gone.body).toContain('That plan is no longer there');
 

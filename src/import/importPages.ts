@@ -28,7 +28,7 @@ import {
   startPendingImport,
   takePendingImport,
 } from './pendingImports.js';
-import { loadStoredPlan, matchKey, mergeLines, mergeSummary } from './mergeChanges.js';
+import { loadStoredPlan, mergeLines, mergeSummary, planOfSameTitle } from './mergeChanges.js';
 import { sectionLabels, type DraftAction, type PlanDraft, type ReportSectionKey } from './planDraft.js';
 import { ImportFileError, type ReadOptions } from './source.js';
 
@@ -286,7 +286,7 @@ export async function importPages(app: FastifyInstance): Promise<void> {
   ) {
     const understood = await understandPending(pending);
     const plans = await mergeablePlans(app, reply.request.user);
-    const existing = await planOfSameTitle(app, plans, understood.draft);
+    const existing = await storedPlanOfSameTitle(app, plans, understood.draft);
     return reply.render('import/views/review.njk', {
       title: 'Check what was understood',
       pending,
@@ -354,12 +354,13 @@ export async function importPages(app: FastifyInstance): Promise<void> {
     { config: { access: 'create-plans' } },
     async (request, reply) => {
       const pending = await findPendingImport(app.db, request.params.id, request.user?.id ?? null);
-      const chosen = formText(request.body, 'target');
-      const target = chosen === 'merge' || chosen === 'existing' ? chosen : 'new';
+      // "existing" (the plan of the file's title, found again now), "new", or "merge:<slug>" for another plan.
+      const chosen = formText(request.body, 'target') ?? 'new';
+      const target = chosen === 'existing' ? 'existing' : chosen.startsWith('merge:') ? 'merge' : 'new';
       const understood = await understandPending(pending);
       const existing =
         target === 'existing'
-          ? await planOfSameTitle(app, await mergeablePlans(app, request.user), understood.draft)
+          ? await storedPlanOfSameTitle(app, await mergeablePlans(app, request.user), understood.draft)
           : null;
       if (target === 'existing' && !existing)
         return renderReview(reply.status(400), pending, {
@@ -368,9 +369,10 @@ export async function importPages(app: FastifyInstance): Promise<void> {
           },
           form: { target: 'new' },
         });
-      const into = existing?.slug ?? (target === 'merge' ? (formText(request.body, 'into') ?? '') : null);
+      const into = existing?.slug ?? (target === 'merge' ? chosen.slice('merge:'.length) : null);
+      const form = { target: target === 'new' ? 'new' : chosen };
       const refuse = (message: string) =>
-        renderReview(reply.status(400), pending, { errors: { into: message }, form: { target, into } });
+        renderReview(reply.status(400), pending, { errors: { target: message }, form });
       if (into === '') return refuse('Choose the plan to merge into');
       if (into !== null && !(await planExists(app, into)))
         return refuse('That plan is no longer there; choose another, or create a new plan');
@@ -378,8 +380,7 @@ export async function importPages(app: FastifyInstance): Promise<void> {
         return refuse('You can merge only into a plan you manage; choose another, or create a new plan');
 
       const empty = nothingToSave(understood.draft);
-      if (empty)
-        return renderReview(reply.status(400), pending, { errors: { save: empty }, form: { target, into } });
+      if (empty) return renderReview(reply.status(400), pending, { errors: { save: empty }, form });
       const saved = await app.db.kysely.transaction().execute(async (trx) => {
         await takePendingImport(trx, pending.id);
         return saveUnderstanding(trx, request.actor, understood, pending.file_name, into);
@@ -412,18 +413,13 @@ async function mergeablePlans(app: FastifyInstance, user: User | null) {
     .execute();
 }
 
-/**
- * The plan among these whose title is the file's, case and spacing aside: the plan the file most likely updates. Of
- * two such plans, the one changed last.
- */
-async function planOfSameTitle(
+/** The plan among these that the file most likely updates (planOfSameTitle), as stored now. */
+async function storedPlanOfSameTitle(
   app: FastifyInstance,
   plans: { slug: string; title: string; updated_at: string }[],
   draft: PlanDraft,
 ): Promise<PlanRow | null> {
-  const same = plans
-    .filter((plan) => matchKey(plan.title) === matchKey(draft.plan.title))
-    .sort((a, b) => b.updated_at.localeCompare(a.updated_at))[0];
+  const same = planOfSameTitle(plans, draft.plan.title);
   return same ? findPlanBySlug(app.db.kysely, same.slug) : null;
 }
 

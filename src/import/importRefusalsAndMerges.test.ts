@@ -255,6 +255,6 @@ describeEachDatabase('import refusals and merges', (current) => {
     expect(refused.body).not.toContain('data-merge-proposal');
     expect(await lastHistoryId()).toBe(historyBefore);
     // The import is still there to save another way.
-    expect((await postForm(`${reviewUrl}/save`, { target: 'merge', into: slug })).statusCode).toBe(303);
+    expect((await postForm(`${reviewUrl}/save`, { target: `merge:${slug}` })).statusCode).toBe(303);
   });
 });

@@ -23,6 +23,19 @@ import {
 export const matchKey = (text: string | null | undefined) =>
   (text ?? '').replace(/\s+/g, ' ').trim().toLowerCase();
 
+/**
+ * The plan among these whose title is the file's, case and spacing aside: the plan the file most likely updates. Of
+ * two such plans, the one changed last.
+ */
+export function planOfSameTitle<T extends { title: string; updated_at: string }>(
+  plans: readonly T[],
+  title: string,
+): T | undefined {
+  return plans
+    .filter((plan) => matchKey(plan.title) === matchKey(title))
+    .sort((a, b) => b.updated_at.localeCompare(a.updated_at))[0];
+}
+
 const spaced = (text: string | null | undefined) => (text ?? '').replace(/\s+/g, ' ').trim();
 
 /** Tags that end a line or a block: white space beside them does not show. */
