@@ -32,7 +32,7 @@ describe('headway import, its arguments', () => {
     const bare = await run([], {});
     expect(bare.code).toBe(2);
     expect(bare.err).toContain(
-      'usage: headway import FILE [--into SLUG] [--dry-run] [--json] [--sheet NAME]',
+      'usage: headway import FILE [--into SLUG | --new] [--dry-run] [--json] [--sheet NAME]',
     );
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
@@ -147,17 +147,31 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         'Changes: Action ‘Update July PAB with progress and Action Plan updates’: Target date ‘Sep-21’ → ‘June 2024’',
       );
       expect((await plans()).map((p) => p.slug)).toEqual([slug]);
+
+      // The same title again without --into: nothing is saved until the person says which they mean.
+      const unclear = await run([samplePath('staff-survey-action-plan.txt')], env);
+      expect(unclear.code).toBe(1);
+      expect(unclear.err).toContain(
+        `There is already a plan called ‘Staff Survey - Action Plan’ ("${slug}"): add --into ${slug} to merge this file into it, or --new to save it as another plan; nothing was saved`,
+      );
+      expect((await plans()).map((p) => p.slug)).toEqual([slug]);
+      expect(
+        (await run([samplePath('staff-survey-action-plan.txt'), '--into', slug, '--new'], env)).code,
+      ).toBe(2);
+      const beside = await run([samplePath('staff-survey-action-plan.txt'), '--new', '--json'], env);
+      expect(beside.code).toBe(0);
+      expect((await plans()).map((p) => p.slug).sort()).toEqual([slug, `${slug}-2`]);
     });
 
     it("imports a plan's export.json, and refuses other JSON, a newer format and prose, writing nothing", async () => {
-      const first = await run([samplePath('staff-survey-action-plan.docx'), '--json'], env);
+      const first = await run([samplePath('staff-survey-action-plan.docx'), '--new', '--json'], env);
       const slug = JSON.parse(first.out).plan.slug as string;
       const exported = await inDatabase(async (db) =>
         presentPlanExport(await loadPlanContents(db.kysely, slug, { updates: 'all' })),
       );
       const file = join(folder, `${slug}.json`);
       writeFileSync(file, JSON.stringify(exported, null, 2));
-      const imported = await run([file, '--json'], env);
+      const imported = await run([file, '--new', '--json'], env);
       expect(imported.code).toBe(0);
       expect(JSON.parse(imported.out)).toMatchObject({
         plan: { slug: `${slug}-2`, title: 'Staff Survey - Action Plan' },

@@ -1,4 +1,4 @@
-// `headway import FILE [--into SLUG] [--dry-run] [--json] [--sheet NAME]`: the review step's work, from a terminal.
+// `headway import FILE [--into SLUG | --new] [--dry-run] [--json] [--sheet NAME]`: the review step's work, from a terminal.
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -7,7 +7,7 @@ import { openDatabase, type Db } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrations.js';
 import { NotFoundError } from '../errors.js';
 import { findPlanBySlug } from '../plans/planCommands.js';
-import { loadStoredPlan, mergeLines, mergeSummary } from './mergeChanges.js';
+import { loadStoredPlan, mergeLines, mergeSummary, planOfSameTitle } from './mergeChanges.js';
 import type { SaveResult } from './savePlanDraft.js';
 import {
   describeChanges,
@@ -20,14 +20,16 @@ import {
 } from './importFile.js';
 import { ImportFileError } from './source.js';
 
-export const importUsage = 'import FILE [--into SLUG] [--dry-run] [--json] [--sheet NAME]';
+export const importUsage = 'import FILE [--into SLUG | --new] [--dry-run] [--json] [--sheet NAME]';
 
-/** A plan named by --into that is not there: said before anything is read or written. */
-class UnknownPlanError extends Error {}
+/** The plan to save into is not clear (--into names no plan; a plan has the title and neither --into nor --new was given): said before anything is written. */
+class PlanChoiceError extends Error {}
 
 interface ImportOptions {
   path: string;
   into: string | null;
+  /** Saved as a new plan even when a plan has the file's title. */
+  asNew: boolean;
   dryRun: boolean;
   json: boolean;
   sheet: string | undefined;
@@ -70,7 +72,20 @@ async function checkPlanExists(db: Db, slug: string): Promise<void> {
         .map((p) => p.slug)
         .join(', ')}${plans.length > 20 ? ', …' : ''}`
     : 'there are no plans yet';
-  throw new UnknownPlanError(`There is no plan "${slug}" to merge into; ${known}`);
+  throw new PlanChoiceError(`There is no plan "${slug}" to merge into; ${known}`);
+}
+
+/**
+ * Without --into or --new, a file whose title is a plan's is not saved beside it: the person is asked which they
+ * mean, as the import review asks.
+ */
+async function checkNoPlanOfSameTitle(db: Db, understood: UnderstoodFile): Promise<void> {
+  const plans = await db.kysely.selectFrom('plans').select(['slug', 'title', 'updated_at']).execute();
+  const same = planOfSameTitle(plans, understood.draft.plan.title);
+  if (same)
+    throw new PlanChoiceError(
+      `There is already a plan called ‘${same.title}’ ("${same.slug}"): add --into ${same.slug} to merge this file into it, or --new to save it as another plan; nothing was saved`,
+    );
 }
 
 /** What merging into the plan named by --into changes, field by field, read before anything is saved. */
@@ -138,7 +153,7 @@ async function runImport(options: ImportOptions, config: Config): Promise<number
       if (options.into !== null) {
         await checkPlanExists(db, options.into);
         merge = await previewMerge(db, options.into, understood);
-      }
+      } else if (!options.asNew) await checkNoPlanOfSameTitle(db, understood);
       if (!options.dryRun)
         saved = await saveImport(
           db,
@@ -162,6 +177,7 @@ export async function importCommand(args: string[], config: Config): Promise<num
     args,
     options: {
       into: { type: 'string' },
+      new: { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       sheet: { type: 'string' },
@@ -170,13 +186,14 @@ export async function importCommand(args: string[], config: Config): Promise<num
     strict: true,
   });
   const path = positionals[0];
-  if (!path || positionals.length > 1) {
+  if (!path || positionals.length > 1 || (values.into !== undefined && values.new)) {
     console.error(`headway: usage: headway ${importUsage}`);
     return 2;
   }
   const options: ImportOptions = {
     path,
     into: values.into ?? null,
+    asNew: values.new,
     dryRun: values['dry-run'],
     json: values.json,
     sheet: values.sheet,
@@ -188,7 +205,7 @@ export async function importCommand(args: string[], config: Config): Promise<num
       console.error(`headway: ${basename(path)}: ${error.message}`);
       return 1;
     }
-    if (error instanceof UnknownPlanError || error instanceof NotFoundError) {
+    if (error instanceof PlanChoiceError || error instanceof NotFoundError) {
       console.error(`headway: ${error.message}`);
       return 1;
     }
