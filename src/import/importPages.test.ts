@@ -140,6 +140,7 @@ describeEachDatabase('import pages', (current) => {
     const again = await app.inject(againUrl);
     // The plan of the same title is proposed first; each plan is its own radio, with no question revealed inside one.
     expect(again.body).toContain('value="existing" checked');
+    expect(again.body).not.toContain(`value="merge:${slug}"`);
     expect(again.body).not.toContain('name="into"');
     const merged = await postForm(`${againUrl}/save`, { target: `merge:${slug}` });
     expect(merged.statusCode).toBe(303);

@@ -294,6 +294,7 @@ export async function importPages(app: FastifyInstance): Promise<void> {
       plans,
       existing: existing && {
         title: existing.title,
+        slug: existing.slug,
         ...mergeLines(mergeSummary(await loadStoredPlan(app.db.kysely, existing), understood.draft)),
       },
       breadcrumbs: [{ text: 'Import a plan', href: '/import' }],
