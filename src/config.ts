@@ -113,6 +113,9 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, max
   return n;
 }
 
+/** The header's name when HEADWAY_ORGANISATION_NAME is not set: the service's own. */
+export const unnamedOrganisation = 'Headway';
+
 function publicUrl(value: string | undefined): string | undefined {
   const text = value?.trim();
   if (!text) return undefined;
@@ -284,7 +287,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sessionMaxHours: wholeNumber(env, 'HEADWAY_SESSION_MAX_HOURS', 12, 24 * 30),
     publicUrl: publicAddress,
     singleSignOn: singleSignOn(env, publicAddress),
-    organisationName: env.HEADWAY_ORGANISATION_NAME?.trim() || 'Headway',
+    organisationName: env.HEADWAY_ORGANISATION_NAME?.trim() || unnamedOrganisation,
     organisationLogo: organisationLogo(env.HEADWAY_ORGANISATION_LOGO),
     trustProxy: trustProxy(env.HEADWAY_TRUST_PROXY),
     ...overrides,

@@ -185,6 +185,12 @@ describeEachDatabase('the service pages without an organisation set', (current) 
   it('names Headway in the header, draws no logo, and has no logo to serve', async () => {
     const res = await app.inject('/plans');
     expect(res.body).toContain('<span class="hw-organisation-name" data-organisation>Headway</span>');
+    expect(res.body).not.toContain('is run by');
+    expect((await app.inject('/about')).body).not.toContain('is run by');
+    const statement = (await app.inject('/accessibility')).body;
+    expect(statement).not.toContain('Headway at Headway');
+    expect(statement).toContain('This service is run by your organisation.');
+    expect(statement).toContain('Your organisation is committed to making its websites accessible');
     expect(res.body).not.toContain('/site/logo');
     expect((await app.inject('/site/logo')).statusCode).toBe(404);
   });

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { sql } from 'kysely';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { unnamedOrganisation } from '../config.js';
 import { inTransaction } from '../db/transaction.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { formText, formVersion, type FormBody } from '../web/forms.js';
@@ -23,7 +24,9 @@ export const headwayVersion: string = (
 ).version;
 
 export async function sitePages(app: FastifyInstance): Promise<void> {
-  const organisation = app.config.organisationName;
+  // The statement speaks of the organisation running Headway; until it is named, in general terms.
+  const organisation =
+    app.config.organisationName === unnamedOrganisation ? 'your organisation' : app.config.organisationName;
 
   // Public: public-sector bodies publish their statement openly, and someone who cannot sign in must be able to read
   // how to ask for help.
