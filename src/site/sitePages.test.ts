@@ -153,7 +153,9 @@ describeEachDatabase("the service's own pages", (current) => {
     expect(res.body).toContain('<h1 class="govuk-heading-xl">About Headway</h1>');
     expect(res.body).toContain('Headway is run by Avon Fire &amp; Rescue');
     expect(res.body).not.toContain('data-version');
-    expect((await app.inject('/about')).body).toContain(`This is Headway version ${headwayVersion}.`);
+    const signedIn = (await app.inject('/about')).body;
+    expect(signedIn).toContain(`This is Headway version ${headwayVersion}.`);
+    expect(signedIn).toMatch(/govuk-service-navigation__service-name[\s\S]*Headway/);
   });
 
   it('shows the service status as a page: database reachable and time to anyone, the version to people signed in', async () => {
@@ -186,6 +188,8 @@ describeEachDatabase('the service pages without an organisation set', (current) 
     const res = await app.inject('/plans');
     expect(res.body).toContain('<span class="hw-organisation-name" data-organisation>Headway</span>');
     expect(res.body).not.toContain('is run by');
+    // Headway is named once, not again as the service beside an organisation of the same name.
+    expect(res.body).not.toContain('govuk-service-navigation__service-name');
     expect((await app.inject('/about')).body).not.toContain('is run by');
     const statement = (await app.inject('/accessibility')).body;
     expect(statement).not.toContain('Headway at Headway');
