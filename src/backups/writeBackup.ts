@@ -102,10 +102,11 @@ export async function writeBackup(
 
 function inSnapshot<T>(db: Db, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
   const builder = db.kysely.transaction();
+  // Read only on both: on SQLite that reads from one snapshot without holding the write lock (src/db/connection.ts).
   return (
     db.dialect === 'postgres'
       ? builder.setIsolationLevel('repeatable read').setAccessMode('read only')
-      : builder
+      : builder.setAccessMode('read only')
   ).execute(work);
 }
 

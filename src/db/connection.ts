@@ -2,7 +2,18 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type LogEvent } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type LogEvent,
+  type SqliteDialectConfig,
+  type TransactionSettings,
+} from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 
@@ -53,6 +64,33 @@ function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
   });
 }
 
+/**
+ * SQLite lets one process write at a time. A transaction begun the default way (deferred) reads first and asks for
+ * the write lock only at its first write; if another process (the command line, a second server) wrote in between,
+ * SQLite cannot wait for it and fails the transaction at once. So a transaction takes the write lock when it begins
+ * (`begin immediate`), waiting its turn up to busy_timeout; only one declared read only reads from a snapshot.
+ */
+class WriteLockingSqliteDriver extends SqliteDriver {
+  override async beginTransaction(
+    connection: DatabaseConnection,
+    settings?: TransactionSettings,
+  ): Promise<void> {
+    const begin = settings?.accessMode === 'read only' ? 'begin deferred' : 'begin immediate';
+    await connection.executeQuery(CompiledQuery.raw(begin));
+  }
+}
+
+class WriteLockingSqliteDialect extends SqliteDialect {
+  readonly #settings: SqliteDialectConfig;
+  constructor(settings: SqliteDialectConfig) {
+    super(settings);
+    this.#settings = settings;
+  }
+  override createDriver(): Driver {
+    return new WriteLockingSqliteDriver(this.#settings);
+  }
+}
+
 export function openDatabase(url: string, options: DbOptions = {}): Db {
   const log = options.onQuery
     ? (event: LogEvent) => {
@@ -79,7 +117,7 @@ export function openDatabase(url: string, options: DbOptions = {}): Db {
   // What it costs is measured in docs/reliability.md.
   sqlite.pragma('synchronous = FULL');
   const kysely = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    dialect: new WriteLockingSqliteDialect({ database: withStatementCache(sqlite) }),
     log,
   });
   return { kysely, dialect: 'sqlite', close: () => kysely.destroy() };
