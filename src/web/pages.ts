@@ -2,6 +2,7 @@
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
+import { mailSetUp } from '../mail/sendEmail.js';
 import { join } from 'node:path';
 import type { User } from '../people/users.js';
 import { permissionsFor } from './access.js';
@@ -49,6 +50,8 @@ export const setUpPages = fp(async (app: FastifyInstance) => {
     organisationName: app.config.organisationName,
     hasLogo: app.config.organisationLogo !== undefined,
   });
+  // Whether e-mail is set up, for the pages that would send it: {% include "mail/views/mailNotSetUp.njk" %}.
+  views.addGlobal('mail', mailSetUp(app.config));
   app.decorateReply(
     'render',
     function render(this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
