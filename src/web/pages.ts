@@ -37,6 +37,7 @@ export function navigationFor(user: User | null, path: string): NavigationItem[]
       text: 'Security history',
       active: path.startsWith('/admin/history'),
     });
+    items.push({ href: '/admin/outbox', text: 'Outbox', active: path.startsWith('/admin/outbox') });
   }
   items.push({ href: '/api/docs', text: 'API' });
   items.push({ href: '/account', text: 'Your account', active: path.startsWith('/account') });
