@@ -52,11 +52,27 @@ export interface ClaimOptions {
  * PostgreSQL before it is locked and no longer matches. SQLite has one writer at a time, and the UPDATE is one
  * statement, so it claims the same way without the lock clause.
  */
+/** Jobs whose time has come: queued ones now due, and running ones whose lease has run out (their process died). */
+function dueJobs(db: Db, now: string, skip: string[]) {
+  const due = db.kysely
+    .selectFrom('jobs')
+    .select('id')
+    .where((w) =>
+      w.or([
+        w.and([w('state', '=', 'queued'), w('run_at', '<=', now)]),
+        w.and([w('state', '=', 'running'), w('lease_until', '<', now)]),
+      ]),
+    );
+  return skip.length > 0 ? due.where('kind', 'not in', skip) : due;
+}
+
 export async function claimJobs(db: Db, options: ClaimOptions): Promise<JobRow[]> {
   const now = options.now.toISOString();
   const leaseUntil = new Date(options.now.getTime() + options.leaseSeconds * 1000).toISOString();
   const skip = options.skipKinds ?? [];
-  return db.kysely
+  // On SQLite an UPDATE takes the database's one write lock even when it matches nothing: an idle worker looks first.
+  if (db.dialect === 'sqlite' && !(await dueJobs(db, now, skip).limit(1).executeTakeFirst())) return [];
+  const rows = await db.kysely
     .updateTable('jobs')
     .set((eb) => ({
       state: 'running',
@@ -64,25 +80,13 @@ export async function claimJobs(db: Db, options: ClaimOptions): Promise<JobRow[]
       lease_until: leaseUntil,
       leased_by: options.workerId,
     }))
-    .where('id', 'in', (eb) => {
-      let due = eb
-        .selectFrom('jobs')
-        .select('id')
-        .where((w) =>
-          w.or([
-            w.and([w('state', '=', 'queued'), w('run_at', '<=', now)]),
-            w.and([w('state', '=', 'running'), w('lease_until', '<', now)]),
-          ]),
-        )
-        .orderBy('run_at')
-        .orderBy('id')
-        .limit(options.limit);
-      if (skip.length > 0) due = due.where('kind', 'not in', skip);
+    .where('id', 'in', () => {
+      const due = dueJobs(db, now, skip).orderBy('run_at').orderBy('id').limit(options.limit);
       return db.dialect === 'postgres' ? due.forUpdate().skipLocked() : due;
     })
     .returningAll()
-    .execute()
-    .then((rows) => rows.sort((a, b) => a.run_at.localeCompare(b.run_at) || a.id.localeCompare(b.id)));
+    .execute();
+  return rows.sort((a, b) => a.run_at.localeCompare(b.run_at) || a.id.localeCompare(b.id));
 }
 
 /** Done: only if this worker still holds it (a worker that lost its lease must not overwrite the new holder's state). */
