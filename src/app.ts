@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/connection.js';
 import { exportPages } from './exports/exportPages.js';
 import { importPages } from './import/importPages.js';
+import { outboxPages } from './jobs/outboxPages.js';
 import { ownerPages } from './owners/ownerPages.js';
 import { planPages } from './plans/planPages.js';
 import { reportPages } from './reports/reportPages.js';
@@ -95,6 +96,7 @@ export async function buildApp({
   await app.register(adminUserPages);
   await app.register(planPeoplePages);
   await app.register(securityHistoryPages);
+  await app.register(outboxPages);
   await app.register(sitePages);
   return app;
 }

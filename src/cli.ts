@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `headway` command: serve, start (migrate, load the sample plans, serve), migrate, demo, import, export, report,
-// user, backup and restore.
+// user, backup, restore, jobs, send-test-email and worker.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -17,6 +17,14 @@ import { exportCommand, exportUsage } from './exports/exportCommand.js';
 import { reportCommand, reportUsage } from './reports/reportCommand.js';
 import { importCommand, importUsage } from './import/importCommand.js';
 import { startServer } from './server.js';
+import {
+  jobsCommand,
+  jobsUsage,
+  sendTestEmailCommand,
+  sendTestEmailUsage,
+  workerCommand,
+  workerUsage,
+} from './jobs/jobsCommand.js';
 import { backupCommand, backupUsage, restoreCommand, restoreUsage } from './backups/backupCommand.js';
 
 const usage = `Usage: headway <command> [options]
@@ -39,6 +47,11 @@ Commands:
   ${backupUsage}                   write a consistent copy of everything but sessions to FILE (gzip'd JSON
                                 lines) while Headway runs; it restores into SQLite or PostgreSQL
   ${restoreUsage}                  load a backup into an empty database (refuses one that holds anything)
+  ${jobsUsage}
+                                list the background work (e-mail, reminders), newest first, or try a
+                                failed job again; while e-mail is not set up, prints each message's links
+  ${sendTestEmailUsage}       send one message now and print the mail server's answer
+  ${workerUsage}                        run the background work alone (for servers run with HEADWAY_JOBS_WORKER=off)
 
 The database is DATABASE_URL: a file path for SQLite (default ./data/headway.db) or a postgres:// URL.`;
 
@@ -128,6 +141,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         return await backupCommand(rest, readConfig(env));
       case 'restore':
         return await restoreCommand(rest, readConfig(env));
+      case 'jobs':
+        return await jobsCommand(rest, readConfig(env));
+      case 'send-test-email':
+        return await sendTestEmailCommand(rest, readConfig(env));
+      case 'worker':
+        return await workerCommand(readConfig(env));
       case undefined:
       case 'help':
       case '--help':

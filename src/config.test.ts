@@ -223,4 +223,57 @@ describe('readConfig', () => {
       expect(read).toThrow(reason);
     });
   });
+
+  describe('e-mail and background jobs', () => {
+    it('sets up e-mail from HEADWAY_SMTP_URL and HEADWAY_MAIL_FROM, or not at all', () => {
+      expect(readConfig({}).mail).toBeUndefined();
+      expect(
+        readConfig({
+          HEADWAY_SMTP_URL: 'smtps://headway:secret@mail.example.org:465',
+          HEADWAY_MAIL_FROM: 'Headway <headway@example.org>',
+        }).mail,
+      ).toEqual({
+        smtpUrl: 'smtps://headway:secret@mail.example.org:465',
+        from: 'Headway <headway@example.org>',
+      });
+    });
+
+    it.each([
+      [{ HEADWAY_SMTP_URL: 'mail.example.org' }, 'HEADWAY_SMTP_URL must be an address such as smtp://'],
+      [
+        { HEADWAY_SMTP_URL: 'https://user:pw@mail.example.org', HEADWAY_MAIL_FROM: 'a@example.org' },
+        'HEADWAY_SMTP_URL must start smtp:// (STARTTLS) or smtps:// (TLS), not "https://" in "https://…@mail.example.org"',
+      ],
+      [{ HEADWAY_SMTP_URL: 'smtp://mail.example.org' }, 'HEADWAY_MAIL_FROM is missing'],
+      [
+        { HEADWAY_SMTP_URL: 'smtp://mail.example.org', HEADWAY_MAIL_FROM: 'headway' },
+        'HEADWAY_MAIL_FROM must be an e-mail address such as headway@example.org',
+      ],
+      [{ HEADWAY_MAIL_FROM: 'Headway <headway>' }, 'HEADWAY_MAIL_FROM must be an e-mail address'],
+      [{ HEADWAY_JOBS_WORKER: 'maybe' }, 'HEADWAY_JOBS_WORKER must be on or off, not "maybe"'],
+      [{ HEADWAY_JOBS_POLL_MS: '5' }, 'HEADWAY_JOBS_POLL_MS must be a whole number of milliseconds from 10'],
+      [{ HEADWAY_JOBS_LEASE_SECONDS: '0' }, 'HEADWAY_JOBS_LEASE_SECONDS must be a whole number from 1'],
+      [{ HEADWAY_JOBS_RETRY_SECONDS: 'soon' }, 'HEADWAY_JOBS_RETRY_SECONDS must be a whole number'],
+    ])('stops the start naming the bad setting: %o', (env, message) => {
+      expect(() => readConfig(env)).toThrow(ConfigError);
+      expect(() => readConfig(env)).toThrow(message);
+    });
+
+    it('runs the worker in the server, looking every 5 seconds, holding a job 5 minutes, retrying after 30 seconds', () => {
+      expect(readConfig({}).jobs).toEqual({
+        runInServer: true,
+        pollMs: 5000,
+        leaseSeconds: 300,
+        retrySeconds: 30,
+      });
+      expect(
+        readConfig({
+          HEADWAY_JOBS_WORKER: 'off',
+          HEADWAY_JOBS_POLL_MS: '50',
+          HEADWAY_JOBS_LEASE_SECONDS: '3',
+          HEADWAY_JOBS_RETRY_SECONDS: '1',
+        }).jobs,
+      ).toEqual({ runInServer: false, pollMs: 50, leaseSeconds: 3, retrySeconds: 1 });
+    });
+  });
 });

@@ -51,6 +51,28 @@ export interface Config {
    * (false, the default), how many hops in front of Headway, or the proxies' addresses and ranges.
    */
   trustProxy: TrustProxy;
+  /** Where e-mail goes (HEADWAY_SMTP_URL and HEADWAY_MAIL_FROM); absent when e-mail is not set up. */
+  mail: MailConfig | undefined;
+  /** The background work (src/jobs/): how often to look for it, how long a claim holds, whether this process runs it. */
+  jobs: JobsConfig;
+}
+
+export interface MailConfig {
+  /** smtp:// (STARTTLS when the server offers it) or smtps:// (TLS from the start), with user and password if any. */
+  smtpUrl: string;
+  /** The sender of every message: an address, optionally with a name ("Headway <headway@example.org>"). */
+  from: string;
+}
+
+export interface JobsConfig {
+  /** Whether `headway serve` and `start` run the worker in the same process (HEADWAY_JOBS_WORKER, on by default). */
+  runInServer: boolean;
+  /** How long the worker waits between looks for due work when there is none (HEADWAY_JOBS_POLL_MS, default 5000). */
+  pollMs: number;
+  /** How long a claimed job is the claimer's alone (HEADWAY_JOBS_LEASE_SECONDS, default 300). */
+  leaseSeconds: number;
+  /** The first retry's delay; each later one doubles, with jitter (HEADWAY_JOBS_RETRY_SECONDS, default 30). */
+  retrySeconds: number;
 }
 
 export interface OrganisationLogo {
@@ -258,6 +280,69 @@ function trustProxy(value: string | undefined): TrustProxy {
   return entries;
 }
 
+/** The SMTP server's address, checked so that a typo stops the start rather than every e-mail failing later. */
+function smtpUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(
+      `HEADWAY_SMTP_URL must be an address such as smtp://user:password@mail.example.org:587, not "${value}"`,
+    );
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:')
+    throw new ConfigError(
+      `HEADWAY_SMTP_URL must start smtp:// (STARTTLS) or smtps:// (TLS), not "${url.protocol}//" in "${value.replace(/\/\/[^@/]*@/, '//…@')}"`,
+    );
+  if (!url.hostname)
+    throw new ConfigError(`HEADWAY_SMTP_URL must name the mail server's host, not "${value}"`);
+  return value;
+}
+
+/** An e-mail address, alone or as `Name <address>`. */
+const mailboxPattern = /^(?:[^<>]*<\s*[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+\s*>|[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+)$/;
+
+function mail(env: NodeJS.ProcessEnv): MailConfig | undefined {
+  const url = env.HEADWAY_SMTP_URL?.trim();
+  const from = env.HEADWAY_MAIL_FROM?.trim();
+  if (!url) {
+    if (from) smtpFrom(from);
+    return undefined;
+  }
+  const checkedUrl = smtpUrl(url);
+  if (!from)
+    throw new ConfigError(
+      'HEADWAY_MAIL_FROM is missing: with HEADWAY_SMTP_URL set, it must give the address e-mail comes from, such as headway@example.org',
+    );
+  return { smtpUrl: checkedUrl, from: smtpFrom(from) };
+}
+
+function smtpFrom(from: string): string {
+  if (!mailboxPattern.test(from))
+    throw new ConfigError(
+      `HEADWAY_MAIL_FROM must be an e-mail address such as headway@example.org or "Headway <headway@example.org>", not "${from}"`,
+    );
+  return from;
+}
+
+function jobs(env: NodeJS.ProcessEnv): JobsConfig {
+  const worker = env.HEADWAY_JOBS_WORKER?.trim().toLowerCase() || 'on';
+  if (worker !== 'on' && worker !== 'off')
+    throw new ConfigError(`HEADWAY_JOBS_WORKER must be on or off, not "${env.HEADWAY_JOBS_WORKER}"`);
+  const pollText = env.HEADWAY_JOBS_POLL_MS?.trim();
+  const pollMs = pollText ? Number(pollText) : 5000;
+  if (!Number.isInteger(pollMs) || pollMs < 10 || pollMs > 600_000)
+    throw new ConfigError(
+      `HEADWAY_JOBS_POLL_MS must be a whole number of milliseconds from 10 to 600000, not "${pollText}"`,
+    );
+  return {
+    runInServer: worker === 'on',
+    pollMs,
+    leaseSeconds: wholeNumber(env, 'HEADWAY_JOBS_LEASE_SECONDS', 300, 24 * 60 * 60),
+    retrySeconds: wholeNumber(env, 'HEADWAY_JOBS_RETRY_SECONDS', 30, 24 * 60 * 60),
+  };
+}
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -290,6 +375,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     organisationName: env.HEADWAY_ORGANISATION_NAME?.trim() || unnamedOrganisation,
     organisationLogo: organisationLogo(env.HEADWAY_ORGANISATION_LOGO),
     trustProxy: trustProxy(env.HEADWAY_TRUST_PROXY),
+    mail: mail(env),
+    jobs: jobs(env),
     ...overrides,
   };
 }

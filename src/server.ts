@@ -3,6 +3,7 @@ import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { openDatabase, type Db } from './db/connection.js';
 import { migrateToLatest } from './db/migrations.js';
+import { logWorkerEvent, startWorker } from './jobs/worker.js';
 import { serverLogger } from './web/requestLog.js';
 
 export interface RunningServer {
@@ -16,10 +17,22 @@ export async function startServer(config: Config, options: { db?: Db } = {}): Pr
   await migrateToLatest(db);
   const app = await buildApp({ db, config, logger: serverLogger(config) });
   const address = await app.listen({ port: config.port, host: config.host });
+  // The worker runs beside the pages unless HEADWAY_JOBS_WORKER=off (then `headway worker` runs it elsewhere). Its
+  // links start where this server listens when HEADWAY_PUBLIC_URL is not set: the port is known only now.
+  const listening = new URL(address);
+  const worker = config.jobs.runInServer
+    ? startWorker({
+        db,
+        config: { ...config, port: Number(listening.port) },
+        log: (event) => logWorkerEvent(app.log, event),
+      })
+    : undefined;
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
+    // The job in hand is finished (or its claim given back) before the database closes under it.
+    await worker?.stop();
     await app.close();
     await db.close();
   };

@@ -6,16 +6,11 @@ import { migrateToLatest } from '../db/migrations.js';
 import type { UserRole } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
 import { InvalidInputError } from '../errors.js';
+import { publicBase } from '../mail/links.js';
 import { addUser, passwordLinkHours, userRoles } from './userCommands.js';
 
 export const userUsage = `user add [--admin | --role ${userRoles.join('|')}] [--name NAME] EMAIL`;
 
-/** The address a printed link starts with: HEADWAY_PUBLIC_URL, else where this configuration listens. */
-export function publicBase(config: Config): string {
-  if (config.publicUrl) return config.publicUrl;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
-}
 
 export async function userCommand(args: string[], config: Config): Promise<number> {
   const [verb, ...rest] = args;

@@ -29,6 +29,7 @@ import { describeEachDatabase } from '../testing/databases.js';
 import { withCsrf } from '../testing/testApp.js';
 import { makeAction, testActor } from '../testing/factories.js';
 import { dateFieldValues } from './dateFields.js';
+import { queueEmail } from '../mail/emailMessage.js';
 
 // Hundreds of sign-ins and password changes: argon2id at its lowest cost, so the matrix spends its time on who may
 // do what rather than on hashing (Headway's own cost is src/people/passwords.ts's, untouched).
@@ -184,6 +185,8 @@ const matrix: Record<string, string> = {
   'POST /admin/users/:userId/access':                       'ok    403 403 403  403 403 403  in   in  in',
   'POST /admin/users/:userId/password-link':                'ok    403 403 403  403 403 403  in   in  in',
   'GET /admin/history':                                     'ok    403 403 403  403 403 403  in   in  in',
+  'GET /admin/outbox':                                      'ok    403 403 403  403 403 403  in   in  in',
+  'POST /admin/outbox/:jobId/retry':                        'ok    403 403 403  403 403 403  in   in  in',
   'GET /plans/:slug/people':                                'ok    ok  403 403  403 403 404  in   in  in',
   'POST /plans/:slug/people':                               'ok    ok  403 403  403 403 404  in   in  in',
   'POST /plans/:slug/people/:userId':                       'ok    ok  403 403  403 403 404  in   in  in',
@@ -448,6 +451,7 @@ const requests: Record<string, (t: Target, ids: Ids) => Promise<Body> | Body> = 
   'POST /admin/users/:userId/role': () => ({ form: { role: 'viewer' } }),
   'POST /admin/users/:userId/details': () => ({ form: { name: 'Signe Signin', ownerId: '' } }),
   'POST /admin/users/:userId/access': () => ({ form: { disabled: 'no' } }),
+  'POST /admin/outbox/:jobId/retry': () => ({ form: { state: '' } }),
   'POST /plans/:slug/people': (t) => ({ form: { email: t.cast.signInAccount.email, role: 'viewer' } }),
   'POST /plans/:slug/people/:userId': () => ({ form: { role: 'viewer' } }),
   'POST /plans/:slug/people/:userId/remove': () => ({ form: { confirm: 'yes' } }),
@@ -477,6 +481,7 @@ interface Ids {
   token: string;
   tokenId: string;
   userId: string;
+  jobId: string;
 }
 
 async function idsFor(t: Target, route: string): Promise<Ids> {
@@ -502,8 +507,27 @@ async function idsFor(t: Target, route: string): Promise<Ids> {
     ownerId: t.plan.ownerId,
     id: t.onB ? t.world.strangerImport : (t.world.imports[person] ?? t.world.strangerImport),
     token,
+    jobId: route.includes(':jobId') ? await failedMessage(t) : '',
     ...(await accountIds(t, route)),
   };
+}
+
+/** A message that failed, for the outbox's Retry (each request retries one of its own). */
+async function failedMessage(t: Target): Promise<string> {
+  return inTransaction(t.db, async (trx) => {
+    const id = await queueEmail(trx, {
+      to: 'matrix@example.org',
+      subject: 'Matrix',
+      marking: '',
+      paragraphs: [],
+    });
+    await trx
+      .updateTable('jobs')
+      .set({ state: 'failed', attempts: 5, last_error: '550 No such mailbox' })
+      .where('id', '=', id)
+      .execute();
+    return id;
+  });
 }
 
 /** A token of the person acting, to revoke; and the user the people and administration pages act on. */

@@ -23,6 +23,7 @@ const notices: Record<string, string> = {
   'members-saved': 'People and roles saved',
   'statement-saved': 'Accessibility statement saved',
   'no-changes': 'Nothing was changed, so nothing was saved',
+  'message-retried': 'Message queued to be sent again',
 };
 
 const reportStates: SaveCounts['report'][] = ['none', 'unchanged', 'created', 'changed'];

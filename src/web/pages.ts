@@ -2,6 +2,7 @@
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
+import { mailSetUp } from '../mail/sendEmail.js';
 import { join } from 'node:path';
 import type { User } from '../people/users.js';
 import { permissionsFor } from './access.js';
@@ -36,6 +37,7 @@ export function navigationFor(user: User | null, path: string): NavigationItem[]
       text: 'Security history',
       active: path.startsWith('/admin/history'),
     });
+    items.push({ href: '/admin/outbox', text: 'Outbox', active: path.startsWith('/admin/outbox') });
   }
   items.push({ href: '/api/docs', text: 'API' });
   items.push({ href: '/account', text: 'Your account', active: path.startsWith('/account') });
@@ -49,6 +51,8 @@ export const setUpPages = fp(async (app: FastifyInstance) => {
     organisationName: app.config.organisationName,
     hasLogo: app.config.organisationLogo !== undefined,
   });
+  // Whether e-mail is set up, for the pages that would send it: {% include "mail/views/mailNotSetUp.njk" %}.
+  views.addGlobal('mail', mailSetUp(app.config));
   app.decorateReply(
     'render',
     function render(this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
