@@ -10,7 +10,7 @@ import { readConfig } from '../src/config.js';
 import { inTransaction } from '../src/db/transaction.js';
 import { loadDemo } from '../src/demo/loadDemo.js';
 import { startPendingImport } from '../src/import/pendingImports.js';
-import { setPlanRole } from '../src/people/userCommands.js';
+import { setPlanRole, updateUserDetails } from '../src/people/userCommands.js';
 import { createReport } from '../src/reports/reportCommands.js';
 import { browserAvailable, startBrowserApp, type BrowserApp } from '../src/testing/browser.js';
 import { openTestDatabase, type TestDatabase } from '../src/testing/databases.js';
@@ -158,6 +158,10 @@ describe.runIf(browserAvailable())('every page in Chromium, at 1280 and 320 CSS 
     const contributor = await signedInUser(db, config, 'contributor', 'Cai Contributor');
     await inTransaction(db, (trx) =>
       setPlanRole(trx, testActor, plan.id, contributor.user.id, 'contributor'),
+    );
+    // The contributor is also the owner of the first action, so My work shows them their work, not how to get linked.
+    await inTransaction(db, (trx) =>
+      updateUserDetails(trx, testActor, contributor.user.id, { ownerId: owner.owner_id }),
     );
 
     const routeTable = await buildTestApp(db);
@@ -310,4 +314,39 @@ describe.runIf(browserAvailable())('every page in Chromium, at 1280 and 320 CSS 
     );
     expect(problems).toEqual([]);
   }, 300_000);
+  it('shows an owner My work on a phone, and posts an update from it and back, all without a problem', async () => {
+    const phone = tab('contributor', 320);
+    const problems: string[] = [];
+    const check = async (state: string) => {
+      for (const problem of await inspect(phone, 320)) problems.push(`${state}: ${problem}`);
+    };
+    await phone.goto(`${app.url}/`);
+    await phone.waitForURL(`${app.url}/my-work`);
+    await check('My work');
+    const item = phone
+      .locator('[data-item]')
+      .filter({ has: phone.locator('[data-post-update]') })
+      .first();
+    const key = (await item.getAttribute('data-item'))!;
+    await item.locator('[data-post-update]').click();
+    await phone.waitForURL(/\/post-update$/);
+    await check('the post form');
+    await phone.getByRole('button', { name: 'Post update' }).click();
+    await phone.waitForLoadState('load');
+    expect(await phone.locator('.govuk-error-summary').textContent()).toContain('Enter the update');
+    await check('the post form with its errors');
+    await phone.getByLabel('Update', { exact: true }).fill('Met the station leads on a phone');
+    await phone.getByLabel('Change status to').selectOption('ongoing');
+    await phone.getByRole('button', { name: 'Post update' }).click();
+    await phone.waitForURL(`${app.url}/my-work?notice=update-posted`);
+    expect(await phone.locator('.govuk-notification-banner').textContent()).toContain('Update posted');
+    const posted = phone.locator(`[data-item="${key}"]`);
+    expect(await posted.locator('[data-posted-today]').textContent()).toBe('Update posted today');
+    expect(await posted.locator('[data-last-update]').textContent()).toContain(
+      'Met the station leads on a phone',
+    );
+    expect(await posted.textContent()).toContain('Ongoing');
+    await check('My work after posting');
+    expect(problems).toEqual([]);
+  }, 120_000);
 });

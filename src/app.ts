@@ -8,6 +8,7 @@ import type { Db } from './db/connection.js';
 import { exportPages } from './exports/exportPages.js';
 import { importPages } from './import/importPages.js';
 import { outboxPages } from './jobs/outboxPages.js';
+import { myWorkPages } from './mywork/myWorkPages.js';
 import { ownerPages } from './owners/ownerPages.js';
 import { planPages } from './plans/planPages.js';
 import { reportPages } from './reports/reportPages.js';
@@ -85,6 +86,7 @@ export async function buildApp({
   await app.register(signInPages);
   await app.register(singleSignOnPages);
   await app.register(planPages);
+  await app.register(myWorkPages);
   await app.register(themePages);
   await app.register(actionPages);
   await app.register(updatePages);

@@ -54,8 +54,6 @@ function renderPlanForm(reply: FastifyReply, context: Record<string, unknown>) {
 }
 
 export async function planPages(app: FastifyInstance): Promise<void> {
-  app.get('/', { config: { access: 'signed-in' } }, async (_request, reply) => reply.redirect('/plans'));
-
   app.get<{ Querystring: { q?: string; sort?: string; notice?: string; search?: string; page?: string } }>(
     '/plans',
     { config: { access: 'signed-in' } },

@@ -23,11 +23,14 @@ function decoded(value: string): string | undefined {
   return text;
 }
 
+/** Where to go when there is nowhere safe to return to: the home page, which sends each person to where they land. */
+const home = '/';
+
 export function safeReturnTo(value: unknown): string {
-  if (typeof value !== 'string') return '/plans';
+  if (typeof value !== 'string') return home;
   // A proxy or browser that decodes "/%2F%2Fevil" would go elsewhere: the decoded text must be safe too.
   const plain = decoded(value);
-  if (plain === undefined || (plain !== value && safeReturnTo(plain) === '/plans')) return '/plans';
+  if (plain === undefined || (plain !== value && safeReturnTo(plain) === home)) return home;
   // One leading slash and no second slash or backslash after it ("//evil", "/\evil" go elsewhere).
   if (
     !/^\/(?![/\\])/.test(value) ||
@@ -35,7 +38,7 @@ export function safeReturnTo(value: unknown): string {
     hasControlCharacter(value) ||
     value.length > 2000
   )
-    return '/plans';
-  if (value.startsWith('/sign-in') || value.startsWith('/sign-out')) return '/plans';
+    return home;
+  if (value.startsWith('/sign-in') || value.startsWith('/sign-out')) return home;
   return value;
 }

@@ -61,7 +61,7 @@ describeEachDatabase('signing in and out', (current) => {
     const address = newAddress();
     const res = await signIn({ email: user.email.toUpperCase(), password: testPassword }, {}, address);
     expect(res.statusCode).toBe(303);
-    expect(res.headers.location).toBe('/plans');
+    expect(res.headers.location).toBe('/');
     const cookie = sessionCookieSet(res)!;
     expect(cookie.httpOnly).toBe(true);
     expect(cookie.sameSite).toBe('Lax');
@@ -269,11 +269,11 @@ describeEachDatabase('signing in and out', (current) => {
     ' //evil.example',
     'javascript:alert(1)',
     '/%E0%A4%A',
-  ])('refuses to send anyone to %j after signing in: they land on /plans', async (returnTo) => {
+  ])('refuses to send anyone to %j after signing in: they land on the home page', async (returnTo) => {
     const user = await makeUser(current());
     const res = await signIn({ email: user.email, password: testPassword, returnTo });
     expect(res.statusCode).toBe(303);
-    expect(res.headers.location).toBe('/plans');
+    expect(res.headers.location).toBe('/');
   });
 
   it('goes back to the page on this site that asked for sign-in', async () => {

@@ -133,7 +133,7 @@ export async function signInPages(app: FastifyInstance): Promise<void> {
           );
         });
         setSessionCookie(request, reply, sessionSecret);
-        return reply.redirect('/plans', 303);
+        return reply.redirect('/', 303);
       } catch (error) {
         if (!(error instanceof InvalidInputError)) throw error;
         return renderLink(reply.status(400), link, {

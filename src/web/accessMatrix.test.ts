@@ -201,6 +201,13 @@ const matrix: Record<string, string> = {
   'GET /status':                                            'ok    ok  ok  ok   ok  ok  ok   ok   ok  ok',
   'GET /site/frontend.css':                                 'ok    ok  ok  ok   ok  ok  ok   ok   ok  ok',
   'GET /site/logo':                                         '404   404 404 404  404 404 404  404  404 404',
+  // My work: every signed-in person's own page; its short form posts where the update routes above do.
+  'GET /my-work':                                           'ok    ok  ok  ok   ok  ok  ok   in   in  in',
+  'GET /plans/:slug/actions/:actionId/post-update':         'ok    ok  ok  403  ok  403 404  in   in  in',
+  'POST /plans/:slug/actions/:actionId/post-update':        'ok    ok  ok  403  ok  403 404  in   in  in',
+  'GET /plans/:slug/themes/:themeId/post-update':           'ok    ok  ok  403  ok  403 404  in   in  in',
+  'POST /plans/:slug/themes/:themeId/post-update':          'ok    ok  ok  403  ok  403 404  in   in  in',
+  'GET /api/v1/my-work':                                    'ok    ok  ok  ok   ok  ok  ok   in   ok  ok',
 };
 
 /** Allowed requests to these use up what they act on, so each runs on fresh plans of its own. */
@@ -365,6 +372,12 @@ const requests: Record<string, (t: Target, ids: Ids) => Promise<Body> | Body> = 
     },
   }),
   'POST /plans/:slug/updates/:updateId/delete': () => ({ form: { confirm: 'yes' } }),
+  'POST /plans/:slug/actions/:actionId/post-update': (t) => ({
+    form: { body: `${t.words} update posted from My work` },
+  }),
+  'POST /plans/:slug/themes/:themeId/post-update': (t) => ({
+    form: { body: `${t.words} update posted from My work` },
+  }),
   // Words without plan B's marker: the statement is public, and B's words must never reach anyone else.
   'POST /accessibility/edit': async (t) => {
     const row = await t.db.kysely

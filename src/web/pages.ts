@@ -25,7 +25,9 @@ interface NavigationItem {
 export function navigationFor(user: User | null, path: string): NavigationItem[] {
   if (!user) return [];
   const items: NavigationItem[] = [
-    { href: '/plans', text: 'Plans', active: path === '/' || path.startsWith('/plans') },
+    // Those who own or lead something land on My work: it comes first for them.
+    ...(user.ownerId ? [{ href: '/my-work', text: 'My work', active: path.startsWith('/my-work') }] : []),
+    { href: '/plans', text: 'Plans', active: path.startsWith('/plans') },
     { href: '/owners', text: 'Owners', active: path.startsWith('/owners') },
   ];
   if (user.role === 'admin' || user.role === 'manager')
