@@ -12,6 +12,7 @@ import { planRoutes } from './planRoutes.js';
 import { themeRoutes } from './themeRoutes.js';
 import { updateRoutes } from './updateRoutes.js';
 import { searchRoutes } from '../search/searchRoutes.js';
+import { roundRoutes } from '../rounds/roundRoutes.js';
 
 type BuildValidator = ReturnType<typeof AjvCompiler>;
 
@@ -60,6 +61,10 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
         { name: 'updates', description: 'Dated updates on actions and themes' },
         { name: 'owners', description: 'The directory of people and teams who own actions' },
         { name: 'search', description: 'Actions found by their words, across the plans you may read' },
+        {
+          name: 'update requests',
+          description: 'Asking owners for updates before a board, and who has answered',
+        },
       ],
     },
   });
@@ -93,6 +98,7 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
       await v1.register(updateRoutes);
       await v1.register(ownerRoutes);
       await v1.register(searchRoutes);
+      await v1.register(roundRoutes);
     },
     { prefix: '/api/v1' },
   );
