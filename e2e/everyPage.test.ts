@@ -15,7 +15,7 @@ import { createReport } from '../src/reports/reportCommands.js';
 import { browserAvailable, startBrowserApp, type BrowserApp } from '../src/testing/browser.js';
 import { openTestDatabase, type TestDatabase } from '../src/testing/databases.js';
 import { testActor } from '../src/testing/factories.js';
-import { accountRecords, fillRoute, type RouteRecords } from '../src/testing/routes.js';
+import { accountRecords, fillRoute, roundRecords, type RouteRecords } from '../src/testing/routes.js';
 import { readSample } from '../src/testing/samples.js';
 import { buildTestApp, signedInUser } from '../src/testing/testApp.js';
 
@@ -112,7 +112,7 @@ describe.runIf(browserAvailable())('every page in Chromium, at 1280 and 320 CSS 
     // report; the sample plan in import review; a person in the plan and the administrator's API token.
     const plan = await db.kysely
       .selectFrom('plans')
-      .select(['id', 'slug'])
+      .selectAll()
       .where('slug', '=', 'staff-survey-2021')
       .executeTakeFirstOrThrow();
     const update = await db.kysely
@@ -152,6 +152,8 @@ describe.runIf(browserAvailable())('every page in Chromium, at 1280 and 320 CSS 
       ownerId: owner.owner_id,
       reportId: report.id,
       id: pendingImport,
+      // An open update request and a personal link in it: the round's pages and the link's page.
+      ...(await roundRecords(db, plan)),
     };
 
     const config = readConfig({}, { databaseUrl: ':memory:' });

@@ -21,6 +21,8 @@ import { securityHistoryPages } from './signin/securityHistoryPages.js';
 import { accountPages } from './people/accountPages.js';
 import { adminUserPages } from './people/adminUserPages.js';
 import { planPeoplePages } from './people/planPeoplePages.js';
+import { personalLinkPages } from './rounds/personalLinkPages.js';
+import { roundPages } from './rounds/roundPages.js';
 import { setUpAccess } from './web/access.js';
 import { trustProxyOption } from './web/clientAddress.js';
 import { setUpCookies } from './web/cookies.js';
@@ -100,5 +102,7 @@ export async function buildApp({
   await app.register(securityHistoryPages);
   await app.register(outboxPages);
   await app.register(sitePages);
+  await app.register(roundPages);
+  await app.register(personalLinkPages);
   return app;
 }

@@ -13,6 +13,7 @@ import { themeRoutes } from './themeRoutes.js';
 import { updateRoutes } from './updateRoutes.js';
 import { searchRoutes } from '../search/searchRoutes.js';
 import { myWorkRoutes } from '../mywork/myWorkRoutes.js';
+import { roundRoutes } from '../rounds/roundRoutes.js';
 
 type BuildValidator = ReturnType<typeof AjvCompiler>;
 
@@ -62,6 +63,10 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
         { name: 'owners', description: 'The directory of people and teams who own actions' },
         { name: 'search', description: 'Actions found by their words, across the plans you may read' },
         { name: 'my work', description: 'Your own actions and focus areas, grouped by what needs you' },
+        {
+          name: 'update requests',
+          description: 'Asking owners for updates before a board, and who has answered',
+        },
       ],
     },
   });
@@ -96,6 +101,7 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
       await v1.register(ownerRoutes);
       await v1.register(searchRoutes);
       await v1.register(myWorkRoutes);
+      await v1.register(roundRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -23,6 +23,10 @@ export const backedUpTables: readonly BackedUpTable[] = [
   { table: 'api_tokens', key: ['id'] },
   { table: 'history', key: ['id'] },
   { table: 'site_settings', key: ['name'] },
+  { table: 'update_rounds', key: ['id'] },
+  { table: 'update_round_owners', key: ['round_id', 'owner_id'] },
+  { table: 'update_round_items', key: ['id'] },
+  { table: 'personal_links', key: ['link_hash'] },
 ];
 
 /**
@@ -35,6 +39,7 @@ export const leftOutTables: Readonly<Record<string, string>> = {
   sign_in_failures: 'failed sign-ins counted for the limits over the last 15 minutes',
   single_sign_on_requests: 'single sign-ons begun and not finished, valid for 10 minutes',
   pending_imports: 'uploaded files waiting in the import review, kept for a day',
+  personal_link_attempts: 'requests through personal links counted for their limits over the last hour',
   jobs: 'e-mail and reminders queued or sent: a restore must not send again what went before, and scheduled work is derived again from the plans and rounds',
   ...Object.fromEntries(
     searchIndexTables.map((table) => [

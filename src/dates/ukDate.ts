@@ -96,3 +96,9 @@ export function londonDayStart(isoDate: string): string {
   const offset = Date.UTC(seen.year!, seen.month! - 1, seen.day!, seen.hour!, seen.minute!) - guess;
   return new Date(guess - offset).toISOString();
 }
+
+/** The day it is in London at this instant, as an ISO date: reminders fall on London's days. */
+export function londonDate(instant: Date = new Date()): string {
+  const { year, month, day } = inLondon(instant);
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}

@@ -432,6 +432,100 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.dropTable('jobs').ifExists().execute();
       },
     },
+    '010-update-rounds': {
+      async up(db: Kysely<unknown>) {
+        // Update requests before a board (src/rounds/): the round, what it asks of each owner, and each owner's
+        // personal link (only its SHA-256), with what was asked about and the attempts on links, for the limits.
+        await db.schema
+          .createTable('update_rounds')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('plan_id', 'text', (c) => c.notNull().references('plans.id').onDelete('cascade'))
+          .addColumn('meeting_name', 'text', (c) => c.notNull())
+          .addColumn('meeting_on', 'text', (c) => c.notNull())
+          .addColumn('deadline', 'text', (c) => c.notNull())
+          .addColumn('message', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('reminder_days', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('started_at', 'text', (c) => c.notNull())
+          .addColumn('started_by', 'text', (c) => c.notNull())
+          .addColumn('closed_at', 'text')
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+          .execute();
+        await db.schema
+          .createIndex('update_rounds_plan')
+          .on('update_rounds')
+          .columns(['plan_id', 'state'])
+          .execute();
+        await db.schema
+          .createTable('update_round_owners')
+          .addColumn('round_id', 'text', (c) =>
+            c.notNull().references('update_rounds.id').onDelete('cascade'),
+          )
+          .addColumn('owner_id', 'text', (c) => c.notNull().references('owners.id').onDelete('cascade'))
+          .addColumn('email', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('links_revoked_at', 'text')
+          .addColumn('last_reminded_at', 'text')
+          .addColumn('last_reminded_by', 'text')
+          .addPrimaryKeyConstraint('update_round_owners_key', ['round_id', 'owner_id'])
+          .execute();
+        // Each e-mail to an owner without an account carries a link of its own: only the secret's SHA-256 is kept.
+        await db.schema
+          .createTable('personal_links')
+          .addColumn('link_hash', 'text', (c) => c.primaryKey())
+          .addColumn('round_id', 'text', (c) => c.notNull())
+          .addColumn('owner_id', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addForeignKeyConstraint(
+            'personal_links_round_owner',
+            ['round_id', 'owner_id'],
+            'update_round_owners',
+            ['round_id', 'owner_id'],
+            (c) => c.onDelete('cascade'),
+          )
+          .execute();
+        await db.schema
+          .createTable('update_round_items')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('round_id', 'text', (c) =>
+            c.notNull().references('update_rounds.id').onDelete('cascade'),
+          )
+          .addColumn('owner_id', 'text', (c) => c.references('owners.id').onDelete('set null'))
+          .addColumn('action_id', 'text', (c) => c.references('actions.id').onDelete('cascade'))
+          .addColumn('theme_id', 'text', (c) => c.references('themes.id').onDelete('cascade'))
+          .execute();
+        await db.schema
+          .createIndex('update_round_items_round')
+          .on('update_round_items')
+          .column('round_id')
+          .execute();
+        await db.schema
+          .createTable('personal_link_attempts')
+          .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
+            dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          )
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('address', 'text', (c) => c.notNull())
+          .addColumn('link_hash', 'text')
+          .addColumn('outcome', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('personal_link_attempts_address')
+          .on('personal_link_attempts')
+          .columns(['address', 'at'])
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        for (const table of [
+          'personal_link_attempts',
+          'personal_links',
+          'update_round_items',
+          'update_round_owners',
+          'update_rounds',
+        ])
+          await db.schema.dropTable(table).ifExists().execute();
+      },
+    },
   };
 }
 

@@ -120,7 +120,8 @@ export interface HistoryTable {
     | 'user'
     | 'plan_member'
     | 'api_token'
-    | 'site_setting';
+    | 'site_setting'
+    | 'update_round';
   record_id: string;
   plan_id: string | null;
   /** What happened; the security events (sign-in, tokens, roles) have their own words so an administrator can find them. */
@@ -291,6 +292,65 @@ export interface JobTable {
   finished_at: string | null;
 }
 
+/** An update request before a board or meeting (src/rounds/): owners are asked for updates on their items by a deadline. */
+export interface UpdateRoundTable {
+  id: string;
+  plan_id: string;
+  /** The board or meeting the updates are for, e.g. "Fire Authority, December". */
+  meeting_name: string;
+  meeting_on: string;
+  /** The last day for updates, ISO. */
+  deadline: string;
+  message: string;
+  /** Days before the deadline on which the not-yet-updated are reminded, as JSON, e.g. [3,0] (0: on the day). */
+  reminder_days: string;
+  state: 'open' | 'closed';
+  started_at: string;
+  started_by: string;
+  closed_at: string | null;
+  version: number;
+}
+
+/** One owner asked in a round: the address they were e-mailed at, whether their links are revoked, their last reminder. */
+export interface UpdateRoundOwnerTable {
+  round_id: string;
+  owner_id: string;
+  /** The address the request went to; '' when the owner had none (they "cannot be e-mailed"). */
+  email: string;
+  /** When a manager revoked this owner's personal links in the round: none works again, none is sent again. */
+  links_revoked_at: string | null;
+  last_reminded_at: string | null;
+  /** 'automatic' for the scheduled reminders, else the name of who nudged. */
+  last_reminded_by: string | null;
+}
+
+/** A personal link sent to an owner without an account: only the SHA-256 of its secret is kept. */
+export interface PersonalLinkTable {
+  link_hash: string;
+  round_id: string;
+  owner_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+/** An action or focus area asked about in a round, and whose answer it awaits (null: it has no owner). */
+export interface UpdateRoundItemTable {
+  id: string;
+  round_id: string;
+  owner_id: string | null;
+  action_id: string | null;
+  theme_id: string | null;
+}
+
+/** A request through a personal link that counts towards its limits: a post, or a link that named nothing valid. */
+export interface PersonalLinkAttemptTable {
+  id: Generated<number>;
+  at: string;
+  address: string;
+  link_hash: string | null;
+  outcome: 'post' | 'invalid';
+}
+
 export interface Database {
   plans: PlanTable;
   horizons: HorizonTable;
@@ -311,6 +371,11 @@ export interface Database {
   single_sign_on_requests: SingleSignOnRequestTable;
   site_settings: SiteSettingTable;
   jobs: JobTable;
+  update_rounds: UpdateRoundTable;
+  update_round_owners: UpdateRoundOwnerTable;
+  update_round_items: UpdateRoundItemTable;
+  personal_links: PersonalLinkTable;
+  personal_link_attempts: PersonalLinkAttemptTable;
   /** Derived from the plans: the search index (src/search/searchIndex.ts). */
   action_search: ActionSearchTable;
 }
@@ -329,3 +394,5 @@ export type UserRow = Selectable<UserTable>;
 export type ApiTokenRow = Selectable<ApiTokenTable>;
 export type NewAction = Insertable<ActionTable>;
 export type ActionPatch = Updateable<ActionTable>;
+export type UpdateRoundRow = Selectable<UpdateRoundTable>;
+export type UpdateRoundOwnerRow = Selectable<UpdateRoundOwnerTable>;

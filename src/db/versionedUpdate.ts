@@ -5,7 +5,8 @@ import { ConflictError, NotFoundError } from '../errors.js';
 import type { Trx } from '../history/recordChange.js';
 import type { Database, Status } from './schema.js';
 
-export type VersionedTable = 'plans' | 'themes' | 'actions' | 'updates' | 'reports' | 'owners';
+export type VersionedTable =
+  'plans' | 'themes' | 'actions' | 'updates' | 'reports' | 'owners' | 'update_rounds';
 
 const recordNames: Record<VersionedTable, string> = {
   plans: 'plan',
@@ -14,6 +15,7 @@ const recordNames: Record<VersionedTable, string> = {
   updates: 'update',
   reports: 'report',
   owners: 'owner',
+  update_rounds: 'update request',
 };
 
 /** What may be written besides the version, which only updateAtVersion moves. */

@@ -3,6 +3,7 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/connection.js';
 import { sendEmailJob } from '../mail/sendEmail.js';
+import { checkRoundReminders, roundReminderKind } from '../rounds/roundReminders.js';
 
 export interface JobContext {
   db: Db;
@@ -18,4 +19,5 @@ export type JobHandler = (context: JobContext, payload: unknown) => Promise<void
 /** Every kind of job this Headway knows; a job of a kind not listed fails with that reason. */
 export const jobHandlers: Record<string, JobHandler> = {
   email: sendEmailJob,
+  [roundReminderKind]: checkRoundReminders,
 };

@@ -10,6 +10,10 @@ import { presentUser } from '../people/users.js';
 import { createReport, publishReport, updateReport } from '../reports/reportCommands.js';
 import { loadReport } from '../reports/reportQueries.js';
 import { createApiToken } from '../signin/apiTokens.js';
+import { addDays } from '../dates/targetDate.js';
+import { londonDate } from '../dates/ukDate.js';
+import type { PlanRow } from '../db/schema.js';
+import { startRound } from '../rounds/roundCommands.js';
 import { makeAction, makePlan, makeTheme, makeUpdate, testActor } from './factories.js';
 import { signedInUser, type SignedInAs } from './testApp.js';
 
@@ -51,6 +55,12 @@ export interface PlanFixture {
   publishedReportId: string;
   /** An owner of an action of this plan (never the `own` user's). */
   ownerId: string;
+  /** An open update request asking Rhea, an owner with an address and no account, about two actions of her own. */
+  roundId: string;
+  roundOwnerId: string;
+  /** Rhea's personal link, and the action of hers that requests through it post on (the other stays not updated). */
+  linkToken: string;
+  linkActionId: string;
 }
 
 export interface World {
@@ -161,6 +171,7 @@ async function makePlanFixture(
     .where('name', '=', ownerName)
     .executeTakeFirstOrThrow();
   return {
+    ...(await makeRound(db, plan, words)),
     id: plan.id,
     slug: plan.slug,
     actionId: action.id,
@@ -172,6 +183,35 @@ async function makePlanFixture(
     ...(await makeReports(db, plan, words)),
     ownerId: owner.id,
   };
+}
+
+/** An open round asking Rhea about two actions, and the personal link her request carries. */
+async function makeRound(db: Db, plan: PlanRow, words: string) {
+  const rhea = await inTransaction(db, (trx) =>
+    createOwner(trx, testActor, {
+      name: `Rhea Rounds ${plan.slug}`,
+      kind: 'person',
+      email: `rhea-${plan.slug}@example.org`,
+    }),
+  );
+  const linked = await makeAction(db, plan.id, { title: `${words} action asked about`, owners: [rhea.name] });
+  const waiting = await makeAction(db, plan.id, { title: `${words} action awaited`, owners: [rhea.name] });
+  const today = londonDate();
+  const round = await inTransaction(db, (trx) =>
+    startRound(trx, testActor, { publicUrl: undefined, port: 3000 }, plan, {
+      meetingName: `${words} board`,
+      meetingOn: addDays(today, 14),
+      deadline: addDays(today, 7),
+      items: [`action:${linked.id}`, `action:${waiting.id}`],
+    }),
+  );
+  const request = await db.kysely
+    .selectFrom('jobs')
+    .select('payload_json')
+    .where('unique_key', '=', `round:${round.id}:request:${rhea.id}`)
+    .executeTakeFirstOrThrow();
+  const linkToken = /\/respond\/([A-Za-z0-9_-]+)/.exec(JSON.parse(request.payload_json).text)![1]!;
+  return { roundId: round.id, roundOwnerId: rhea.id, linkToken, linkActionId: linked.id };
 }
 
 const importCsv = Buffer.from('Action,Owner,Status\nPublish the imported action,Avery Adams,In progress\n');
@@ -229,8 +269,21 @@ export async function fingerprint(db: Db): Promise<string> {
     'pending_imports',
     'plan_members',
     'users',
+    'update_rounds',
+    'update_round_items',
+    'personal_links',
+    'jobs',
   ] as const;
-  const versioned = new Set(['plans', 'themes', 'actions', 'updates', 'reports', 'users', 'owners']);
+  const versioned = new Set([
+    'plans',
+    'themes',
+    'actions',
+    'updates',
+    'reports',
+    'users',
+    'owners',
+    'update_rounds',
+  ]);
   const parts = tables.map((table) =>
     versioned.has(table)
       ? sql`(select ${sql.lit(`${table}:`)} || count(*) || ':' || coalesce(sum(version), 0) from ${sql.table(table)})`
@@ -249,5 +302,11 @@ export async function fingerprint(db: Db): Promise<string> {
     .select('columns_json')
     .orderBy('id')
     .execute();
-  return `${result.rows[0]!.print} ${JSON.stringify(owners)} ${JSON.stringify(columnsChosen)}`;
+  const asked = await db.kysely
+    .selectFrom('update_round_owners')
+    .select(['round_id', 'owner_id', 'links_revoked_at', 'last_reminded_at'])
+    .orderBy('round_id')
+    .orderBy('owner_id')
+    .execute();
+  return `${result.rows[0]!.print} ${JSON.stringify(owners)} ${JSON.stringify(columnsChosen)} ${JSON.stringify(asked)}`;
 }

@@ -8,6 +8,11 @@ import { createApiToken } from '../signin/apiTokens.js';
 import { createReport } from '../reports/reportCommands.js';
 import { createPasswordLink } from '../signin/passwordLinks.js';
 import type { RouteEntry } from '../web/routeTable.js';
+import { addDays } from '../dates/targetDate.js';
+import { londonDate } from '../dates/ukDate.js';
+import type { PlanRow } from '../db/schema.js';
+import { createPersonalLink } from '../rounds/personalLinks.js';
+import { startRound } from '../rounds/roundCommands.js';
 import { makeAction, makePlan, makeTheme, makeUpdate, testActor } from './factories.js';
 
 /** A record for every path parameter a route can name, keyed by the parameter's name. */
@@ -51,6 +56,7 @@ export async function makeOneOfEach(
   });
   const { token, userId: person, tokenId } = await accountRecords(db, plan.id, userId);
   return {
+    ...(await roundRecords(db, plan)),
     token,
     userId: person,
     tokenId,
@@ -85,6 +91,23 @@ export async function accountRecords(
       ? (await createApiToken(trx, testActor, userId, { name: name.slice(0, 100), access: 'read' })).row.id
       : '';
     return { token: await createPasswordLink(trx, user.id, 1), userId: user.id, tokenId };
+  });
+}
+
+/** An open update request in the plan, and a personal link of an owner it asks (an owner with no account). */
+export async function roundRecords(db: Db, plan: PlanRow): Promise<{ roundId: string; linkToken: string }> {
+  const owner = await db.kysely
+    .transaction()
+    .execute((trx) => createOwner(trx, testActor, { name: `Link owner ${plan.slug}` }));
+  const asked = await makeAction(db, plan.id, { title: 'Action asked about', owners: [owner.name] });
+  return db.kysely.transaction().execute(async (trx) => {
+    const round = await startRound(trx, testActor, { publicUrl: undefined, port: 3000 }, plan, {
+      meetingName: 'Board',
+      meetingOn: addDays(londonDate(), 14),
+      deadline: addDays(londonDate(), 7),
+      items: [`action:${asked.id}`],
+    });
+    return { roundId: round.id, linkToken: await createPersonalLink(trx, round, owner.id) };
   });
 }
 

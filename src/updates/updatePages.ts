@@ -24,7 +24,7 @@ import {
  * The update a form posts: a date that cannot be read is refused here, in the Design System's words, before any
  * change; its text is typed as editable text, and kept as stored where left as shown.
  */
-function updateInputFrom(body: FormBody, storedBody = ''): UpdateInput {
+export function updateInputFrom(body: FormBody, storedBody = ''): UpdateInput {
   // A post without the date's fields at all is dated today, as the API does; fields sent empty are refused.
   const required = dateFieldSent(body, 'effectiveOn');
   const { dates, errors } = readDateFields(body, {

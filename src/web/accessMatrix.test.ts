@@ -30,6 +30,8 @@ import { withCsrf } from '../testing/testApp.js';
 import { makeAction, testActor } from '../testing/factories.js';
 import { dateFieldValues } from './dateFields.js';
 import { queueEmail } from '../mail/emailMessage.js';
+import { addDays } from '../dates/targetDate.js';
+import { londonDate } from '../dates/ukDate.js';
 
 // Hundreds of sign-ins and password changes: argon2id at its lowest cost, so the matrix spends its time on who may
 // do what rather than on hashing (Headway's own cost is src/people/passwords.ts's, untouched).
@@ -208,6 +210,25 @@ const matrix: Record<string, string> = {
   'GET /plans/:slug/themes/:themeId/post-update':           'ok    ok  ok  403  ok  403 404  in   in  in',
   'POST /plans/:slug/themes/:themeId/post-update':          'ok    ok  ok  403  ok  403 404  in   in  in',
   'GET /api/v1/my-work':                                    'ok    ok  ok  ok   ok  ok  ok   in   ok  ok',
+  // Update requests: a plan's managers run them; an administrator switches personal links. A personal link is for
+  // whoever holds it, signed in or not, and names plan A's round on both plans (it belongs to no plan a person has).
+  'GET /plans/:slug/rounds':                                'ok    ok  403 403  403 403 404  in   in  in',
+  'GET /plans/:slug/rounds/new':                            'ok    ok  403 403  403 403 404  in   in  in',
+  'POST /plans/:slug/rounds':                               'ok    ok  403 403  403 403 404  in   in  in',
+  'GET /plans/:slug/rounds/:roundId':                       'ok    ok  403 403  403 403 404  in   in  in',
+  'POST /plans/:slug/rounds/:roundId/remind':               'ok    ok  403 403  403 403 404  in   in  in',
+  'POST /plans/:slug/rounds/:roundId/revoke':               'ok    ok  403 403  403 403 404  in   in  in',
+  'GET /plans/:slug/rounds/:roundId/close':                 'ok    ok  403 403  403 403 404  in   in  in',
+  'POST /plans/:slug/rounds/:roundId/close':                'ok    ok  403 403  403 403 404  in   in  in',
+  'POST /plans/:slug/rounds/:roundId/report':               'ok    ok  403 403  403 403 404  in   in  in',
+  'GET /admin/personal-links':                              'ok    403 403 403  403 403 403  in   in  in',
+  'POST /admin/personal-links':                             'ok    403 403 403  403 403 403  in   in  in',
+  'GET /respond/:linkToken':                                'ok    ok  ok  ok   ok  ok  ok   ok   ok  ok',
+  'POST /respond/:linkToken':                               'ok    ok  ok  ok   ok  ok  ok   ok   ok  ok',
+  'GET /api/v1/plans/:slug/rounds':                         'ok    ok  403 403  403 403 404  in   ok  ok',
+  'POST /api/v1/plans/:slug/rounds':                        'ok    ok  403 403  403 403 404  in   403 ok',
+  'GET /api/v1/plans/:slug/rounds/:roundId':                'ok    ok  403 403  403 403 404  in   ok  ok',
+  'POST /api/v1/plans/:slug/rounds/:roundId/close':         'ok    ok  403 403  403 403 404  in   403 ok',
 };
 
 /** Allowed requests to these use up what they act on, so each runs on fresh plans of its own. */
@@ -228,6 +249,9 @@ const usesUp = new Set([
   'POST /import/:id/save',
   'POST /import/:id/cancel',
   'POST /plans/:slug/people/:userId/remove',
+  'POST /plans/:slug/rounds/:roundId/revoke',
+  'POST /plans/:slug/rounds/:roundId/close',
+  'POST /api/v1/plans/:slug/rounds/:roundId/close',
 ]);
 // Revoking a token uses up the token too, but each request is given a new one to revoke (accountIds below), so it
 // needs no fresh plans.
@@ -328,6 +352,15 @@ async function ownerVersion(t: Target, ownerId: string) {
     .selectFrom('owners')
     .select('version')
     .where('id', '=', ownerId)
+    .executeTakeFirst();
+  return row?.version ?? 1;
+}
+async function roundVersion(t: Target, roundId: string) {
+  // A guessed id names nothing: any version will do, since the answer must be 404 before it is read.
+  const row = await t.db.kysely
+    .selectFrom('update_rounds')
+    .select('version')
+    .where('id', '=', roundId)
     .executeTakeFirst();
   return row?.version ?? 1;
 }
@@ -468,6 +501,36 @@ const requests: Record<string, (t: Target, ids: Ids) => Promise<Body> | Body> = 
   'POST /plans/:slug/people': (t) => ({ form: { email: t.cast.signInAccount.email, role: 'viewer' } }),
   'POST /plans/:slug/people/:userId': () => ({ form: { role: 'viewer' } }),
   'POST /plans/:slug/people/:userId/remove': () => ({ form: { confirm: 'yes' } }),
+  'POST /plans/:slug/rounds': (t) => ({
+    form: {
+      meetingName: `${t.words} board ${++made}`,
+      ...dateFieldValues('meetingOn', addDays(londonDate(), 14)),
+      ...dateFieldValues('deadline', addDays(londonDate(), 7)),
+      reminderDays: '3, 0',
+      items: `action:${t.plan.linkActionId}`,
+    },
+  }),
+  'POST /plans/:slug/rounds/:roundId/remind': (t) => ({ form: { ownerId: t.plan.roundOwnerId } }),
+  'POST /plans/:slug/rounds/:roundId/revoke': (t) => ({ form: { ownerId: t.plan.roundOwnerId } }),
+  'POST /plans/:slug/rounds/:roundId/close': async (t, ids) => ({
+    form: { confirm: 'yes', version: String(await roundVersion(t, ids.roundId)) },
+  }),
+  'POST /plans/:slug/rounds/:roundId/report': () => ({ form: {} }),
+  'POST /admin/personal-links': () => ({ form: { allowed: 'yes' } }),
+  'POST /api/v1/plans/:slug/rounds': (t) => ({
+    json: {
+      meetingName: `${t.words} board ${++made}`,
+      meetingOn: addDays(londonDate(), 14),
+      deadline: addDays(londonDate(), 7),
+      items: [`action:${t.plan.linkActionId}`],
+    },
+  }),
+  'POST /api/v1/plans/:slug/rounds/:roundId/close': async (t, ids) => ({
+    json: { version: await roundVersion(t, ids.roundId) },
+  }),
+  'POST /respond/:linkToken': (t) => ({
+    form: { item: `action:${t.world.A.linkActionId}`, body: `Alder update through a link ${++made}` },
+  }),
 };
 
 /** The query string for each route that takes one, naming the same records as the path. */
@@ -495,6 +558,8 @@ interface Ids {
   tokenId: string;
   userId: string;
   jobId: string;
+  roundId: string;
+  linkToken: string;
 }
 
 async function idsFor(t: Target, route: string): Promise<Ids> {
@@ -521,6 +586,8 @@ async function idsFor(t: Target, route: string): Promise<Ids> {
     id: t.onB ? t.world.strangerImport : (t.world.imports[person] ?? t.world.strangerImport),
     token,
     jobId: route.includes(':jobId') ? await failedMessage(t) : '',
+    roundId: t.plan.roundId,
+    linkToken: t.world.A.linkToken,
     ...(await accountIds(t, route)),
   };
 }
@@ -749,7 +816,9 @@ describeEachDatabase('authorisation matrix', (current) => {
   }
 
   describe('guessing ids', () => {
-    const nested = Object.keys(matrix).filter((route) => /:(actionId|themeId|updateId|reportId)/.test(route));
+    const nested = Object.keys(matrix).filter((route) =>
+      /:(actionId|themeId|updateId|reportId|roundId)/.test(route),
+    );
     const guesses: [string, (B: PlanFixture) => Partial<Ids>][] = [
       [
         "plan B's records under plan A",
@@ -758,6 +827,7 @@ describeEachDatabase('authorisation matrix', (current) => {
           themeId: B.themeId,
           updateId: B.updateId,
           reportId: B.draftReportId,
+          roundId: B.roundId,
         }),
       ],
       [
@@ -767,6 +837,7 @@ describeEachDatabase('authorisation matrix', (current) => {
           themeId: randomUUID(),
           updateId: randomUUID(),
           reportId: randomUUID(),
+          roundId: randomUUID(),
         }),
       ],
     ];

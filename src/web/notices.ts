@@ -24,6 +24,11 @@ const notices: Record<string, string> = {
   'statement-saved': 'Accessibility statement saved',
   'no-changes': 'Nothing was changed, so nothing was saved',
   'message-retried': 'Message queued to be sent again',
+  'round-started': 'Update request started: the e-mails to owners are queued',
+  'round-closed': 'Update request closed: its personal links no longer work',
+  'reminder-queued': 'Reminder queued',
+  'links-revoked': 'Personal link revoked',
+  'links-setting-saved': 'Personal links setting saved',
 };
 
 const reportStates: SaveCounts['report'][] = ['none', 'unchanged', 'created', 'changed'];
