@@ -9,6 +9,7 @@ import { presentUser, type User } from '../people/users.js';
 import { describeEachDatabase } from '../testing/databases.js';
 import { makeAction, makePlan, makeTheme, makeUpdate, testActor } from '../testing/factories.js';
 import { signedInUser } from '../testing/testApp.js';
+import { startRound } from '../rounds/roundCommands.js';
 import { firstLine, groupMyWork, loadMyWork, myWorkOf, type MyWorkGroup } from './myWork.js';
 
 let made = 0;
@@ -180,10 +181,10 @@ describeEachDatabase('my work', (current) => {
 
   it('offers posting only where the person may post: not in a plan where they were made a viewer', async () => {
     const db = current();
-    const before = await myWorkOf(db, user, new Map(), today);
+    const before = await myWorkOf(db, user, today);
     expect(before.flatMap((group) => group.items).every((item) => item.mayPost)).toBe(true);
     await inTransaction(db, (trx) => setPlanRole(trx, testActor, plan.id, user.id, 'viewer'));
-    const after = (await myWorkOf(db, user, new Map(), today)).flatMap((group) => group.items);
+    const after = (await myWorkOf(db, user, today)).flatMap((group) => group.items);
     expect(
       after
         .filter((item) => item.mayPost)
@@ -193,8 +194,30 @@ describeEachDatabase('my work', (current) => {
     await inTransaction(db, (trx) => setPlanRole(trx, testActor, plan.id, user.id, 'contributor'));
   });
 
+  it('puts first what an open update request asks of the person, until they have answered', async () => {
+    const db = current();
+    const alpha = await db.kysely
+      .selectFrom('plans')
+      .selectAll()
+      .where('title', '=', `Alpha plan ${made}`)
+      .executeTakeFirstOrThrow();
+    await inTransaction(db, (trx) =>
+      startRound(trx, testActor, readConfig({}, {}), alpha, {
+        meetingName: 'Culture board',
+        meetingOn: addDays(today, 20),
+        deadline: addDays(today, 10),
+        items: [`action:${ids.alphaOverdue}`],
+      }),
+    );
+    const requested = (await myWorkOf(db, user, today)).find((group) => group.id === 'requested');
+    expect(requested?.items.map((item) => item.title)).toEqual(['Alpha overdue']);
+    await makeUpdate(db, alpha.id, { actionId: ids.alphaOverdue! }, { body: 'Answered' });
+    const after = await myWorkOf(db, user, today);
+    expect(after.find((group) => group.id === 'requested')).toBeUndefined();
+  });
+
   it('has nothing for a user linked to no owner', async () => {
-    expect(await myWorkOf(current(), { ...user, ownerId: null }, new Map(), today)).toEqual([]);
+    expect(await myWorkOf(current(), { ...user, ownerId: null }, today)).toEqual([]);
   });
 });
 

@@ -9,6 +9,7 @@ import type { User } from '../people/users.js';
 import type { Db } from '../db/connection.js';
 import { effectiveTarget } from '../plans/presenters.js';
 import { richTextToPlain } from '../richtext/sanitise.js';
+import { requestedItemsFor } from '../rounds/roundQueries.js';
 
 /** What an update round asks of this person, keyed `action:<id>` or `theme:<id>`: fed by the rounds. */
 export type RequestedUpdates = Map<string, { deadline: string; meeting: string }>;
@@ -252,13 +253,10 @@ export async function loadMyWork(
 }
 
 /** A user's work, grouped: nothing for a user linked to no owner. `requested` comes from the open update rounds. */
-export async function myWorkOf(
-  db: Db,
-  user: User,
-  requested: RequestedUpdates,
-  today: string,
-): Promise<MyWorkGroup[]> {
+export async function myWorkOf(db: Db, user: User, today: string): Promise<MyWorkGroup[]> {
   if (!user.ownerId) return [];
+  // What open update rounds ask of this person and have not had yet.
+  const requested: RequestedUpdates = await requestedItemsFor(db.kysely, [user.ownerId]);
   const items = await loadMyWork(db.kysely, user.ownerId, await readablePlanIds(db, user), today);
   // Their own items, so an owner may post on them, unless a role given in the plan says they only read it.
   const postable = new Map<string, boolean>();

@@ -64,8 +64,7 @@ export async function myWorkPages(app: FastifyInstance): Promise<void> {
     { config: { access: 'signed-in' } },
     async (request, reply) => {
       const user = request.user!;
-      // The open update rounds feed the requested items: an empty map until rounds are merged in.
-      const groups = await myWorkOf(app.db, user, new Map(), todayIso());
+      const groups = await myWorkOf(app.db, user, todayIso());
       const rest = groups.find((group) => group.id === 'everything-else');
       const page = pageNumber(request.query.page, rest?.items.length ?? 0, everythingElsePageSize);
       const shown = groups.map((group) =>

@@ -107,8 +107,7 @@ export async function myWorkRoutes(plain: FastifyInstance): Promise<void> {
       const user = request.user!;
       const limit = request.query.limit ?? 100;
       const offset = request.query.offset ?? 0;
-      // The open update rounds feed the requested items: an empty map until rounds are merged in.
-      const groups = await myWorkOf(app.db, user, new Map(), todayIso());
+      const groups = await myWorkOf(app.db, user, todayIso());
       return {
         linked: user.ownerId !== null,
         groups: groups.map((group) => ({

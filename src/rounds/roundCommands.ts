@@ -1,7 +1,6 @@
 // Update requests (rounds): a plan manager asks owners for updates before a board, Headway e-mails each owner once,
 // reminds those who have not updated, lets a manager nudge one now, and closing offers the highlight report draft.
 // Every change writes the round's history in the same transaction; every e-mail is a job queued in it.
-import type { Config } from '../config.js';
 import { addDays } from '../dates/targetDate.js';
 import { formatUkDate, londonDate } from '../dates/ukDate.js';
 import type { PlanRow, ReportRow, Status, UpdateRoundRow } from '../db/schema.js';
@@ -11,6 +10,7 @@ import { recordChange, type Actor, type Reader, type Trx } from '../history/reco
 import { newId } from '../ids.js';
 import { escapeHtml } from '../import/read/xml.js';
 import { queueEmail } from '../mail/emailMessage.js';
+import type { LinkConfig } from '../mail/links.js';
 import { isClosed } from '../plans/vocabulary.js';
 import { createReport, startingSections } from '../reports/reportCommands.js';
 import { suggestedPeriod } from '../reports/reportPeriod.js';
@@ -21,7 +21,7 @@ import { createPersonalLink, personalLinksAllowed } from './personalLinks.js';
 import { roundEmail, type RoundEmailKind } from './roundEmails.js';
 import { findRound, roundProgress, subjectOfKey, type ItemKey, type OwnerProgress } from './roundQueries.js';
 
-type MailConfig = Pick<Config, 'publicUrl' | 'port'>;
+type MailConfig = LinkConfig;
 
 export const roundLimits = { meetingName: 200, message: 2000, reminderDay: 30, reminderDays: 5 };
 export const defaultReminderDays = [3, 0];

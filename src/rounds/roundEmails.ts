@@ -1,15 +1,10 @@
 // The e-mails of a round: the request, the automatic reminders and a manager's nudge, each listing the owner's items
 // with links, and carrying the plan's marking.
-import type { Config } from '../config.js';
 import type { PlanRow, UpdateRoundRow } from '../db/schema.js';
 import { formatUkDate } from '../dates/ukDate.js';
 import type { EmailContent } from '../mail/emailMessage.js';
+import { absoluteUrl, type LinkConfig } from '../mail/links.js';
 import type { RoundItem } from './roundQueries.js';
-
-/** An absolute link for an e-mail (HEADWAY_PUBLIC_URL); src/mail/links.ts's absoluteUrl replaces this at merge. */
-function absoluteUrl(config: Pick<Config, 'publicUrl' | 'port'>, path: string): string {
-  return new URL(path, config.publicUrl ?? `http://localhost:${config.port}`).toString();
-}
 
 export type RoundEmailKind = 'request' | 'reminder' | 'nudge';
 
@@ -30,11 +25,7 @@ const subjects: Record<RoundEmailKind, (round: RoundEmailInput['round']) => stri
   nudge: (round) => `Reminder: updates due by ${formatUkDate(round.deadline)} for ${round.meeting_name}`,
 };
 
-export function roundEmail(
-  config: Pick<Config, 'publicUrl' | 'port'>,
-  kind: RoundEmailKind,
-  input: RoundEmailInput,
-): EmailContent {
+export function roundEmail(config: LinkConfig, kind: RoundEmailKind, input: RoundEmailInput): EmailContent {
   const { plan, round, owner, items, linkSecret } = input;
   const linkUrl = linkSecret ? absoluteUrl(config, `/respond/${linkSecret}`) : null;
   const itemUrl = (item: RoundEmailInput['items'][number]) =>
