@@ -19,6 +19,7 @@ import { securityHistoryPages } from './signin/securityHistoryPages.js';
 import { accountPages } from './people/accountPages.js';
 import { adminUserPages } from './people/adminUserPages.js';
 import { planPeoplePages } from './people/planPeoplePages.js';
+import { unsubscribePages } from './notifications/unsubscribePages.js';
 import { setUpAccess } from './web/access.js';
 import { trustProxyOption } from './web/clientAddress.js';
 import { setUpCookies } from './web/cookies.js';
@@ -94,6 +95,7 @@ export async function buildApp({
   await app.register(accountPages);
   await app.register(adminUserPages);
   await app.register(planPeoplePages);
+  await app.register(unsubscribePages);
   await app.register(securityHistoryPages);
   await app.register(sitePages);
   return app;

@@ -23,6 +23,7 @@ export const backedUpTables: readonly BackedUpTable[] = [
   { table: 'api_tokens', key: ['id'] },
   { table: 'history', key: ['id'] },
   { table: 'site_settings', key: ['name'] },
+  { table: 'unsubscribe_links', key: ['token_hash'] },
 ];
 
 /**
