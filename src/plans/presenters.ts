@@ -94,7 +94,18 @@ export function presentAction(action: ActionWithOwnerNames, today = todayIso()) 
 }
 
 /** The date an action is now held to: the revised one where the date has moved. */
-export function effectiveTarget(action: ActionWithOwnerNames) {
+export function effectiveTarget(
+  action: Pick<
+    ActionWithOwnerNames,
+    | 'revised_target_text'
+    | 'revised_target_kind'
+    | 'revised_target_start'
+    | 'revised_target_end'
+    | 'target_kind'
+    | 'target_start'
+    | 'target_end'
+  >,
+) {
   return action.revised_target_text !== ''
     ? { kind: action.revised_target_kind, start: action.revised_target_start, end: action.revised_target_end }
     : { kind: action.target_kind, start: action.target_start, end: action.target_end };
