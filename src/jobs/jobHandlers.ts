@@ -2,6 +2,7 @@
 // job tried again later (with back-off), and the worker marks the job failed after its last try.
 import type { Config } from '../config.js';
 import type { Db } from '../db/connection.js';
+import { changeNoticeJobKind, sendChangeNotices } from '../notifications/changeNotices.js';
 import { digestJobKind, sendWeeklyDigests } from '../notifications/weeklyDigest.js';
 
 export interface JobContext {
@@ -18,4 +19,5 @@ export type JobHandler = (context: JobContext, payload: unknown) => Promise<void
 /** Every kind of job this Headway knows; a job of a kind not listed fails with that reason. */
 export const jobHandlers: Record<string, JobHandler> = {
   [digestJobKind]: sendWeeklyDigests,
+  [changeNoticeJobKind]: sendChangeNotices,
 };
