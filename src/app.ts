@@ -23,6 +23,7 @@ import { adminUserPages } from './people/adminUserPages.js';
 import { planPeoplePages } from './people/planPeoplePages.js';
 import { personalLinkPages } from './rounds/personalLinkPages.js';
 import { roundPages } from './rounds/roundPages.js';
+import { unsubscribePages } from './notifications/unsubscribePages.js';
 import { setUpAccess } from './web/access.js';
 import { trustProxyOption } from './web/clientAddress.js';
 import { setUpCookies } from './web/cookies.js';
@@ -99,6 +100,7 @@ export async function buildApp({
   await app.register(accountPages);
   await app.register(adminUserPages);
   await app.register(planPeoplePages);
+  await app.register(unsubscribePages);
   await app.register(securityHistoryPages);
   await app.register(outboxPages);
   await app.register(sitePages);

@@ -8,6 +8,7 @@ import { todayIso } from '../dates/ukDate.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { recordChange, recordChanges, type Actor, type Reader, type Trx } from '../history/recordChange.js';
 import { newId } from '../ids.js';
+import { noticeActionChange } from '../notifications/changeNotices.js';
 import { findOrCreateOwners, ownerNameKey } from '../owners/ownerCommands.js';
 import { nextPosition } from '../plans/planCommands.js';
 import { rags, statuses } from '../plans/vocabulary.js';
@@ -389,6 +390,7 @@ export async function updateAction(
     before,
     after,
   });
+  await noticeActionChange(trx, actor, before, after);
   return after;
 }
 

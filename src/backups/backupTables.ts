@@ -27,6 +27,7 @@ export const backedUpTables: readonly BackedUpTable[] = [
   { table: 'update_round_owners', key: ['round_id', 'owner_id'] },
   { table: 'update_round_items', key: ['id'] },
   { table: 'personal_links', key: ['link_hash'] },
+  { table: 'unsubscribe_links', key: ['token_hash'] },
 ];
 
 /**

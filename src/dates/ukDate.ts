@@ -90,11 +90,19 @@ export function formatUkDateTime(iso: string | null | undefined): string {
 
 /** The instant (ISO, UTC) at which a London day begins, for filters by date. */
 export function londonDayStart(isoDate: string): string {
+  return londonInstant(isoDate).toISOString();
+}
+
+/**
+ * The instant at which London's clocks show this day and time, summer time or not (for a time the clocks skip or
+ * repeat, around 1 a.m. on the last Sunday of March or October, the one an hour on either side).
+ */
+export function londonInstant(isoDate: string, hour = 0, minute = 0): Date {
   const [year, month, day] = parts(isoDate);
-  const guess = Date.UTC(year, month - 1, day);
+  const guess = Date.UTC(year, month - 1, day, hour, minute);
   const seen = inLondon(new Date(guess));
   const offset = Date.UTC(seen.year!, seen.month! - 1, seen.day!, seen.hour!, seen.minute!) - guess;
-  return new Date(guess - offset).toISOString();
+  return new Date(guess - offset);
 }
 
 /** The day it is in London at this instant, as an ISO date: reminders fall on London's days. */

@@ -526,6 +526,32 @@ function migrations(dialect: DialectName): Record<string, Migration> {
           await db.schema.dropTable(table).ifExists().execute();
       },
     },
+    '011-mail-preferences': {
+      async up(db: Kysely<unknown>) {
+        // What e-mail each person wants that they could do without: everyone starts with both on.
+        await db.schema
+          .alterTable('users')
+          .addColumn('digest', 'text', (c) => c.notNull().defaultTo('weekly'))
+          .execute();
+        await db.schema
+          .alterTable('users')
+          .addColumn('change_notices', 'text', (c) => c.notNull().defaultTo('on'))
+          .execute();
+        // The links in those e-mails that switch one of them off without signing in (src/notifications/).
+        await db.schema
+          .createTable('unsubscribe_links')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+          .addColumn('topic', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('unsubscribe_links').ifExists().execute();
+        await db.schema.alterTable('users').dropColumn('change_notices').execute();
+        await db.schema.alterTable('users').dropColumn('digest').execute();
+      },
+    },
   };
 }
 

@@ -190,9 +190,27 @@ export interface UserTable {
   /** The person or team in the owners directory that this user is, so "my actions" and owner rights follow. */
   owner_id: string | null;
   disabled_at: string | null;
+  /** The weekly digest of their items due and overdue, on Monday morning: 'weekly', or 'none'. */
+  digest: DigestChoice;
+  /** Whether they are told by e-mail when someone else changes the status, date or owner of their items. */
+  change_notices: 'on' | 'off';
   version: number;
   created_at: string;
   updated_at: string;
+}
+
+export type DigestChoice = 'weekly' | 'none';
+
+/** What an unsubscribe link switches off: the weekly digest, or the e-mails about changes to one's items. */
+export type MailTopic = 'digest' | 'changes';
+
+/** A link in an optional e-mail that switches that kind of e-mail off without signing in. */
+export interface UnsubscribeLinkTable {
+  /** SHA-256 of the link's secret: the secret is in the e-mail only. */
+  token_hash: string;
+  user_id: string;
+  topic: MailTopic;
+  created_at: string;
 }
 
 export interface PlanMemberTable {
@@ -376,6 +394,7 @@ export interface Database {
   update_round_items: UpdateRoundItemTable;
   personal_links: PersonalLinkTable;
   personal_link_attempts: PersonalLinkAttemptTable;
+  unsubscribe_links: UnsubscribeLinkTable;
   /** Derived from the plans: the search index (src/search/searchIndex.ts). */
   action_search: ActionSearchTable;
 }

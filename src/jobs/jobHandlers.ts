@@ -4,6 +4,8 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/connection.js';
 import { sendEmailJob } from '../mail/sendEmail.js';
 import { checkRoundReminders, roundReminderKind } from '../rounds/roundReminders.js';
+import { changeNoticeJobKind, sendChangeNotices } from '../notifications/changeNotices.js';
+import { digestJobKind, sendWeeklyDigests } from '../notifications/weeklyDigest.js';
 
 export interface JobContext {
   db: Db;
@@ -20,4 +22,6 @@ export type JobHandler = (context: JobContext, payload: unknown) => Promise<void
 export const jobHandlers: Record<string, JobHandler> = {
   email: sendEmailJob,
   [roundReminderKind]: checkRoundReminders,
+  [digestJobKind]: sendWeeklyDigests,
+  [changeNoticeJobKind]: sendChangeNotices,
 };

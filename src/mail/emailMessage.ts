@@ -14,11 +14,19 @@ export interface EmailContent {
   /** Paragraphs of plain text, in order. */
   paragraphs: string[];
   /** Items listed after the paragraphs, each with a link (absolute) and a line of detail. */
-  items?: { title: string; url: string; detail?: string }[];
+  items?: EmailItem[];
+  /** Items in groups under headings ("Overdue", "Due in the next 14 days"), after the items; empty groups left out. */
+  groups?: { heading: string; items: EmailItem[] }[];
   /** The one thing to do, shown as a button in HTML and as a line in text. */
   action?: { label: string; url: string };
   /** Present on optional messages (digests, notifications): where to stop receiving them. */
   unsubscribeUrl?: string;
+}
+
+export interface EmailItem {
+  title: string;
+  url: string;
+  detail?: string;
 }
 
 /** The message as sent: both parts laid out. */
@@ -55,9 +63,9 @@ export function composeEmail(content: EmailContent): EmailMessage {
     text.push(paragraph, '');
     html.push(`<p>${escapeHtml(paragraph)}</p>`);
   }
-  if (content.items?.length) {
+  const list = (items: EmailItem[]) => {
     html.push('<ul>');
-    for (const item of content.items) {
+    for (const item of items) {
       text.push(`- ${item.title}${item.detail ? ` (${item.detail})` : ''}`, `  ${item.url}`);
       html.push(
         `<li><a href="${escapeHtml(item.url)}">${escapeHtml(item.title)}</a>` +
@@ -67,6 +75,13 @@ export function composeEmail(content: EmailContent): EmailMessage {
     }
     html.push('</ul>');
     text.push('');
+  };
+  if (content.items?.length) list(content.items);
+  for (const group of content.groups ?? []) {
+    if (group.items.length === 0) continue;
+    text.push(group.heading, '-'.repeat(group.heading.length));
+    html.push(`<h2 style="font-size:19px;margin:24px 0 8px">${escapeHtml(group.heading)}</h2>`);
+    list(group.items);
   }
   if (content.action) {
     text.push(`${content.action.label}: ${content.action.url}`, '');

@@ -1,4 +1,4 @@
-// "Your account": who you are, your plans, changing your password, and your API tokens (made, listed, revoked).
+// "Your account": who you are, your plans, the e-mail you get, changing your password, and your API tokens.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { inTransaction } from '../db/transaction.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
@@ -8,8 +8,9 @@ import { sessionCookieName } from '../signin/sessions.js';
 import { formText, type FormBody } from '../web/forms.js';
 import { noticeText, withNotice } from '../web/notices.js';
 import { passwordMinLength } from './passwords.js';
-import { planRoleNames, userRoleNames } from './userCommands.js';
+import { planRoleNames, setMailPreferences, userRoleNames } from './userCommands.js';
 import { plansOfUser, userDetails } from './userQueries.js';
+import { findUserRowById } from './users.js';
 
 type TokenParams = { tokenId: string };
 
@@ -27,10 +28,11 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
     context: Record<string, unknown>,
   ) {
     const user = signedInUser(request);
-    const [details, plans, tokens] = await Promise.all([
+    const [details, plans, tokens, row] = await Promise.all([
       userDetails(app.db, user.id),
       plansOfUser(app.db, user.id),
       listApiTokens(app.db, user.id),
+      findUserRowById(app.db, user.id),
     ]);
     // The page can carry a token that is shown only this once: no copy may be kept by the browser or a proxy.
     reply.header('cache-control', 'no-store');
@@ -48,6 +50,11 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
       tokenAccessNames,
       passwordMinLength,
       tokenForm: {},
+      mailForm: {
+        digest: row?.digest ?? 'weekly',
+        changeNotices: row?.change_notices ?? 'on',
+        version: String(row?.version ?? ''),
+      },
       ...context,
     });
   }
@@ -106,6 +113,30 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
         return renderAccount(request, reply.status(400), {
           errors: { ...(name ? { tokenName: name } : {}), ...(access ? { tokenAccess: access } : {}) },
           tokenForm: input,
+        });
+      }
+    },
+  );
+
+  app.post<{ Body: FormBody }>(
+    '/account/email',
+    { config: { access: 'signed-in' } },
+    async (request, reply) => {
+      const user = signedInUser(request);
+      const input = {
+        digest: formText(request.body, 'digest') ?? '',
+        // An unticked checkbox sends nothing: that is the choice not to be told.
+        changeNotices: formText(request.body, 'changeNotices') === 'on' ? 'on' : 'off',
+      };
+      const version = Number(formText(request.body, 'version'));
+      try {
+        await inTransaction(app.db, (trx) => setMailPreferences(trx, request.actor, user.id, version, input));
+        return reply.redirect(withNotice('/account', 'email-settings-saved'), 303);
+      } catch (error) {
+        if (!(error instanceof InvalidInputError)) throw error;
+        return renderAccount(request, reply.status(400), {
+          errors: error.fieldErrors,
+          mailForm: { ...input, version: String(version) },
         });
       }
     },

@@ -11,7 +11,6 @@ import { addUser, passwordLinkHours, userRoles } from './userCommands.js';
 
 export const userUsage = `user add [--admin | --role ${userRoles.join('|')}] [--name NAME] EMAIL`;
 
-
 export async function userCommand(args: string[], config: Config): Promise<number> {
   const [verb, ...rest] = args;
   const { values, positionals } = parseArgs({

@@ -1,7 +1,7 @@
 // Every change to users and their plan roles: one function each, history written in the same transaction.
 import { nowIso } from '../db/migrations.js';
-import type { PlanRole, UserRole, UserRow } from '../db/schema.js';
-import { InvalidInputError, NotFoundError } from '../errors.js';
+import type { DigestChoice, PlanRole, UserRole, UserRow } from '../db/schema.js';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { recordChange, type Actor, type Trx } from '../history/recordChange.js';
 import { newId } from '../ids.js';
 import { createPasswordLink } from '../signin/passwordLinks.js';
@@ -67,6 +67,8 @@ export async function createUser(trx: Trx, actor: Actor, input: UserInput): Prom
     role,
     owner_id: null,
     disabled_at: null,
+    digest: 'weekly',
+    change_notices: 'on',
     version: 1,
     created_at: at,
     updated_at: at,
@@ -82,6 +84,11 @@ export async function createUser(trx: Trx, actor: Actor, input: UserInput): Prom
   return user;
 }
 
+/** A user changed by someone else meanwhile: the conflict carries what history keeps of them, never the hash. */
+function userConflict(current: UserRow): ConflictError {
+  return new ConflictError('This account', current.version, userRecord(current));
+}
+
 async function changeUser(
   trx: Trx,
   actor: Actor,
@@ -90,12 +97,24 @@ async function changeUser(
   kind: 'update' | 'role-change' = 'update',
   /** Said in history besides the record, e.g. that the password changed (the hash itself is never kept there). */
   note: Record<string, unknown> = {},
+  expectedVersion?: number,
 ): Promise<UserRow> {
   const before = await findUserRowById({ kysely: trx }, userId);
   if (!before) throw new NotFoundError('User');
+  if (expectedVersion !== undefined && before.version !== expectedVersion) throw userConflict(before);
   const patch = { ...(await change(before)), version: before.version + 1, updated_at: nowIso() };
   const after: UserRow = { ...before, ...patch };
-  await trx.updateTable('users').set(patch).where('id', '=', userId).execute();
+  // Only from the version read: a change that started from the same version as this one and landed first wins.
+  const result = await trx
+    .updateTable('users')
+    .set(patch)
+    .where('id', '=', userId)
+    .where('version', '=', before.version)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) {
+    const now = await findUserRowById({ kysely: trx }, userId);
+    throw now ? userConflict(now) : new NotFoundError('User');
+  }
   await recordChange(trx, actor, {
     recordType: 'user',
     recordId: userId,
@@ -275,4 +294,51 @@ export async function givePlanRoleByEmail(
     });
   await setPlanRole(trx, actor, planId, user.id, role ?? null);
   return user;
+}
+
+export const digestChoices: readonly DigestChoice[] = ['weekly', 'none'];
+
+export interface MailPreferencesInput {
+  digest?: string;
+  /** 'on' or 'off'; a checkbox left unticked sends nothing, which the page turns into 'off'. */
+  changeNotices?: string;
+}
+
+/**
+ * Which optional e-mails a user gets: the weekly digest, and notices of changes others make to their items. From the
+ * version the form was opened at, so two tabs cannot silently undo each other.
+ */
+export function setMailPreferences(
+  trx: Trx,
+  actor: Actor,
+  userId: string,
+  expectedVersion: number,
+  input: MailPreferencesInput,
+): Promise<UserRow> {
+  return changeUser(
+    trx,
+    actor,
+    userId,
+    (user) => {
+      const checks = new FieldChecks();
+      const digest =
+        input.digest === undefined
+          ? user.digest
+          : (checks.choice('digest', 'whether to get the weekly digest', input.digest, digestChoices, {
+              required: true,
+            }) ?? user.digest);
+      const changeNotices =
+        input.changeNotices === undefined
+          ? user.change_notices
+          : (checks.choice('changeNotices', 'whether to be told of changes', input.changeNotices, [
+              'on',
+              'off',
+            ] as const) ?? user.change_notices);
+      checks.done();
+      return { digest, change_notices: changeNotices };
+    },
+    'update',
+    {},
+    expectedVersion,
+  );
 }

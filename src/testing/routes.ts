@@ -7,6 +7,7 @@ import { createUser, setPlanRole } from '../people/userCommands.js';
 import { createApiToken } from '../signin/apiTokens.js';
 import { createReport } from '../reports/reportCommands.js';
 import { createPasswordLink } from '../signin/passwordLinks.js';
+import { issueUnsubscribeLink } from '../notifications/unsubscribeLinks.js';
 import type { RouteEntry } from '../web/routeTable.js';
 import { addDays } from '../dates/targetDate.js';
 import { londonDate } from '../dates/ukDate.js';
@@ -55,9 +56,13 @@ export async function makeOneOfEach(
     userId,
   });
   const { token, userId: person, tokenId } = await accountRecords(db, plan.id, userId);
+  const linkSecret = await db.kysely
+    .transaction()
+    .execute((trx) => issueUnsubscribeLink(trx, person, 'digest'));
   return {
     ...(await roundRecords(db, plan)),
     token,
+    linkSecret,
     userId: person,
     tokenId,
     slug: plan.slug,

@@ -6,6 +6,7 @@ import { ownerNamesOf, updateAction } from '../actions/actionCommands.js';
 import { NotFoundError } from '../errors.js';
 import { recordChange, type Actor, type Reader, type Trx } from '../history/recordChange.js';
 import { newId } from '../ids.js';
+import { noticeThemeChange } from '../notifications/changeNotices.js';
 import { findOrCreateOwner } from '../owners/ownerCommands.js';
 import { nextPosition } from '../plans/planCommands.js';
 import { rags, statuses } from '../plans/vocabulary.js';
@@ -135,6 +136,7 @@ export async function updateTheme(
     before,
     after,
   });
+  await noticeThemeChange(trx, actor, before, after);
   return after;
 }
 

@@ -10,6 +10,7 @@ import { openZip } from '../import/read/zip.js';
 import { ownerNamesOf } from '../actions/actionCommands.js';
 import { setPlanRole, setUserPassword } from '../people/userCommands.js';
 import { createApiToken } from '../signin/apiTokens.js';
+import { issueUnsubscribeLink } from '../notifications/unsubscribeLinks.js';
 import { createPasswordLink } from '../signin/passwordLinks.js';
 import { sessionCookieName, sessionTimes } from '../signin/sessions.js';
 import { openSession } from '../signin/signIn.js';
@@ -176,6 +177,10 @@ const matrix: Record<string, string> = {
   'GET /account':                                           'ok    ok  ok  ok   ok  ok  ok   in   in  in',
   'POST /account/password':                                 'ok    ok  ok  ok   ok  ok  ok   in   in  in',
   'POST /account/tokens':                                   'ok    ok  ok  ok   ok  ok  ok   in   in  in',
+  'POST /account/email':                                    'ok    ok  ok  ok   ok  ok  ok   in   in  in',
+  // A link from an optional e-mail: its secret is the key, so anyone holding it may use it, signed in or not.
+  'GET /unsubscribe/:linkSecret':                           'ok    ok  ok  ok   ok  ok  ok   ok   ok  ok',
+  'POST /unsubscribe/:linkSecret':                          'ok    ok  ok  ok   ok  ok  ok   ok   ok  ok',
   'GET /account/tokens/:tokenId/revoke':                    'ok    ok  ok  ok   ok  ok  ok   in   in  in',
   'POST /account/tokens/:tokenId/revoke':                   'ok    ok  ok  ok   ok  ok  ok   in   in  in',
   'GET /admin/users':                                       'ok    403 403 403  403 403 403  in   in  in',
@@ -489,6 +494,14 @@ const requests: Record<string, (t: Target, ids: Ids) => Promise<Body> | Body> = 
       form: { currentPassword: signInPassword, newPassword: signInPassword, confirmPassword: signInPassword },
     };
   },
+  'POST /account/email': async (t) => {
+    const user = await t.db.kysely
+      .selectFrom('users')
+      .select('version')
+      .where('id', '=', personOf(t).user.id)
+      .executeTakeFirstOrThrow();
+    return { form: { version: String(user.version), digest: 'weekly', changeNotices: 'on' } };
+  },
   'POST /account/tokens': () => ({ form: { tokenName: `Matrix token ${++made}`, tokenAccess: 'read' } }),
   'POST /account/tokens/:tokenId/revoke': () => ({ form: { confirm: 'yes' } }),
   'POST /admin/users': () => ({
@@ -547,6 +560,7 @@ function personOf(t: Target) {
 }
 
 interface Ids {
+  linkSecret: string;
   slug: string;
   actionId: string;
   themeId: string;
@@ -588,6 +602,9 @@ async function idsFor(t: Target, route: string): Promise<Ids> {
     jobId: route.includes(':jobId') ? await failedMessage(t) : '',
     roundId: t.plan.roundId,
     linkToken: t.world.A.linkToken,
+    linkSecret: route.includes(':linkSecret')
+      ? await inTransaction(t.db, (trx) => issueUnsubscribeLink(trx, personOf(t).user.id, 'digest'))
+      : '',
     ...(await accountIds(t, route)),
   };
 }

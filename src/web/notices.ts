@@ -18,6 +18,7 @@ const notices: Record<string, string> = {
   moved: 'Order changed',
   'signed-out': 'You have signed out',
   'token-revoked': 'API token revoked',
+  'email-settings-saved': 'E-mail settings saved',
   'password-changed': 'Password changed; you have been signed out everywhere else',
   'user-saved': 'User saved',
   'members-saved': 'People and roles saved',
