@@ -6,6 +6,7 @@ import { buildValidators, registerApi } from './api/registerApi.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connection.js';
 import { exportPages } from './exports/exportPages.js';
+import { historyPages } from './history/historyPages.js';
 import { importPages } from './import/importPages.js';
 import { ownerPages } from './owners/ownerPages.js';
 import { planPages } from './plans/planPages.js';
@@ -91,6 +92,7 @@ export async function buildApp({
   await app.register(importPages);
   await app.register(reportPages);
   await app.register(exportPages);
+  await app.register(historyPages);
   await app.register(accountPages);
   await app.register(adminUserPages);
   await app.register(planPeoplePages);

@@ -12,6 +12,7 @@ import { planRoutes } from './planRoutes.js';
 import { themeRoutes } from './themeRoutes.js';
 import { updateRoutes } from './updateRoutes.js';
 import { searchRoutes } from '../search/searchRoutes.js';
+import { historyRoutes } from '../history/historyRoutes.js';
 
 type BuildValidator = ReturnType<typeof AjvCompiler>;
 
@@ -60,6 +61,7 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
         { name: 'updates', description: 'Dated updates on actions and themes' },
         { name: 'owners', description: 'The directory of people and teams who own actions' },
         { name: 'search', description: 'Actions found by their words, across the plans you may read' },
+        { name: 'history', description: 'What changed, in words, and a plan as it stood at any moment' },
       ],
     },
   });
@@ -93,6 +95,7 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
       await v1.register(updateRoutes);
       await v1.register(ownerRoutes);
       await v1.register(searchRoutes);
+      await v1.register(historyRoutes);
     },
     { prefix: '/api/v1' },
   );

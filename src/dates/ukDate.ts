@@ -90,9 +90,22 @@ export function formatUkDateTime(iso: string | null | undefined): string {
 
 /** The instant (ISO, UTC) at which a London day begins, for filters by date. */
 export function londonDayStart(isoDate: string): string {
+  return londonInstant(isoDate, 0, 0);
+}
+
+/** The instant (ISO, UTC) of a day and time on London's clocks: 14 February 2026 at 12:00 is 12:00Z, in June 11:00Z. */
+export function londonInstant(isoDate: string, hour: number, minute: number, second = 0): string {
   const [year, month, day] = parts(isoDate);
-  const guess = Date.UTC(year, month - 1, day);
+  const guess = Date.UTC(year, month - 1, day, hour, minute, second);
   const seen = inLondon(new Date(guess));
-  const offset = Date.UTC(seen.year!, seen.month! - 1, seen.day!, seen.hour!, seen.minute!) - guess;
+  const offset =
+    Date.UTC(seen.year!, seen.month! - 1, seen.day!, seen.hour!, seen.minute!, seen.second!) - guess;
   return new Date(guess - offset).toISOString();
+}
+
+/** An instant as London's day (ISO) and time of day ("12:00"), for a form and a banner. */
+export function londonDateAndTime(iso: string): { date: string; time: string } {
+  const { year, month, day, hour, minute } = inLondon(new Date(iso));
+  const two = (n: number | undefined) => String(n ?? 0).padStart(2, '0');
+  return { date: `${year}-${two(month)}-${two(day)}`, time: `${two(hour)}:${two(minute)}` };
 }
