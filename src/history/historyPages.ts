@@ -1,7 +1,7 @@
 // The History pages of a plan, an action and a theme (every change in words, filtered and paged), and the form that
 // asks which moment to show the plan as it stood at.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { londonDayStart, todayIso } from '../dates/ukDate.js';
+import { todayIso } from '../dates/ukDate.js';
 import { NotFoundError } from '../errors.js';
 import { findPlanBySlug } from '../plans/planCommands.js';
 import { readDateFields } from '../web/dateFields.js';
@@ -13,16 +13,15 @@ import {
   recordLabel,
   type ChangeKind,
 } from './changeSentences.js';
-import { historyPage, namesOf, type HistoryCursor, type HistoryFilter } from './historyQueries.js';
+import {
+  historyFilter,
+  historyPage,
+  namesOf,
+  type HistoryCursor,
+  type HistoryFilter,
+} from './historyQueries.js';
 
 type HistoryQuery = FormBody & { kind?: string | string[]; older?: string; newer?: string };
-
-/** The day after an ISO day, for a filter that takes the whole of its last day. */
-function dayAfter(isoDate: string): string {
-  const next = new Date(`${isoDate}T00:00:00Z`);
-  next.setUTCDate(next.getUTCDate() + 1);
-  return next.toISOString().slice(0, 10);
-}
 
 /** The filters as asked for; a bad date is named and left out, so the page still shows the rest. */
 export function readHistoryFilter(query: HistoryQuery): {
@@ -45,11 +44,7 @@ export function readHistoryFilter(query: HistoryQuery): {
     for (const part of ['day', 'month', 'year'])
       if (dates[name]) kept[`${name}-${part}`] = String(query[`${name}-${part}`] ?? '');
   return {
-    filter: {
-      kinds,
-      from: dates.from ? londonDayStart(dates.from) : null,
-      until: dates.to ? londonDayStart(dayAfter(dates.to)) : null,
-    },
+    filter: historyFilter(kinds, dates.from, dates.to),
     errors: Object.keys(errors).length > 0 ? errors : undefined,
     kept,
   };
@@ -174,29 +169,15 @@ export async function historyPages(app: FastifyInstance): Promise<void> {
       }),
   );
 
-  app.get<{ Params: { slug: string; actionId: string }; Querystring: HistoryQuery }>(
-    '/plans/:slug/actions/:actionId/history',
-    { config: { access: 'plan:read' } },
-    async (request, reply) =>
-      renderHistory(
-        app,
-        request,
-        reply,
-        await recordSubject(app, request.params.slug, 'action', request.params.actionId),
-      ),
-  );
-
-  app.get<{ Params: { slug: string; themeId: string }; Querystring: HistoryQuery }>(
-    '/plans/:slug/themes/:themeId/history',
-    { config: { access: 'plan:read' } },
-    async (request, reply) =>
-      renderHistory(
-        app,
-        request,
-        reply,
-        await recordSubject(app, request.params.slug, 'theme', request.params.themeId),
-      ),
-  );
+  for (const type of ['action', 'theme'] as const)
+    app.get<{ Params: { slug: string; id: string }; Querystring: HistoryQuery }>(
+      `/plans/:slug/${type}s/:${type}Id/history`,
+      { config: { access: 'plan:read' } },
+      async (request, reply) => {
+        const id = (request.params as Record<string, string>)[`${type}Id`]!;
+        return renderHistory(app, request, reply, await recordSubject(app, request.params.slug, type, id));
+      },
+    );
 
   // Which moment to show: a day (GOV.UK date input) and a time; a good answer goes to the plan page as it stood then.
   app.get<{ Params: { slug: string }; Querystring: FormBody & { time?: string } }>(

@@ -1,6 +1,7 @@
 // A plan's history, or one action's or theme's, newest first, a page at a time: each page starts from where the last
 // stopped (keyset), so the thousandth page costs what the first does.
 import type { HistoryRow } from '../db/schema.js';
+import { londonDayStart } from '../dates/ukDate.js';
 import { describeChange, type ChangeInWords, type ChangeKind, type RecordNames } from './changeSentences.js';
 import type { Reader } from './recordChange.js';
 
@@ -19,6 +20,24 @@ export interface HistoryFilter {
   /** Instants (ISO): from this one on, and before that one. */
   from: string | null;
   until: string | null;
+}
+
+/** The filter for these kinds, from the start of one UK day to the end of another (ISO days; either may be absent). */
+export function historyFilter(
+  kinds: ChangeKind[],
+  fromDay: string | null | undefined,
+  toDay: string | null | undefined,
+): HistoryFilter {
+  const dayAfter = (isoDate: string) => {
+    const next = new Date(`${isoDate}T00:00:00Z`);
+    next.setUTCDate(next.getUTCDate() + 1);
+    return next.toISOString().slice(0, 10);
+  };
+  return {
+    kinds,
+    from: fromDay ? londonDayStart(fromDay) : null,
+    until: toDay ? londonDayStart(dayAfter(toDay)) : null,
+  };
 }
 
 /** Where a page starts: after the newest (none), older than a change, or newer than a change, by its id. */

@@ -3,12 +3,12 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { responses, typed } from '../api/routeHelpers.js';
 import { ActionParams, PlanExportSchema, SlugParams, ThemeParams } from '../api/schemas.js';
-import { londonDateAndTime, londonDayStart } from '../dates/ukDate.js';
+import { londonDateAndTime } from '../dates/ukDate.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { findPlanBySlug } from '../plans/planCommands.js';
 import { presentPlanExport } from '../plans/presenters.js';
 import { changeKinds, type ChangeKind } from './changeSentences.js';
-import { historyPage, namesOf, type HistoryCursor } from './historyQueries.js';
+import { historyFilter, historyPage, namesOf, type HistoryCursor } from './historyQueries.js';
 import { loadPlanAsAt, requestedMoment } from './planAsAt.js';
 
 const ChangeSchema = Type.Object({
@@ -64,12 +64,6 @@ type Query = {
   limit?: number;
 };
 
-function dayAfter(isoDate: string): string {
-  const next = new Date(`${isoDate}T00:00:00Z`);
-  next.setUTCDate(next.getUTCDate() + 1);
-  return next.toISOString().slice(0, 10);
-}
-
 function readQuery(query: Query) {
   if (query.from && query.to && query.from > query.to)
     throw new InvalidInputError(
@@ -83,11 +77,7 @@ function readQuery(query: Query) {
         ? { newer: query.newer }
         : null;
   return {
-    filter: {
-      kinds: query.kind ?? [],
-      from: query.from ? londonDayStart(query.from) : null,
-      until: query.to ? londonDayStart(dayAfter(query.to)) : null,
-    },
+    filter: historyFilter(query.kind ?? [], query.from, query.to),
     cursor,
     limit: query.limit ?? 50,
   };
@@ -121,37 +111,27 @@ export async function historyRoutes(plain: FastifyInstance): Promise<void> {
     async (request) => page(request.params.slug, request.query),
   );
 
-  app.get(
-    '/plans/:slug/actions/:actionId/history',
-    {
-      config: { access: 'plan:read' },
-      schema: {
-        tags: ['history'],
-        summary: 'Every change to an action and its updates, newest first, even once it is deleted',
-        params: ActionParams,
-        querystring: HistoryQuery,
-        response: responses(HistoryPageSchema),
+  for (const [type, params] of [
+    ['action', ActionParams],
+    ['theme', ThemeParams],
+  ] as const)
+    app.get(
+      `/plans/:slug/${type}s/:${type}Id/history`,
+      {
+        config: { access: 'plan:read' },
+        schema: {
+          tags: ['history'],
+          summary: `Every change to ${type === 'action' ? 'an action' : 'a theme'} and its updates, newest first, even once it is deleted`,
+          params: params as typeof ActionParams,
+          querystring: HistoryQuery,
+          response: responses(HistoryPageSchema),
+        },
       },
-    },
-    async (request) =>
-      page(request.params.slug, request.query, { type: 'action', id: request.params.actionId }),
-  );
-
-  app.get(
-    '/plans/:slug/themes/:themeId/history',
-    {
-      config: { access: 'plan:read' },
-      schema: {
-        tags: ['history'],
-        summary: 'Every change to a theme and its updates, newest first, even once it is deleted',
-        params: ThemeParams,
-        querystring: HistoryQuery,
-        response: responses(HistoryPageSchema),
+      async (request) => {
+        const id = (request.params as Record<string, string>)[`${type}Id`]!;
+        return page(request.params.slug, request.query, { type, id });
       },
-    },
-    async (request) =>
-      page(request.params.slug, request.query, { type: 'theme', id: request.params.themeId }),
-  );
+    );
 
   app.get(
     '/plans/:slug/as-at',
