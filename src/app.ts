@@ -6,6 +6,7 @@ import { buildValidators, registerApi } from './api/registerApi.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connection.js';
 import { exportPages } from './exports/exportPages.js';
+import { historyPages } from './history/historyPages.js';
 import { importPages } from './import/importPages.js';
 import { outboxPages } from './jobs/outboxPages.js';
 import { myWorkPages } from './mywork/myWorkPages.js';
@@ -97,6 +98,7 @@ export async function buildApp({
   await app.register(importPages);
   await app.register(reportPages);
   await app.register(exportPages);
+  await app.register(historyPages);
   await app.register(accountPages);
   await app.register(adminUserPages);
   await app.register(planPeoplePages);

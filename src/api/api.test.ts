@@ -320,6 +320,10 @@ describeEachDatabase('JSON API', (current) => {
       'PATCH /api/v1/owners/{ownerId}',
       'DELETE /api/v1/owners/{ownerId}',
       'POST /api/v1/owners/{ownerId}/merge',
+      'GET /api/v1/plans/{slug}/history',
+      'GET /api/v1/plans/{slug}/actions/{actionId}/history',
+      'GET /api/v1/plans/{slug}/themes/{themeId}/history',
+      'GET /api/v1/plans/{slug}/as-at',
     ])
       expect(routes).toContain(route);
     expect(routes.filter((route) => !route.includes(' /api/v1/'))).toEqual([]);

@@ -14,6 +14,7 @@ import { updateRoutes } from './updateRoutes.js';
 import { searchRoutes } from '../search/searchRoutes.js';
 import { myWorkRoutes } from '../mywork/myWorkRoutes.js';
 import { roundRoutes } from '../rounds/roundRoutes.js';
+import { historyRoutes } from '../history/historyRoutes.js';
 
 type BuildValidator = ReturnType<typeof AjvCompiler>;
 
@@ -67,6 +68,7 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
           name: 'update requests',
           description: 'Asking owners for updates before a board, and who has answered',
         },
+        { name: 'history', description: 'What changed, in words, and a plan as it stood at any moment' },
       ],
     },
   });
@@ -102,6 +104,7 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
       await v1.register(searchRoutes);
       await v1.register(myWorkRoutes);
       await v1.register(roundRoutes);
+      await v1.register(historyRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -97,16 +97,29 @@ export function londonDayStart(isoDate: string): string {
  * The instant at which London's clocks show this day and time, summer time or not (for a time the clocks skip or
  * repeat, around 1 a.m. on the last Sunday of March or October, the one an hour on either side).
  */
-export function londonInstant(isoDate: string, hour = 0, minute = 0): Date {
+export function londonInstant(isoDate: string, hour = 0, minute = 0, second = 0): Date {
   const [year, month, day] = parts(isoDate);
-  const guess = Date.UTC(year, month - 1, day, hour, minute);
+  const guess = Date.UTC(year, month - 1, day, hour, minute, second);
   const seen = inLondon(new Date(guess));
-  const offset = Date.UTC(seen.year!, seen.month! - 1, seen.day!, seen.hour!, seen.minute!) - guess;
+  const offset =
+    Date.UTC(seen.year!, seen.month! - 1, seen.day!, seen.hour!, seen.minute!, seen.second!) - guess;
   return new Date(guess - offset);
+}
+
+/** The same instant as stored (ISO, UTC): 14 February 2026 at 12:00 is 12:00Z, in June 11:00Z. */
+export function londonInstantIso(isoDate: string, hour: number, minute: number, second = 0): string {
+  return londonInstant(isoDate, hour, minute, second).toISOString();
 }
 
 /** The day it is in London at this instant, as an ISO date: reminders fall on London's days. */
 export function londonDate(instant: Date = new Date()): string {
   const { year, month, day } = inLondon(instant);
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** An instant as London's day (ISO) and time of day ("12:00"), for a form and a banner. */
+export function londonDateAndTime(iso: string): { date: string; time: string } {
+  const { year, month, day, hour, minute } = inLondon(new Date(iso));
+  const two = (n: number | undefined) => String(n ?? 0).padStart(2, '0');
+  return { date: `${year}-${two(month)}-${two(day)}`, time: `${two(hour)}:${two(minute)}` };
 }

@@ -552,6 +552,30 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.alterTable('users').dropColumn('digest').execute();
       },
     },
+    '014-history-snapshots': {
+      async up(db: Kysely<unknown>) {
+        // Each row of history names the action or theme it belongs to (an update's, the one it was posted on), so an
+        // action's or theme's history is read a page at a time from an index rather than by searching its JSON.
+        await db.schema.alterTable('history').addColumn('subject_id', 'text').execute();
+        await sql`update history set subject_id = record_id where record_type in ('action', 'theme')`.execute(
+          db,
+        );
+        const field = (name: string) =>
+          dialect === 'postgres'
+            ? sql.raw(`(coalesce(after_json, before_json)::json ->> '${name}')`)
+            : sql.raw(`json_extract(coalesce(after_json, before_json), '$.${name}')`);
+        await sql`update history set subject_id = coalesce(${field('action_id')}, ${field('theme_id')})
+          where record_type = 'update'`.execute(db);
+        // Newest first, a page at a time: a plan's feed and a record's history each walk one index backwards.
+        await db.schema.createIndex('history_subject').on('history').columns(['subject_id', 'id']).execute();
+        await db.schema.createIndex('history_plan_id').on('history').columns(['plan_id', 'id']).execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropIndex('history_plan_id').execute();
+        await db.schema.dropIndex('history_subject').execute();
+        await db.schema.alterTable('history').dropColumn('subject_id').execute();
+      },
+    },
   };
 }
 

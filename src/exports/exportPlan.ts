@@ -1,5 +1,7 @@
 // A plan as a file to download or write: one function that pages and the CLI share.
 import type { Db } from '../db/connection.js';
+import { londonDateAndTime } from '../dates/ukDate.js';
+import { loadPlanAsAt } from '../history/planAsAt.js';
 import { loadPlanContents } from '../plans/planContents.js';
 import { presentPlanExport } from '../plans/presenters.js';
 import { buildActionPlanDocument } from './actionPlanDocument.js';
@@ -23,8 +25,11 @@ export function isPlanFormat(value: unknown): value is PlanFormat {
   return typeof value === 'string' && (planFormats as readonly string[]).includes(value);
 }
 
-export async function exportPlan(db: Db, slug: string, format: PlanFormat) {
-  const contents = await loadPlanContents(db.kysely, slug, { updates: 'all' });
+/** The plan as it stands, or as it stood at `at` (an ISO instant), rebuilt from its history (src/history/planAsAt.ts). */
+export async function exportPlan(db: Db, slug: string, format: PlanFormat, at?: string) {
+  const contents = at
+    ? await loadPlanAsAt(db.kysely, slug, at, { updates: 'all' })
+    : await loadPlanContents(db.kysely, slug, { updates: 'all' });
   const doc = buildActionPlanDocument(contents);
   const bytes =
     format === 'docx'
@@ -35,6 +40,15 @@ export async function exportPlan(db: Db, slug: string, format: PlanFormat) {
           ? await actionPlanToXlsx(doc)
           : format === 'csv'
             ? actionPlanToCsv(doc)
-            : Buffer.from(JSON.stringify(presentPlanExport(contents), null, 2));
-  return { bytes, contentType: contentTypes[format], fileName: `${contents.plan.slug}.${format}` };
+            : Buffer.from(
+                JSON.stringify(
+                  presentPlanExport(contents, undefined, at ? londonDateAndTime(at).date : undefined),
+                  null,
+                  2,
+                ),
+              );
+  const asAt = at
+    ? `-as-at-${londonDateAndTime(at).date}-${londonDateAndTime(at).time.replace(':', '')}`
+    : '';
+  return { bytes, contentType: contentTypes[format], fileName: `${slug}${asAt}.${format}` };
 }

@@ -40,7 +40,16 @@ function historyRow(actor: Actor, change: Change, at: string) {
     before_json: change.before === undefined ? null : JSON.stringify(change.before),
     after_json: change.after === undefined ? null : JSON.stringify(change.after),
     source: actor.source ?? '',
+    subject_id: subjectOf(change),
   };
+}
+
+/** The action or theme a change belongs to, for its history page: itself, or the one an update is on. */
+function subjectOf(change: Change): string | null {
+  if (change.recordType === 'action' || change.recordType === 'theme') return change.recordId;
+  if (change.recordType !== 'update') return null;
+  const update = (change.after ?? change.before) as { action_id?: string | null; theme_id?: string | null };
+  return update.action_id ?? update.theme_id ?? null;
 }
 
 export async function recordChange(trx: Trx, actor: Actor, change: Change): Promise<void> {

@@ -34,3 +34,18 @@ export async function latestActionUpdates(db: Reader, planId: string): Promise<U
   for (const row of rows) if (!byAction.has(row.action_id!)) byAction.set(row.action_id!, row);
   return [...byAction.values()];
 }
+
+/** Each action's newest update among these (by its date, then by when it was posted), as latestActionUpdates picks. */
+export function latestOfEachAction(updates: UpdateRow[]): UpdateRow[] {
+  const byAction = new Map<string, UpdateRow>();
+  for (const update of updates) {
+    if (!update.action_id) continue;
+    const held = byAction.get(update.action_id);
+    const newer =
+      !held ||
+      update.effective_on > held.effective_on ||
+      (update.effective_on === held.effective_on && update.created_at > held.created_at);
+    if (newer) byAction.set(update.action_id, update);
+  }
+  return [...byAction.values()];
+}

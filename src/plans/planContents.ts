@@ -38,7 +38,13 @@ export async function loadPlanContents(
   const plan = await db.selectFrom('plans').selectAll().where('slug', '=', slug).executeTakeFirst();
   if (!plan) throw new NotFoundError(`Plan "${slug}"`);
   const [horizons, themes, actions, ownerLinks, owners, updates] = await Promise.all([
-    db.selectFrom('horizons').selectAll().where('plan_id', '=', plan.id).orderBy('position').execute(),
+    db
+      .selectFrom('horizons')
+      .selectAll()
+      .where('plan_id', '=', plan.id)
+      .orderBy('position')
+      .orderBy('id')
+      .execute(),
     db
       .selectFrom('themes')
       .leftJoin('owners', 'owners.id', 'themes.lead_owner_id')
@@ -88,7 +94,6 @@ export async function loadPlanContents(
           ),
         ]),
       )
-      .orderBy('name_key')
       .execute(),
     db
       .selectFrom('updates')
@@ -97,6 +102,7 @@ export async function loadPlanContents(
       .$if(options.updates === 'themes', (q) => q.where('theme_id', 'is not', null))
       .orderBy('effective_on')
       .orderBy('created_at')
+      .orderBy('id')
       .execute(),
   ]);
   const ownerNames = new Map(owners.map((owner) => [owner.id, owner.name]));
@@ -111,7 +117,15 @@ export async function loadPlanContents(
     horizons,
     themes,
     actions: actions.map((action) => ({ ...action, owners: namesByAction.get(action.id) ?? [] })),
-    owners,
+    owners: owners.sort(byNameKey),
     updates,
   };
+}
+
+/**
+ * Owners in the order of their name keys, compared as text is stored rather than by a database's collation, so that
+ * both databases, and the plan as rebuilt from its history (src/history/planAsAt.ts), list them alike.
+ */
+export function byNameKey(a: OwnerRow, b: OwnerRow): number {
+  return a.name_key < b.name_key ? -1 : a.name_key > b.name_key ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

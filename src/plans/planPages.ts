@@ -11,7 +11,9 @@ import { createPlan, deletePlan, findPlanBySlug, updatePlan, type PlanInput } fr
 import { loadPlanContents } from './planContents.js';
 import { listPlans } from './planList.js';
 import { buildPlanView, readPlanFilters } from './planView.js';
-import { latestActionUpdates } from './latestUpdates.js';
+import { latestActionUpdates, latestOfEachAction } from './latestUpdates.js';
+import { asAtLabel, loadPlanAsAt, requestedMoment } from '../history/planAsAt.js';
+import { londonDateAndTime } from '../dates/ukDate.js';
 import { rags, statuses } from './vocabulary.js';
 import { readablePlans } from '../web/access.js';
 import { searchForPage } from '../search/searchPage.js';
@@ -106,16 +108,25 @@ export async function planPages(app: FastifyInstance): Promise<void> {
     '/plans/:slug',
     { config: { access: 'plan:read' } },
     async (request, reply) => {
-      const contents = await loadPlanContents(app.db.kysely, request.params.slug, { updates: 'themes' });
+      const at = requestedMoment(request.query.at);
+      const contents = at
+        ? await loadPlanAsAt(app.db.kysely, request.params.slug, at, { updates: 'all' })
+        : await loadPlanContents(app.db.kysely, request.params.slug, { updates: 'themes' });
       const filters = readPlanFilters(request.query);
       const view = buildPlanView(
         contents,
         filters,
-        await latestActionUpdates(app.db.kysely, contents.plan.id),
+        at
+          ? latestOfEachAction(contents.updates)
+          : await latestActionUpdates(app.db.kysely, contents.plan.id),
+        // Overdue as it was then: by the day of the moment shown.
+        at ? londonDateAndTime(at).date : undefined,
       );
       return reply.render('plans/views/plan.njk', {
-        title: contents.plan.title,
-        plan: contents.plan,
+        title: at ? `${contents.plan.title} as it stood on ${asAtLabel(at)}` : contents.plan.title,
+        asAt: at ? { param: request.query.at, label: asAtLabel(at) } : null,
+        // Links go to the plan as it is now called, whatever its address then.
+        plan: { ...contents.plan, slug: request.params.slug },
         marking: contents.plan.marking,
         horizons: contents.horizons,
         themes: contents.themes,

@@ -118,7 +118,12 @@ export const interchangeVersion = 1;
  * The whole plan in the interchange shape (documented in docs/interchange.md and the OpenAPI document):
  * every theme with its updates, every action with its owners and updates, and the owners they name.
  */
-export function presentPlanExport(contents: PlanContents, exportedAt = new Date().toISOString()) {
+export function presentPlanExport(
+  contents: PlanContents,
+  exportedAt = new Date().toISOString(),
+  /** The day overdue is judged by: today, or the day of the moment a plan as it stood is shown at. */
+  today = todayIso(),
+) {
   const updatesByAction = new Map<string, UpdateRow[]>();
   const updatesByTheme = new Map<string, UpdateRow[]>();
   for (const update of contents.updates) {
@@ -141,7 +146,7 @@ export function presentPlanExport(contents: PlanContents, exportedAt = new Date(
       updates: (updatesByTheme.get(theme.id) ?? []).map(presentUpdate),
     })),
     actions: contents.actions.map((action) => ({
-      ...presentAction(action),
+      ...presentAction(action, today),
       updates: (updatesByAction.get(action.id) ?? []).map(presentUpdate),
     })),
   };

@@ -94,9 +94,20 @@ export async function createTheme(
     recordId: theme.id,
     planId,
     change: 'create',
-    after: theme,
+    after: await withLead(trx, theme),
   });
   return theme;
+}
+
+/**
+ * A theme as its history keeps it: with its lead's name as the directory spells it then, as actions keep their
+ * owners' names, so that the plan as it stood and the words of its history need no other record.
+ */
+async function withLead(trx: Reader, theme: ThemeRow): Promise<ThemeRow & { lead: string | null }> {
+  const lead = theme.lead_owner_id
+    ? await trx.selectFrom('owners').select('name').where('id', '=', theme.lead_owner_id).executeTakeFirst()
+    : undefined;
+  return { ...theme, lead: lead?.name ?? null };
 }
 
 export async function findTheme(trx: Reader, planId: string, themeId: string): Promise<ThemeRow> {
@@ -133,8 +144,8 @@ export async function updateTheme(
     recordId: themeId,
     planId,
     change: 'update',
-    before,
-    after,
+    before: await withLead(trx, before),
+    after: await withLead(trx, after),
   });
   await noticeThemeChange(trx, actor, before, after);
   return after;
@@ -161,13 +172,14 @@ export async function deleteTheme(trx: Trx, actor: Actor, planId: string, themeI
     });
   }
   await trx.deleteFrom('updates').where('theme_id', '=', themeId).execute();
+  const deleted = await withLead(trx, before);
   await trx.deleteFrom('themes').where('id', '=', themeId).execute();
   await recordChange(trx, actor, {
     recordType: 'theme',
     recordId: themeId,
     planId,
     change: 'delete',
-    before,
+    before: deleted,
   });
 }
 
@@ -214,8 +226,11 @@ export async function moveInList(
     const position = moved.get(row.id)!;
     if (position === row.position) continue;
     const version = await updateAtVersion(trx, table, row.id, row.version, { position, updated_at: now });
-    // Actions are kept in history with their owners' names, as their own commands keep them.
-    const before = table === 'actions' ? { ...row, owners: await ownerNamesOf(trx, row.id) } : row;
+    // Actions are kept in history with their owners' names and themes with their lead's, as their commands keep them.
+    const before =
+      table === 'actions'
+        ? { ...row, owners: await ownerNamesOf(trx, row.id) }
+        : await withLead(trx, row as ThemeRow);
     await recordChange(trx, actor, {
       recordType,
       recordId: row.id,

@@ -123,6 +123,11 @@ const matrix: Record<string, string> = {
   'GET /plans/:slug/reports/:reportId/publish':             'ok    ok  403 403  403 403 404  in   in  in',
   'POST /plans/:slug/reports/:reportId/publish':            'ok    ok  403 403  403 403 404  in   in  in',
   'POST /plans/:slug/reports/:reportId/correct':            'ok    ok  403 403  403 403 404  in   in  in',
+  // History in words and the plan as it stood at a moment: for the plan's readers only.
+  'GET /plans/:slug/history':                               'ok    ok  ok  ok   ok  ok  404  in   in  in',
+  'GET /plans/:slug/actions/:actionId/history':             'ok    ok  ok  ok   ok  ok  404  in   in  in',
+  'GET /plans/:slug/themes/:themeId/history':               'ok    ok  ok  ok   ok  ok  404  in   in  in',
+  'GET /plans/:slug/as-at':                                 'ok    ok  ok  ok   ok  ok  404  in   in  in',
   'GET /owners':                                            'ok    ok  ok  ok   ok  ok  ok   in   in  in',
   'GET /owners/new':                                        'ok    ok  403 403  403 403 ok   in   in  in',
   'POST /owners':                                           'ok    ok  403 403  403 403 ok   in   in  in',
@@ -166,6 +171,10 @@ const matrix: Record<string, string> = {
   'GET /api/v1/plans/:slug/updates/:updateId':              'ok    ok  ok  ok   ok  ok  404  in   ok  ok',
   'PATCH /api/v1/plans/:slug/updates/:updateId':            'ok    ok  ok  403  ok  403 404  in   403 ok',
   'DELETE /api/v1/plans/:slug/updates/:updateId':           'ok    ok  ok  403  ok  403 404  in   403 ok',
+  'GET /api/v1/plans/:slug/history':                        'ok    ok  ok  ok   ok  ok  404  in   ok  ok',
+  'GET /api/v1/plans/:slug/actions/:actionId/history':      'ok    ok  ok  ok   ok  ok  404  in   ok  ok',
+  'GET /api/v1/plans/:slug/themes/:themeId/history':        'ok    ok  ok  ok   ok  ok  404  in   ok  ok',
+  'GET /api/v1/plans/:slug/as-at':                          'ok    ok  ok  ok   ok  ok  404  in   ok  ok',
   'GET /api/v1/owners':                                     'ok    ok  ok  ok   ok  ok  ok   in   ok  ok',
   'POST /api/v1/owners':                                    'ok    ok  403 403  403 403 ok   in   403 ok',
   'GET /api/v1/owners/:ownerId':                            'ok    ok  ok  ok   ok  ok  ok   in   ok  ok',
@@ -551,6 +560,8 @@ const queries: Record<string, (t: Target, ids: Ids) => Promise<string>> = {
   'DELETE /api/v1/owners/:ownerId': async (t, ids) => `version=${await ownerVersion(t, ids.ownerId)}`,
   // Words in every action of both plans, so that a search showing plan B to someone who may not read it is caught.
   'GET /api/v1/search': async () => 'q=action',
+  // Now: the plans of the matrix exist, so each answers as it stands.
+  'GET /api/v1/plans/:slug/as-at': async () => `at=${encodeURIComponent(new Date().toISOString())}`,
 };
 
 /** The person whose session or token a column's requests carry. */

@@ -1,0 +1,390 @@
+// A row of history told in words a board reads: "Status: In progress → Complete", "RAG: Amber → Red: supplier
+// withdrew", "Target date moved from 'End of June 2021' to 'Sep-21': waiting for the survey results".
+import type { HistoryRow } from '../db/schema.js';
+import { formatUkDate } from '../dates/ukDate.js';
+import { ragLabels, statusLabels } from '../plans/vocabulary.js';
+import { richTextToPlain } from '../richtext/sanitise.js';
+
+/** The kinds of change a history can be filtered by. */
+export const changeKinds = [
+  'added',
+  'removed',
+  'status',
+  'rag',
+  'dates',
+  'owners',
+  'text',
+  'updates',
+  'details',
+] as const;
+export type ChangeKind = (typeof changeKinds)[number];
+
+export const changeKindLabels: Record<ChangeKind, string> = {
+  added: 'Added',
+  removed: 'Deleted',
+  status: 'Status',
+  rag: 'RAG',
+  dates: 'Dates',
+  owners: 'Owners and leads',
+  text: 'Progress and other text',
+  updates: 'Dated updates',
+  details: 'Titles, themes, horizons and order',
+};
+
+export function isChangeKind(value: unknown): value is ChangeKind {
+  return typeof value === 'string' && (changeKinds as readonly string[]).includes(value);
+}
+
+/** One line of a change: its words, and for rich text a plain excerpt of the text before and after. */
+export interface ChangeLine {
+  kind: ChangeKind;
+  text: string;
+  before?: string;
+  after?: string;
+}
+
+/** A row of history in words, with who, when and where from. */
+export interface ChangeInWords {
+  id: number;
+  at: string;
+  actor: string;
+  /** Where the change came from besides the person ("import: staff-survey.docx"); '' for the pages and the API. */
+  source: string;
+  recordType: HistoryRow['record_type'];
+  recordId: string;
+  /** What was changed, in words: "Action 3: Survey again", "Theme: Wellbeing", "Plan". */
+  subject: string;
+  kinds: ChangeKind[];
+  lines: ChangeLine[];
+}
+
+/** Names of the themes, horizons and actions a page of history mentions, by id; an action's with its reference. */
+export type RecordNames = Map<string, RecordName>;
+
+export interface RecordName {
+  type: 'theme' | 'horizon' | 'action';
+  name: string;
+  ref?: string;
+}
+
+/** "Theme: Wellbeing", "Action 3: Survey again", "Horizon: Short term". */
+export function recordLabel(record: RecordName): string {
+  if (record.type === 'action')
+    return record.ref ? `Action ${record.ref}: ${record.name}` : `Action: ${record.name}`;
+  return `${record.type === 'theme' ? 'Theme' : 'Horizon'}: ${record.name}`;
+}
+
+type Fields = Record<string, unknown>;
+
+const excerptLength = 160;
+
+/** Rich text as a short plain excerpt: never markup. */
+export function excerpt(html: unknown): string {
+  const plain = richTextToPlain(typeof html === 'string' ? html : '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (plain.length <= excerptLength) return plain;
+  return `${plain.slice(0, excerptLength + 1).replace(/\s+\S*$/, '')}…`;
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value : value == null ? '' : String(value));
+const quoted = (value: string) => (value === '' ? 'nothing' : `'${value}'`);
+const status = (value: unknown) =>
+  value ? ((statusLabels as Record<string, string>)[text(value)] ?? text(value)) : 'Not set';
+const rag = (value: unknown) =>
+  value ? ((ragLabels as Record<string, string>)[text(value)] ?? text(value)) : 'Not set';
+const names = (value: unknown) => (Array.isArray(value) && value.length > 0 ? value.join(', ') : 'Nobody');
+const withReason = (line: string, reason: string) => (reason ? `${line}: ${reason}` : line);
+
+function changed(before: Fields, after: Fields, field: string): boolean {
+  return JSON.stringify(before[field] ?? null) !== JSON.stringify(after[field] ?? null);
+}
+
+/** "Title: 'a' → 'b'" for each plain field that changed. */
+function plainLines(before: Fields, after: Fields, fields: [string, string, ChangeKind][]): ChangeLine[] {
+  return fields
+    .filter(([field]) => changed(before, after, field))
+    .map(([field, label, kind]) => ({
+      kind,
+      text: `${label}: ${quoted(text(before[field]))} → ${quoted(text(after[field]))}`,
+    }));
+}
+
+/** "Progress edited", with what it said before and after, for each rich-text field that changed. */
+function richLines(before: Fields, after: Fields, fields: [string, string][]): ChangeLine[] {
+  return fields
+    .filter(([field]) => changed(before, after, field))
+    .map(([field, label]) => ({
+      kind: 'text' as const,
+      text: `${label} edited`,
+      before: excerpt(before[field]),
+      after: excerpt(after[field]),
+    }));
+}
+
+function statusLine(before: Fields, after: Fields): ChangeLine[] {
+  return changed(before, after, 'status')
+    ? [{ kind: 'status', text: `Status: ${status(before.status)} → ${status(after.status)}` }]
+    : [];
+}
+
+function ragLine(
+  before: Fields,
+  after: Fields,
+  reasonField: string,
+  reason: (value: unknown) => string,
+): ChangeLine[] {
+  if (changed(before, after, 'rag'))
+    return [
+      {
+        kind: 'rag',
+        text: withReason(`RAG: ${rag(before.rag)} → ${rag(after.rag)}`, reason(after[reasonField])),
+      },
+    ];
+  if (changed(before, after, reasonField))
+    return [{ kind: 'rag', text: `Reason for the RAG status: ${quoted(reason(after[reasonField]))}` }];
+  return [];
+}
+
+function nameOf(id: unknown, known: RecordNames, none: string): string {
+  return id ? (known.get(text(id))?.name ?? 'one since deleted') : none;
+}
+
+function actionDateLines(before: Fields, after: Fields): ChangeLine[] {
+  const lines: ChangeLine[] = [];
+  const was = text(before.revised_target_text) || text(before.target_text);
+  if (changed(before, after, 'revised_target_text')) {
+    const now = text(after.revised_target_text);
+    lines.push({
+      kind: 'dates',
+      text:
+        now === ''
+          ? `Revised target date removed (it was ${quoted(text(before.revised_target_text))})`
+          : withReason(`Target date moved from ${quoted(was)} to ${quoted(now)}`, text(after.revised_reason)),
+    });
+  } else if (changed(before, after, 'revised_reason'))
+    lines.push({ kind: 'dates', text: `Reason the date moved: ${quoted(text(after.revised_reason))}` });
+  if (changed(before, after, 'target_text'))
+    lines.push({
+      kind: 'dates',
+      text: `Original target date: ${quoted(text(before.target_text))} → ${quoted(text(after.target_text))}`,
+    });
+  // Completing or reopening dates or undates an action: the status line says that already.
+  if (changed(before, after, 'completed_on') && !changed(before, after, 'status'))
+    lines.push({
+      kind: 'dates',
+      text: `Completion date: ${formatUkDate(text(before.completed_on)) || 'Not set'} → ${formatUkDate(text(after.completed_on)) || 'Not set'}`,
+    });
+  return lines;
+}
+
+function positionLine(before: Fields, after: Fields): ChangeLine[] {
+  if (!changed(before, after, 'position')) return [];
+  return [
+    {
+      kind: 'details',
+      text: Number(after.position) < Number(before.position) ? 'Moved up the list' : 'Moved down the list',
+    },
+  ];
+}
+
+function actionLines(before: Fields, after: Fields, known: RecordNames): ChangeLine[] {
+  return [
+    ...statusLine(before, after),
+    ...ragLine(before, after, 'rag_reason', text),
+    ...actionDateLines(before, after),
+    ...(changed(before, after, 'owners')
+      ? [
+          {
+            kind: 'owners' as const,
+            text: `${(Array.isArray(after.owners) && after.owners.length > 1) || (Array.isArray(before.owners) && before.owners.length > 1) ? 'Owners' : 'Owner'}: ${names(before.owners)} → ${names(after.owners)}`,
+          },
+        ]
+      : []),
+    ...plainLines(before, after, [
+      ['ref', 'Reference', 'details'],
+      ['title', 'Action', 'details'],
+    ]),
+    ...(changed(before, after, 'theme_id')
+      ? [
+          {
+            kind: 'details' as const,
+            text: `Theme: ${nameOf(before.theme_id, known, 'No theme')} → ${nameOf(after.theme_id, known, 'No theme')}`,
+          },
+        ]
+      : []),
+    ...(changed(before, after, 'horizon_id')
+      ? [
+          {
+            kind: 'details' as const,
+            text: `Horizon: ${nameOf(before.horizon_id, known, 'No horizon')} → ${nameOf(after.horizon_id, known, 'No horizon')}`,
+          },
+        ]
+      : []),
+    ...richLines(before, after, [
+      ['description', 'Description'],
+      ['progress', 'Progress'],
+      ['future_actions', 'Future planned actions'],
+    ]),
+    ...positionLine(before, after),
+  ];
+}
+
+function themeLines(before: Fields, after: Fields): ChangeLine[] {
+  return [
+    ...statusLine(before, after),
+    ...ragLine(before, after, 'rag_reason', () => ''),
+    ...(changed(before, after, 'lead_owner_id') || changed(before, after, 'lead')
+      ? [
+          {
+            kind: 'owners' as const,
+            text: `Lead: ${text(before.lead) || 'Nobody'} → ${text(after.lead) || 'Nobody'}`,
+          },
+        ]
+      : []),
+    ...plainLines(before, after, [['title', 'Title', 'details']]),
+    ...richLines(before, after, [
+      ['progress', 'Progress'],
+      ['future_actions', 'Future planned actions'],
+    ]),
+    ...positionLine(before, after),
+  ];
+}
+
+function planLines(before: Fields, after: Fields): ChangeLine[] {
+  return [
+    ...ragLine(before, after, 'rag_note', excerpt),
+    ...plainLines(before, after, [
+      ['title', 'Title', 'details'],
+      ['slug', 'Web address', 'details'],
+      ['source', 'Source', 'details'],
+      ['sponsor', 'Sponsor', 'owners'],
+      ['marking', 'Protective marking', 'details'],
+    ]),
+    ...richLines(before, after, [['summary', 'Summary']]),
+  ];
+}
+
+function updateName(update: Fields): string {
+  return `Update of ${formatUkDate(text(update.effective_on))}`;
+}
+
+function updateLines(change: string, before: Fields, after: Fields): ChangeLine[] {
+  if (change === 'create')
+    return [
+      {
+        kind: 'updates',
+        text: `${updateName(after)} posted by ${text(after.author)}${after.status_change ? `, moving the status to ${status(after.status_change)}` : ''}`,
+        after: excerpt(after.body),
+      },
+    ];
+  if (change === 'delete')
+    return [{ kind: 'updates', text: `${updateName(before)} deleted`, before: excerpt(before.body) }];
+  return [
+    {
+      kind: 'updates',
+      text: `${updateName(before)} corrected${changed(before, after, 'effective_on') ? `: now dated ${formatUkDate(text(after.effective_on))}` : ''}${changed(before, after, 'author') ? `, from ${text(after.author)}` : ''}`,
+      ...(changed(before, after, 'body') ? { before: excerpt(before.body), after: excerpt(after.body) } : {}),
+    },
+  ];
+}
+
+function reportLines(change: string, before: Fields, after: Fields): ChangeLine[] {
+  const period = text(after.period_text ?? before.period_text);
+  const name = `Highlight report${period ? ` for ${period}` : ''}`;
+  if (change === 'create') return [{ kind: 'added', text: `${name} drafted` }];
+  if (change === 'delete') return [{ kind: 'removed', text: `${name} deleted` }];
+  if (changed(before, after, 'status'))
+    return [
+      {
+        kind: 'details',
+        text: after.status === 'published' ? `${name} published` : `${name} ${text(after.status)}`,
+      },
+    ];
+  return [{ kind: 'details', text: `${name} edited` }];
+}
+
+/** What the row is about, in words: "Action 3: Survey again", "Theme: Wellbeing", "Horizon: Short term", "Plan". */
+function subjectOf(
+  row: Pick<HistoryRow, 'record_type' | 'subject_id'>,
+  record: Fields,
+  known: RecordNames,
+): string {
+  switch (row.record_type) {
+    case 'action':
+      return text(record.ref)
+        ? `Action ${text(record.ref)}: ${text(record.title)}`
+        : `Action: ${text(record.title)}`;
+    case 'theme':
+      return `Theme: ${text(record.title)}`;
+    case 'horizon':
+      return `Horizon: ${text(record.name)}`;
+    case 'update':
+      return row.subject_id && known.has(row.subject_id) ? recordLabel(known.get(row.subject_id)!) : 'Update';
+    case 'report':
+      return 'Highlight report';
+    default:
+      return 'Plan';
+  }
+}
+
+function parse(json: string | null): Fields {
+  if (!json) return {};
+  const value = JSON.parse(json) as unknown;
+  return value && typeof value === 'object' ? (value as Fields) : {};
+}
+
+type Row = Pick<
+  HistoryRow,
+  | 'id'
+  | 'at'
+  | 'actor'
+  | 'source'
+  | 'record_type'
+  | 'record_id'
+  | 'subject_id'
+  | 'change'
+  | 'before_json'
+  | 'after_json'
+>;
+
+/** One row of a plan's history in words; `known` names the themes, horizons and subjects it mentions by id. */
+export function describeChange(row: Row, known: RecordNames = new Map()): ChangeInWords {
+  const before = parse(row.before_json);
+  const after = parse(row.after_json);
+  const record = row.change === 'delete' ? before : after;
+  let lines: ChangeLine[];
+  if (row.record_type === 'update') lines = updateLines(row.change, before, after);
+  else if (row.record_type === 'report') lines = reportLines(row.change, before, after);
+  else if (row.change === 'create') lines = [{ kind: 'added', text: 'Added' }];
+  else if (row.change === 'delete') lines = [{ kind: 'removed', text: 'Deleted' }];
+  else if (row.record_type === 'action') lines = actionLines(before, after, known);
+  else if (row.record_type === 'theme') lines = themeLines(before, after);
+  else if (row.record_type === 'plan') lines = planLines(before, after);
+  else if (row.record_type === 'horizon')
+    lines = [...plainLines(before, after, [['name', 'Name', 'details']]), ...positionLine(before, after)];
+  else lines = [{ kind: 'details', text: 'Changed' }];
+  if (row.change === 'create' && row.record_type === 'theme' && text(after.lead))
+    lines.push({ kind: 'owners', text: `Lead: ${text(after.lead)}` });
+  if (
+    row.change === 'create' &&
+    row.record_type === 'action' &&
+    Array.isArray(after.owners) &&
+    after.owners.length > 0
+  )
+    lines.push({
+      kind: 'owners',
+      text: `${after.owners.length > 1 ? 'Owners' : 'Owner'}: ${names(after.owners)}`,
+    });
+  return {
+    id: Number(row.id),
+    at: row.at,
+    actor: row.actor,
+    source: row.source,
+    recordType: row.record_type,
+    recordId: row.record_id,
+    subject: subjectOf(row, record, known),
+    kinds: [...new Set(lines.map((line) => line.kind))],
+    lines,
+  };
+}
