@@ -86,14 +86,16 @@ describeEachDatabase('The job worker', (current) => {
     const count: JobHandler = async (context, payload) => {
       seen.push([payload, context.job, context.now.toISOString()]);
     };
-    expect(await runDueJobs({ db, config, clock: () => noon, handlers: { count } })).toBe(1);
+    expect(await runDueJobs({ db, config, recurring: [], clock: () => noon, handlers: { count } })).toBe(1);
     expect(seen).toEqual([[{ plan: 'culture' }, { id, attempts: 1 }, noon.toISOString()]]);
     expect(await jobById(db, id)).toMatchObject({
       state: 'done',
       finished_at: noon.toISOString(),
       lease_until: null,
     });
-    expect(await runDueJobs({ db, config, clock: () => later(noon, 3600), handlers: { count } })).toBe(0);
+    expect(
+      await runDueJobs({ db, config, recurring: [], clock: () => later(noon, 3600), handlers: { count } }),
+    ).toBe(0);
   });
 
   it('tries a failing job again after a back-off, then marks it failed with the reason after its last try', async () => {
@@ -141,7 +143,7 @@ describeEachDatabase('The job worker', (current) => {
         throw new PermanentJobError('550 5.1.1 No such mailbox');
       },
     };
-    await runDueJobs({ db, config, clock: () => noon, handlers });
+    await runDueJobs({ db, config, recurring: [], clock: () => noon, handlers });
     expect(await jobById(db, refused)).toMatchObject({
       state: 'failed',
       attempts: 1,
@@ -163,7 +165,7 @@ describeEachDatabase('The job worker', (current) => {
       ),
     );
     expect(config.mail).toBeUndefined();
-    expect(await runDueJobs({ db, config, clock: () => noon })).toBe(0);
+    expect(await runDueJobs({ db, config, recurring: [], clock: () => noon })).toBe(0);
     expect(await jobById(db, id)).toMatchObject({ state: 'queued', attempts: 0 });
   });
 
