@@ -4,9 +4,7 @@ import { loadPlanContents } from '../plans/planContents.js';
 import { presentPlanExport } from '../plans/presenters.js';
 import { buildActionPlanDocument } from './actionPlanDocument.js';
 import { actionPlanToCsv } from './actionPlanCsv.js';
-import { actionPlanToDocx } from './actionPlanDocx.js';
-import { actionPlanToPdf } from './actionPlanPdf.js';
-import { actionPlanToXlsx } from './actionPlanXlsx.js';
+import { actionPlanToDocx, actionPlanToPdf, actionPlanToXlsx } from './documentWriters.js';
 
 export const planFormats = ['docx', 'pdf', 'xlsx', 'csv', 'json'] as const;
 export type PlanFormat = (typeof planFormats)[number];

@@ -19,8 +19,7 @@ import {
   type UnderstoodFile,
 } from './importFile.js';
 import { ImportFileError } from './source.js';
-
-export const importUsage = 'import FILE [--into SLUG] [--dry-run] [--json] [--sheet NAME]';
+import { importUsage } from '../cliUsage.js';
 
 /** A plan named by --into that is not there: said before anything is read or written. */
 class UnknownPlanError extends Error {}

@@ -6,9 +6,8 @@ import { migrateToLatest } from '../db/migrations.js';
 import type { UserRole } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
 import { InvalidInputError } from '../errors.js';
-import { addUser, passwordLinkHours, userRoles } from './userCommands.js';
-
-export const userUsage = `user add [--admin | --role ${userRoles.join('|')}] [--name NAME] EMAIL`;
+import { addUser, passwordLinkHours } from './userCommands.js';
+import { userUsage } from '../cliUsage.js';
 
 /** The address a printed link starts with: HEADWAY_PUBLIC_URL, else where this configuration listens. */
 export function publicBase(config: Config): string {
