@@ -2,7 +2,7 @@
 import type { Db } from '../db/connection.js';
 import { loadPlanContents } from '../plans/planContents.js';
 import { presentPlanExport } from '../plans/presenters.js';
-import { buildActionPlanDocument } from './actionPlanDocument.js';
+import { buildActionPlanDocument, type ActionPlanDocument } from './actionPlanDocument.js';
 import { actionPlanToCsv } from './actionPlanCsv.js';
 import { actionPlanToDocx, actionPlanToPdf, actionPlanToXlsx } from './documentWriters.js';
 
@@ -23,16 +23,20 @@ export function isPlanFormat(value: unknown): value is PlanFormat {
 
 export async function exportPlan(db: Db, slug: string, format: PlanFormat) {
   const contents = await loadPlanContents(db.kysely, slug, { updates: 'all' });
-  const doc = buildActionPlanDocument(contents);
+  // JSON is the plan as the API presents it; only the documents need the action-plan document model.
   const bytes =
-    format === 'docx'
-      ? await actionPlanToDocx(doc)
-      : format === 'pdf'
-        ? await actionPlanToPdf(doc)
-        : format === 'xlsx'
-          ? await actionPlanToXlsx(doc)
-          : format === 'csv'
-            ? actionPlanToCsv(doc)
-            : Buffer.from(JSON.stringify(presentPlanExport(contents), null, 2));
+    format === 'json'
+      ? Buffer.from(JSON.stringify(presentPlanExport(contents), null, 2))
+      : await documentBytes(buildActionPlanDocument(contents), format);
   return { bytes, contentType: contentTypes[format], fileName: `${contents.plan.slug}.${format}` };
+}
+
+function documentBytes(
+  doc: ActionPlanDocument,
+  format: Exclude<PlanFormat, 'json'>,
+): Promise<Buffer> | Buffer {
+  if (format === 'docx') return actionPlanToDocx(doc);
+  if (format === 'pdf') return actionPlanToPdf(doc);
+  if (format === 'xlsx') return actionPlanToXlsx(doc);
+  return actionPlanToCsv(doc);
 }
