@@ -9,6 +9,8 @@ export const benchNames = [
   'crash',
   'soak',
   'import-memory',
+  'http',
+  'scale',
 ] as const;
 export type BenchName = (typeof benchNames)[number];
 /**
@@ -48,6 +50,8 @@ export interface BenchOptions {
   crashRounds: number;
   /** Import-memory: rounds of eight expanding uploads at once. */
   importMemoryRounds: number;
+  /** HTTP: rounds of every shape on every server (3 unless --rounds says otherwise). */
+  httpRounds: number;
   /** Soak: how long the steady load runs on each database (5 minutes unless --seconds says otherwise). */
   soakSeconds: number;
   /** Whether to rewrite the figures in docs/performance.md; quick runs leave the recorded figures alone. */
@@ -56,16 +60,17 @@ export interface BenchOptions {
   command: string;
 }
 
-const usage = `Usage: npm run bench -- [--only-bench=plan-load|import|export|sync-cost|crash|soak|import-memory] [--quick]
+const usage = `Usage: npm run bench -- [--only-bench=plan-load|import|export|sync-cost|crash|soak|import-memory|http|scale] [--quick]
                       [--only=sqlite|postgres] [--seconds=N] [--connections=N] [--runs=N] [--rounds=N]
                       [--docs|--no-docs]
   --only-bench  run one benchmark (default: plan load, import, then export; sync-cost, crash and soak
-                run only when named, and write docs/reliability.md; import-memory runs only when named)
+                run only when named, and write docs/reliability.md; import-memory, http (side by side with
+                the Node floor and nginx) and scale (100,000 actions) run only when named)
   --seconds, --connections  plan load: length of each measurement and concurrent connections;
                 sync-cost: length of each measurement; soak: length of the run (default 300; a
                 shorter soak leaves the recorded figures alone unless given --docs)
   --rounds      crash: kill -9 rounds on each database (default 10); import-memory: rounds of eight
-                uploads at once (default 3)
+                uploads at once (default 3); http: rounds of every shape on every server (default 3)
   --runs        import: imports of each file on each database (default 3);
                 export: timed exports of each format on each database (default 5)
 Environment: HEADWAY_BENCH_QUICK=1, HEADWAY_BENCH_ONLY_BENCH, HEADWAY_BENCH_ONLY, HEADWAY_BENCH_SECONDS,
@@ -138,6 +143,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
     },
     crashRounds: wholeNumber('rounds', flags.get('rounds') ?? env.HEADWAY_BENCH_ROUNDS, quick ? 3 : 10),
     importMemoryRounds: wholeNumber('rounds', flags.get('rounds') ?? env.HEADWAY_BENCH_ROUNDS, quick ? 1 : 3),
+    httpRounds: wholeNumber('rounds', flags.get('rounds') ?? env.HEADWAY_BENCH_ROUNDS, quick ? 1 : 3),
     soakSeconds: wholeNumber('seconds', flags.get('seconds') ?? env.HEADWAY_BENCH_SECONDS, quick ? 20 : 300),
     writeDocs: flags.has('docs') || (!quick && !flags.has('no-docs')),
     command: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),

@@ -10,6 +10,8 @@ import { syncCostBenchmark } from './syncCost/syncCostBenchmark.js';
 import { exportSpeedBenchmark } from './exportSpeed/exportSpeedBenchmark.js';
 import { importMemoryBenchmark } from './importMemory/importMemoryBenchmark.js';
 import { importSpeedBenchmark } from './importSpeed/importSpeedBenchmark.js';
+import { httpBenchmark } from './http/httpBenchmark.js';
+import { scaleBenchmark } from './http/scaleBenchmark.js';
 import { OptionsError, readOptions, type BenchOptions } from './options.js';
 import { rewriteSection } from './performanceDoc.js';
 import {
@@ -45,6 +47,8 @@ async function main(): Promise<number> {
       crash: () => crashBenchmark(projectRoot, options, say),
       soak: () => soakBenchmark(projectRoot, options, say),
       'import-memory': () => importMemoryBenchmark(projectRoot, options, say),
+      http: () => httpBenchmark(options, say),
+      scale: () => scaleBenchmark(options, say),
     };
     const code = await runs[benchmark]();
     exitCode = Math.max(exitCode, code);

@@ -1,32 +1,27 @@
 #!/usr/bin/env node
 // The `headway` command: serve, start (migrate, load the sample plans, serve), migrate, demo, import, export, report,
-// user, backup, restore, jobs, send-test-email and worker.
+// user, backup and restore.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, readConfig, type Config } from './config.js';
+import {
+  backupUsage,
+  exportUsage,
+  importUsage,
+  jobsUsage,
+  reportUsage,
+  restoreUsage,
+  sendTestEmailUsage,
+  userUsage,
+  workerUsage,
+} from './cliUsage.js';
 import { openDatabase } from './db/connection.js';
 import { migrateToLatest } from './db/migrations.js';
-import { ensureDemoAccounts, type DemoAccount } from './demo/demoAccounts.js';
-import { loadDemo } from './demo/loadDemo.js';
-import { inTransaction } from './db/transaction.js';
-import { userCommand, userUsage } from './people/userCommand.js';
-import { countUsers } from './people/users.js';
-import { createPasswordLink } from './signin/passwordLinks.js';
-import { exportCommand, exportUsage } from './exports/exportCommand.js';
-import { reportCommand, reportUsage } from './reports/reportCommand.js';
-import { importCommand, importUsage } from './import/importCommand.js';
-import { startServer } from './server.js';
-import {
-  jobsCommand,
-  jobsUsage,
-  sendTestEmailCommand,
-  sendTestEmailUsage,
-  workerCommand,
-  workerUsage,
-} from './jobs/jobsCommand.js';
-import { backupCommand, backupUsage, restoreCommand, restoreUsage } from './backups/backupCommand.js';
+import type { DemoAccount } from './demo/demoAccounts.js';
 
+// Each command's module is imported when that command runs: the server alone (Fastify, every route, the templates)
+// is most of what the process would otherwise load, and a command waits for whatever it loads.
 const usage = `Usage: headway <command> [options]
 
 Commands:
@@ -80,6 +75,8 @@ async function migrate(config: Config): Promise<void> {
 }
 
 async function demo(config: Config, withAccounts = false): Promise<DemoAccount[]> {
+  const { loadDemo } = await import('./demo/loadDemo.js');
+  const { ensureDemoAccounts } = await import('./demo/demoAccounts.js');
   const db = openDatabase(config.databaseUrl);
   try {
     await migrateToLatest(db);
@@ -94,6 +91,8 @@ async function demo(config: Config, withAccounts = false): Promise<DemoAccount[]
 
 async function serve(config: Config, withDemo: boolean): Promise<void> {
   const accounts = withDemo ? await demo(config, true) : [];
+  const { startServer } = await import('./server.js');
+  const { countUsers } = await import('./people/users.js');
   const server = await startServer(config);
   const base = config.publicUrl ?? server.url;
   console.log(`\nHeadway is running at ${base}/`);
@@ -102,6 +101,8 @@ async function serve(config: Config, withDemo: boolean): Promise<void> {
     for (const account of accounts)
       console.log(`  ${account.email}  password: ${account.password}  (${account.role})`);
   } else if ((await countUsers(server.db)) === 0) {
+    const { inTransaction } = await import('./db/transaction.js');
+    const { createPasswordLink } = await import('./signin/passwordLinks.js');
     const secret = await inTransaction(server.db, (trx) => createPasswordLink(trx, null, 24));
     console.log(
       'No one has an account yet. Create the first administrator at this link (it works once, for 24 hours):',
@@ -130,23 +131,23 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         await demo(readConfig(env));
         return 0;
       case 'import':
-        return await importCommand(rest, readConfig(env));
+        return await (await import('./import/importCommand.js')).importCommand(rest, readConfig(env));
       case 'export':
-        return await exportCommand(rest, readConfig(env));
+        return await (await import('./exports/exportCommand.js')).exportCommand(rest, readConfig(env));
       case 'report':
-        return await reportCommand(rest, readConfig(env));
+        return await (await import('./reports/reportCommand.js')).reportCommand(rest, readConfig(env));
       case 'user':
-        return await userCommand(rest, readConfig(env));
+        return await (await import('./people/userCommand.js')).userCommand(rest, readConfig(env));
       case 'backup':
-        return await backupCommand(rest, readConfig(env));
+        return await (await import('./backups/backupCommand.js')).backupCommand(rest, readConfig(env));
       case 'restore':
-        return await restoreCommand(rest, readConfig(env));
+        return await (await import('./backups/backupCommand.js')).restoreCommand(rest, readConfig(env));
       case 'jobs':
-        return await jobsCommand(rest, readConfig(env));
+        return await (await import('./jobs/jobsCommand.js')).jobsCommand(rest, readConfig(env));
       case 'send-test-email':
-        return await sendTestEmailCommand(rest, readConfig(env));
+        return await (await import('./jobs/jobsCommand.js')).sendTestEmailCommand(rest, readConfig(env));
       case 'worker':
-        return await workerCommand(readConfig(env));
+        return await (await import('./jobs/jobsCommand.js')).workerCommand(readConfig(env));
       case undefined:
       case 'help':
       case '--help':

@@ -12,7 +12,7 @@ const actor: Actor = { name: 'Benchmark loader' };
 /** Actions per transaction: large enough to be quick, small enough not to hold one huge transaction. */
 const actionsPerTransaction = 100;
 
-interface PlanIds {
+export interface PlanIds {
   planId: string;
   themeIds: string[];
   horizonIds: string[];
@@ -30,7 +30,7 @@ export async function loadPlans(db: Db, plans: PlanSpec[]): Promise<void> {
   }
 }
 
-async function createPlanWithThemes(trx: Trx, plan: PlanSpec): Promise<PlanIds> {
+export async function createPlanWithThemes(trx: Trx, plan: PlanSpec): Promise<PlanIds> {
   const created = await createPlan(trx, actor, plan.input);
   if (created.slug !== plan.input.slug)
     throw new Error(`Plan "${plan.input.slug}" already exists: the benchmark needs an empty database`);

@@ -7,9 +7,7 @@ import { isPostgresUrl, openDatabase } from '../db/connection.js';
 import { BackupError } from './backupFile.js';
 import { restoreBackup } from './restoreBackup.js';
 import { writeBackup } from './writeBackup.js';
-
-export const backupUsage = 'backup FILE';
-export const restoreUsage = 'restore FILE';
+import { backupUsage, restoreUsage } from '../cliUsage.js';
 
 function fileArgument(args: string[], usage: string): string | undefined {
   const { positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: {} });

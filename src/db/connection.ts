@@ -1,7 +1,8 @@
 // Opens the one database Headway runs on: an embedded SQLite file by default, PostgreSQL when the URL says so.
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import SQLite from 'better-sqlite3';
+import type SQLite from 'better-sqlite3';
 import {
   CompiledQuery,
   Kysely,
@@ -14,8 +15,12 @@ import {
   type SqliteDialectConfig,
   type TransactionSettings,
 } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Database } from './schema.js';
+
+// Each driver is loaded when a database of its kind is opened, not both at start-up: a process uses one, and the other
+// costs memory it never uses. Both are CommonJS packages, so opening a database stays synchronous.
+const require = createRequire(import.meta.url);
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -34,8 +39,12 @@ export function isPostgresUrl(url: string): boolean {
   return url.startsWith('postgres://') || url.startsWith('postgresql://');
 }
 
-// PostgreSQL's COUNT(*) is a bigint, which pg returns as a string; our counts fit easily in a number.
-pg.types.setTypeParser(20, (value) => Number(value));
+function postgresDriver(): typeof pg {
+  const driver = require('pg') as typeof pg;
+  // PostgreSQL's COUNT(*) is a bigint, which pg returns as a string; our counts fit easily in a number.
+  driver.types.setTypeParser(20, (value) => Number(value));
+  return driver;
+}
 
 /**
  * better-sqlite3 compiles every statement it is given; Kysely asks for the same few hundred SQL texts again and again
@@ -100,7 +109,7 @@ export function openDatabase(url: string, options: DbOptions = {}): Db {
   if (isPostgresUrl(url)) {
     // Nothing here may weaken PostgreSQL's own durability: no synchronous_commit or other session setting is changed,
     // so a commit returns once the server has flushed its WAL (docs/reliability.md).
-    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    const pool = new (postgresDriver().Pool)({ connectionString: url, max: 10 });
     // An idle connection dropped by the server (a restart, a failover) must not stop Headway; the pool reconnects.
     pool.on('error', (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
@@ -108,7 +117,7 @@ export function openDatabase(url: string, options: DbOptions = {}): Db {
   }
   const file = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const sqlite = new SQLite(file);
+  const sqlite = new (require('better-sqlite3') as typeof SQLite)(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');

@@ -1,8 +1,12 @@
 // The action-plan document as CSV: one row per action, plain text, UTF-8 with a byte-order mark so that Excel opens
 // it with the right characters, quoted as RFC 4180 says.
 import { stringify } from 'csv-stringify/sync';
-import { actionAsText, actionsInOrder, type ActionPlanDocument } from './actionPlanDocument.js';
-import { parsedDateColumns } from './actionPlanXlsx.js';
+import {
+  actionAsText,
+  actionsInOrder,
+  parsedDateColumns,
+  type ActionPlanDocument,
+} from './actionPlanDocument.js';
 
 /**
  * A cell that Excel would take for a formula ("=HYPERLINK(...)", "+1", "@SUM", "-2+3") gets an apostrophe in front,

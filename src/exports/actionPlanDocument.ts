@@ -8,6 +8,12 @@ import { ragLabels, statusLabels } from '../plans/vocabulary.js';
 import { richTextToPlain } from '../richtext/sanitise.js';
 import { richTextToCellText } from './richTextToCellText.js';
 
+/**
+ * The action's date range as real dates, after the columns of the document. Named so that the importer passes over
+ * them (src/import/understand/columns.ts): it reads the range again from the date as written.
+ */
+export const parsedDateColumns = ['Parsed start', 'Parsed end'] as const;
+
 /** The columns of the action table, named as the staff-survey document names them, so the importer reads them back. */
 export type ActionPlanColumn =
   | 'Theme'

@@ -6,16 +6,11 @@ import {
   actionAsText,
   actionsInOrder,
   focusAreaAsText,
+  parsedDateColumns,
   type ActionPlanColumn,
   type ActionPlanDocument,
 } from './actionPlanDocument.js';
 import { richTextToCellText } from './richTextToCellText.js';
-
-/**
- * The action's date range as real dates, after the columns of the document. Named so that the importer passes over
- * them (src/import/understand/columns.ts): it reads the range again from the date as written.
- */
-export const parsedDateColumns = ['Parsed start', 'Parsed end'] as const;
 
 const dateFormat = 'd mmmm yyyy';
 

@@ -6,8 +6,7 @@ import { openDatabase } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrations.js';
 import { NotFoundError } from '../errors.js';
 import { exportPlan, isPlanFormat, planFormats } from './exportPlan.js';
-
-export const exportUsage = `export SLUG --format ${planFormats.join('|')} --out FILE`;
+import { exportUsage } from '../cliUsage.js';
 
 export async function exportCommand(args: string[], config: Config): Promise<number> {
   const { values, positionals } = parseArgs({

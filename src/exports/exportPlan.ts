@@ -4,11 +4,9 @@ import { londonDateAndTime } from '../dates/ukDate.js';
 import { loadPlanAsAt } from '../history/planAsAt.js';
 import { loadPlanContents } from '../plans/planContents.js';
 import { presentPlanExport } from '../plans/presenters.js';
-import { buildActionPlanDocument } from './actionPlanDocument.js';
+import { buildActionPlanDocument, type ActionPlanDocument } from './actionPlanDocument.js';
 import { actionPlanToCsv } from './actionPlanCsv.js';
-import { actionPlanToDocx } from './actionPlanDocx.js';
-import { actionPlanToPdf } from './actionPlanPdf.js';
-import { actionPlanToXlsx } from './actionPlanXlsx.js';
+import { actionPlanToDocx, actionPlanToPdf, actionPlanToXlsx } from './documentWriters.js';
 
 export const planFormats = ['docx', 'pdf', 'xlsx', 'csv', 'json'] as const;
 export type PlanFormat = (typeof planFormats)[number];
@@ -30,25 +28,29 @@ export async function exportPlan(db: Db, slug: string, format: PlanFormat, at?: 
   const contents = at
     ? await loadPlanAsAt(db.kysely, slug, at, { updates: 'all' })
     : await loadPlanContents(db.kysely, slug, { updates: 'all' });
-  const doc = buildActionPlanDocument(contents);
+  // JSON is the plan as the API presents it; only the documents need the action-plan document model.
   const bytes =
-    format === 'docx'
-      ? await actionPlanToDocx(doc)
-      : format === 'pdf'
-        ? await actionPlanToPdf(doc)
-        : format === 'xlsx'
-          ? await actionPlanToXlsx(doc)
-          : format === 'csv'
-            ? actionPlanToCsv(doc)
-            : Buffer.from(
-                JSON.stringify(
-                  presentPlanExport(contents, undefined, at ? londonDateAndTime(at).date : undefined),
-                  null,
-                  2,
-                ),
-              );
+    format === 'json'
+      ? Buffer.from(
+          JSON.stringify(
+            presentPlanExport(contents, undefined, at ? londonDateAndTime(at).date : undefined),
+            null,
+            2,
+          ),
+        )
+      : await documentBytes(buildActionPlanDocument(contents), format);
   const asAt = at
     ? `-as-at-${londonDateAndTime(at).date}-${londonDateAndTime(at).time.replace(':', '')}`
     : '';
   return { bytes, contentType: contentTypes[format], fileName: `${slug}${asAt}.${format}` };
+}
+
+function documentBytes(
+  doc: ActionPlanDocument,
+  format: Exclude<PlanFormat, 'json'>,
+): Promise<Buffer> | Buffer {
+  if (format === 'docx') return actionPlanToDocx(doc);
+  if (format === 'pdf') return actionPlanToPdf(doc);
+  if (format === 'xlsx') return actionPlanToXlsx(doc);
+  return actionPlanToCsv(doc);
 }

@@ -1,6 +1,6 @@
 // Rich text as the text of a spreadsheet cell: paragraphs and line breaks as lines, list items numbered or bulleted
 // and indented as they are nested, so that "step 2" still reads as step 2 where formatting cannot go.
-import { decodeEntities } from './richTextToWord.js';
+import { decodeEntities } from '../richtext/entities.js';
 
 export function richTextToCellText(html: string): string {
   const lines: string[] = [];

@@ -1,7 +1,7 @@
 // Turns Headway's rich text (sanitised HTML: p, br, lists, bold, italic, underline, links) into the paragraphs the PDF
 // documents lay out: runs of plain, bold or italic words, list items with their bullet or number and indent.
 import type { PdfParagraph, PdfRun } from './pdfLayout.js';
-import { decodeEntities } from './richTextToWord.js';
+import { decodeEntities } from '../richtext/entities.js';
 
 /** Points each level of a list is indented by. */
 const indentStep = 10;

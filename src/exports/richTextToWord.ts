@@ -10,6 +10,7 @@ import {
   type NumberingDefinition,
   type ParagraphChild,
 } from 'docx';
+import { decodeEntities } from '../richtext/entities.js';
 
 interface Style {
   bold: boolean;
@@ -62,17 +63,6 @@ const bulletList: NumberingDefinition = {
 
 /** Each numbered list starts again at 1: a new instance of the numbering per list, unique in any document. */
 let lastListInstance = 0;
-
-const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
-
-export function decodeEntities(text: string): string {
-  return text.replace(/&(#x?[0-9a-f]+|[a-z]+);/gi, (whole, name: string) => {
-    if (name.startsWith('#x') || name.startsWith('#X'))
-      return String.fromCodePoint(parseInt(name.slice(2), 16));
-    if (name.startsWith('#')) return String.fromCodePoint(parseInt(name.slice(1), 10));
-    return entities[name.toLowerCase()] ?? whole;
-  });
-}
 
 export interface WordTextOptions {
   /** Half-points. */

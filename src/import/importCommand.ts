@@ -19,8 +19,7 @@ import {
   type UnderstoodFile,
 } from './importFile.js';
 import { ImportFileError } from './source.js';
-
-export const importUsage = 'import FILE [--into SLUG | --new] [--dry-run] [--json] [--sheet NAME]';
+import { importUsage } from '../cliUsage.js';
 
 /** The plan to save into is not clear (--into names no plan; a plan has the title and neither --into nor --new was given): said before anything is written. */
 class PlanChoiceError extends Error {}

@@ -12,10 +12,7 @@ import { absoluteUrl } from '../mail/links.js';
 import { deliverEmail, mailNotSetUpReason, messageIdFor } from '../mail/sendEmail.js';
 import { retryJob } from './jobCommands.js';
 import { startWorker, type WorkerEvent } from './worker.js';
-
-export const jobsUsage = 'jobs [--state queued|running|done|failed|cancelled] | jobs retry ID';
-export const sendTestEmailUsage = 'send-test-email ADDRESS';
-export const workerUsage = 'worker';
+import { jobsUsage, sendTestEmailUsage } from '../cliUsage.js';
 
 const jobStates = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
 

@@ -7,9 +7,8 @@ import type { UserRole } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
 import { InvalidInputError } from '../errors.js';
 import { publicBase } from '../mail/links.js';
-import { addUser, passwordLinkHours, userRoles } from './userCommands.js';
-
-export const userUsage = `user add [--admin | --role ${userRoles.join('|')}] [--name NAME] EMAIL`;
+import { addUser, passwordLinkHours } from './userCommands.js';
+import { userUsage } from '../cliUsage.js';
 
 export async function userCommand(args: string[], config: Config): Promise<number> {
   const [verb, ...rest] = args;

@@ -6,14 +6,12 @@ import type { Config } from '../config.js';
 import { openDatabase } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrations.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
-import { reportToPdf } from '../exports/reportPdf.js';
-import { reportToWord } from '../exports/reportWord.js';
+import { reportToPdf, reportToWord } from '../exports/documentWriters.js';
 import { findPlanBySlug } from '../plans/planCommands.js';
 import { createViews } from '../web/views.js';
 import { createReport } from './reportCommands.js';
 import { loadReport } from './reportQueries.js';
-
-export const reportUsage = 'report SLUG --from YYYY-MM-DD --to YYYY-MM-DD --format docx|pdf|html --out FILE';
+import { reportUsage } from '../cliUsage.js';
 
 export async function reportCommand(args: string[], config: Config): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -22,8 +22,7 @@ import { parseSections } from './reportModel.js';
 import { periodErrors, periodFromForm, postedWithPeriod, suggestedPeriod } from './reportPeriod.js';
 import { listReports, loadReport } from './reportQueries.js';
 import { contentTypes } from '../exports/exportPlan.js';
-import { reportToPdf } from '../exports/reportPdf.js';
-import { reportToWord } from '../exports/reportWord.js';
+import { reportToPdf, reportToWord } from '../exports/documentWriters.js';
 import { editedRichText, toEditableText } from '../richtext/editableText.js';
 import { unchangedForm } from '../web/unchangedForm.js';
 

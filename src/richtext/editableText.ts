@@ -1,6 +1,6 @@
 // Rich text as people edit it in a plain textarea: paragraphs, lists and emphasis in a small Markdown-like convention,
 // converted to and from the stored HTML without loss (see "Editing rich text" in docs/decisions.md).
-import { decodeEntities } from '../exports/richTextToWord.js';
+import { decodeEntities } from './entities.js';
 import { toRichText } from './sanitise.js';
 
 /** What the forms' hint says about the convention. */

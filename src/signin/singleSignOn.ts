@@ -1,5 +1,5 @@
 // Single sign-on with OpenID Connect: authorization code with PKCE, the provider's answer checked by openid-client.
-import * as oidc from 'openid-client';
+import type * as Oidc from 'openid-client';
 import type { SingleSignOnConfig } from '../config.js';
 import type { Db } from '../db/connection.js';
 import { inTransaction } from '../db/transaction.js';
@@ -67,26 +67,31 @@ function isLocal(url: URL): boolean {
  * The provider's settings are discovered on first use and kept for the life of the process: the provider may be
  * down when Headway starts, and a failed discovery is tried again on the next sign-in.
  */
+// openid-client (with jose) is loaded at the first sign-in through the provider, not when Headway starts.
+const loadOidc = () => import('openid-client');
+
 export function singleSignOnWith(config: SingleSignOnConfig): SingleSignOn {
   const issuer = new URL(config.issuer);
-  let discovered: Promise<oidc.Configuration> | undefined;
+  let discovered: Promise<Oidc.Configuration> | undefined;
 
-  function provider(): Promise<oidc.Configuration> {
-    discovered ??= oidc
-      .discovery(
-        issuer,
-        config.clientId,
-        { redirect_uris: [config.redirectUrl], response_types: ['code'] },
-        config.clientSecret ? oidc.ClientSecretPost(config.clientSecret) : oidc.None(),
-        {
-          // The ID token's signature is checked against the provider's published keys too, not only trusted
-          // for having come over TLS. Plain http is accepted only for a provider on this machine (see config.ts).
-          execute: [
-            oidc.enableNonRepudiationChecks,
-            ...(isLocal(issuer) ? [oidc.allowInsecureRequests] : []),
-          ],
-          timeout: 10,
-        },
+  function provider(): Promise<Oidc.Configuration> {
+    discovered ??= loadOidc()
+      .then((oidc) =>
+        oidc.discovery(
+          issuer,
+          config.clientId,
+          { redirect_uris: [config.redirectUrl], response_types: ['code'] },
+          config.clientSecret ? oidc.ClientSecretPost(config.clientSecret) : oidc.None(),
+          {
+            // The ID token's signature is checked against the provider's published keys too, not only trusted
+            // for having come over TLS. Plain http is accepted only for a provider on this machine (see config.ts).
+            execute: [
+              oidc.enableNonRepudiationChecks,
+              ...(isLocal(issuer) ? [oidc.allowInsecureRequests] : []),
+            ],
+            timeout: 10,
+          },
+        ),
       )
       .catch((error: unknown) => {
         discovered = undefined;
@@ -101,6 +106,7 @@ export function singleSignOnWith(config: SingleSignOnConfig): SingleSignOn {
 
   async function begin(db: Db, returnTo: unknown): Promise<SingleSignOnStart> {
     const settings = await provider();
+    const oidc = await loadOidc();
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
     const codeVerifier = oidc.randomPKCECodeVerifier();
@@ -138,6 +144,7 @@ export function singleSignOnWith(config: SingleSignOnConfig): SingleSignOn {
           'Start again from the sign-in page.',
       );
     const settings = await provider();
+    const oidc = await loadOidc();
     const callback = new URL(config.redirectUrl);
     callback.search = answer.query;
     try {
