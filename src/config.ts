@@ -51,6 +51,11 @@ export interface Config {
    * (false, the default), how many hops in front of Headway, or the proxies' addresses and ranges.
    */
   trustProxy: TrustProxy;
+  /**
+   * The most the cache of built responses holds, in bytes (HEADWAY_CACHE_MB, default 64; 0 switches it off, so every
+   * response is built afresh).
+   */
+  cacheMaxBytes: number;
 }
 
 export interface OrganisationLogo {
@@ -90,6 +95,16 @@ function megabytesSetting(env: NodeJS.ProcessEnv, name: string, fallback: number
   const megabytes = Number(value);
   if (!Number.isFinite(megabytes) || megabytes < 0.1 || megabytes > max)
     throw new ConfigError(`${name} must be a number of megabytes from 0.1 to ${max}, not "${value}"`);
+  return Math.round(megabytes * 1024 * 1024);
+}
+
+function cacheSize(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 64 * 1024 * 1024;
+  const megabytes = Number(value);
+  if (!Number.isFinite(megabytes) || megabytes < 0 || megabytes > 16384)
+    throw new ConfigError(
+      `HEADWAY_CACHE_MB must be a number of megabytes from 0 (no cache) to 16384, not "${value}"`,
+    );
   return Math.round(megabytes * 1024 * 1024);
 }
 
@@ -287,6 +302,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     organisationName: env.HEADWAY_ORGANISATION_NAME?.trim() || 'Headway',
     organisationLogo: organisationLogo(env.HEADWAY_ORGANISATION_LOGO),
     trustProxy: trustProxy(env.HEADWAY_TRUST_PROXY),
+    cacheMaxBytes: cacheSize(env.HEADWAY_CACHE_MB),
     ...overrides,
   };
 }

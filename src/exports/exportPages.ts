@@ -1,21 +1,30 @@
 // Downloads of a plan: the action-plan document as Word, PDF, Excel or CSV, the whole plan as JSON, and a page to print.
 import type { FastifyInstance } from 'fastify';
 import { loadPlanContents } from '../plans/planContents.js';
+import { sendCached } from '../web/responseCache.js';
 import { buildActionPlanDocument } from './actionPlanDocument.js';
 import { exportPlan, type PlanFormat } from './exportPlan.js';
 
 export async function exportPages(app: FastifyInstance): Promise<void> {
+  async function built(slug: string, format: PlanFormat) {
+    const file = await exportPlan(app.db, slug, format);
+    return {
+      body: file.bytes,
+      contentType: file.contentType,
+      headers: { 'content-disposition': `attachment; filename="${file.fileName}"` },
+    };
+  }
+
   for (const format of ['docx', 'pdf', 'xlsx', 'csv'] as const satisfies PlanFormat[]) {
     app.get<{ Params: { slug: string } }>(
       `/plans/:slug/export.${format}`,
-      { config: { access: 'plan:read' } },
-      async (request, reply) => {
-        const file = await exportPlan(app.db, request.params.slug, format);
-        return reply
-          .type(file.contentType)
-          .header('content-disposition', `attachment; filename="${file.fileName}"`)
-          .send(file.bytes);
-      },
+      // Built once per version of the plan (every reader of it gets the same file), and compressed there if at all.
+      { config: { access: 'plan:read' }, compress: false },
+      async (request, reply) =>
+        sendCached(request, reply, {
+          kind: `export.${format}`,
+          build: () => built(request.params.slug, format),
+        }),
     );
   }
 
@@ -23,15 +32,12 @@ export async function exportPages(app: FastifyInstance): Promise<void> {
   // whole plan, with every update, is not kept in the browser's cache on a shared machine.
   app.get<{ Params: { slug: string } }>(
     '/plans/:slug/export.json',
-    { config: { access: 'plan:read' } },
-    async (request, reply) => {
-      const file = await exportPlan(app.db, request.params.slug, 'json');
-      return reply
-        .type(file.contentType)
-        .header('content-disposition', `attachment; filename="${file.fileName}"`)
-        .header('cache-control', 'no-store')
-        .send(file.bytes);
-    },
+    { config: { access: 'plan:read' }, compress: false },
+    async (request, reply) =>
+      sendCached(request, reply.header('cache-control', 'no-store'), {
+        kind: 'export.json',
+        build: () => built(request.params.slug, 'json'),
+      }),
   );
 
   app.get<{ Params: { slug: string } }>(
