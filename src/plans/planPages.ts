@@ -1,5 +1,6 @@
 // The pages for plans: the list, a plan grouped by theme or horizon, and the forms to create, edit and delete.
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import type { PlanRow } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
 import { ConflictError, InvalidInputError } from '../errors.js';
@@ -13,10 +14,23 @@ import { listPlans } from './planList.js';
 import { buildPlanView, readPlanFilters } from './planView.js';
 import { latestActionUpdates } from './latestUpdates.js';
 import { rags, statuses } from './vocabulary.js';
-import { readablePlans } from '../web/access.js';
+import { permissionsFor, readablePlans, type PlanAccess } from '../web/access.js';
+import { cacheKey, queryKey } from '../web/responseCache.js';
 import { searchForPage } from '../search/searchPage.js';
 
 type SlugParams = { slug: string };
+
+/** Stands in a cached part of a page for the form token each request puts there; unguessable, so no text forges it. */
+const csrfPlaceholder = `hw-csrf-${randomUUID()}`;
+
+/**
+ * What a plan page's actions part differs by between readers: managers see the links to change the plan, and who may
+ * post on a focus area sees its updates' edit links (contributors on all, an owner on those they lead).
+ */
+function pageVariant(access: PlanAccess): string {
+  if (access.level !== 'owner') return access.level;
+  return `owner:${[...(access.owned?.themeIds ?? [])].sort().join(',')}`;
+}
 
 /** The plan a form posts; its rich text is typed as editable text, and kept as stored where left as shown. */
 function planInputFrom(body: FormBody, stored?: PlanRow): PlanInput {
@@ -108,24 +122,50 @@ export async function planPages(app: FastifyInstance): Promise<void> {
     '/plans/:slug',
     { config: { access: 'plan:read' } },
     async (request, reply) => {
-      const contents = await loadPlanContents(app.db.kysely, request.params.slug, { updates: 'themes' });
       const filters = readPlanFilters(request.query);
-      const view = buildPlanView(
-        contents,
-        filters,
-        await latestActionUpdates(app.db.kysely, contents.plan.id),
+      const access = request.planAccess!;
+      const may = permissionsFor(request.user, access);
+      // The actions and rolling updates are built once per version of the plan, these filters and what the reader may
+      // do there; the rest of the page (the user's header, the notice, the form tokens) is drawn for each request.
+      const part = await app.responseCache.response(
+        cacheKey(request, { kind: 'plan page', variant: pageVariant(access), query: queryKey(filters) }),
+        async () => {
+          const contents = await loadPlanContents(app.db.kysely, request.params.slug, { updates: 'themes' });
+          const view = buildPlanView(
+            contents,
+            filters,
+            await latestActionUpdates(app.db.kysely, access.planId),
+          );
+          const { total, counts, overdueCount, ownerNames, filtered, shownCount } = view;
+          return {
+            body: app.renderFragment('plans/views/planActions.njk', {
+              plan: contents.plan,
+              view,
+              filters,
+              may,
+              csrfToken: () => csrfPlaceholder,
+            }),
+            contentType: 'text/html; charset=utf-8',
+            data: {
+              plan: contents.plan,
+              view: { total, counts, overdueCount, ownerNames, filtered, shownCount },
+            },
+          };
+        },
       );
+      const { plan, view } = part.data as { plan: PlanRow; view: Record<string, unknown> };
+      const html = part.text;
       return reply.render('plans/views/plan.njk', {
-        title: contents.plan.title,
-        plan: contents.plan,
-        marking: contents.plan.marking,
-        horizons: contents.horizons,
-        themes: contents.themes,
+        title: plan.title,
+        plan,
+        marking: plan.marking,
         view,
         filters,
         statuses,
         rags,
-        query: request.query,
+        actionsHtml: html.includes(csrfPlaceholder)
+          ? html.split(csrfPlaceholder).join(reply.csrfToken())
+          : html,
         notice: noticeText(request.query.notice),
         breadcrumbs: [{ text: 'Plans', href: '/plans' }],
       });

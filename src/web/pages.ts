@@ -12,6 +12,10 @@ declare module 'fastify' {
   interface FastifyReply {
     render(template: string, context?: Record<string, unknown>): FastifyReply;
   }
+  interface FastifyInstance {
+    /** A part of a page as markup, drawn only from `context`: nothing of the request reaches it unless passed. */
+    renderFragment(template: string, context: Record<string, unknown>): string;
+  }
 }
 
 interface NavigationItem {
@@ -49,6 +53,9 @@ export const setUpPages = fp(async (app: FastifyInstance) => {
     organisationName: app.config.organisationName,
     hasLogo: app.config.organisationLogo !== undefined,
   });
+  app.decorate('renderFragment', (template: string, context: Record<string, unknown>) =>
+    views.render(template, context),
+  );
   app.decorateReply(
     'render',
     function render(this: FastifyReply, template: string, context: Record<string, unknown> = {}) {

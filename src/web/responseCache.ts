@@ -28,28 +28,46 @@ export interface BuiltResponse {
   body: Buffer | string;
   contentType: string;
   headers?: Record<string, string>;
+  /** What the route needs besides the bytes to answer from the entry (small: counted by its JSON). */
+  data?: unknown;
 }
 
 export class CachedResponse {
-  readonly body: Buffer;
-  /** A hash of the bytes: equal bytes, equal tag, whichever process built them. */
-  readonly tag: string;
+  /** As built: a string stays one until its bytes are wanted, so a part of a page is never encoded and decoded. */
+  private built: Buffer | string;
+  private hash: string | undefined;
   private readonly encoded = new Map<Encoding, Promise<Buffer>>();
+  readonly contentType: string;
+  readonly headers: Record<string, string>;
+  readonly data: unknown;
+  bytes: number;
 
   constructor(
     built: BuiltResponse,
     private readonly grew: (bytes: number) => void = () => {},
   ) {
-    this.body = typeof built.body === 'string' ? Buffer.from(built.body) : built.body;
+    this.built = built.body;
     this.contentType = built.contentType;
     this.headers = built.headers ?? {};
-    this.tag = createHash('sha256').update(this.body).digest('base64url').slice(0, 27);
-    this.bytes = this.body.length;
+    this.data = built.data;
+    this.bytes =
+      Buffer.byteLength(built.body) + (built.data === undefined ? 0 : JSON.stringify(built.data).length);
   }
 
-  readonly contentType: string;
-  readonly headers: Record<string, string>;
-  bytes: number;
+  get body(): Buffer {
+    if (typeof this.built === 'string') this.built = Buffer.from(this.built);
+    return this.built;
+  }
+
+  get text(): string {
+    return typeof this.built === 'string' ? this.built : this.built.toString();
+  }
+
+  /** A hash of the bytes: equal bytes, equal tag, whichever process built them. */
+  get tag(): string {
+    this.hash ??= createHash('sha256').update(this.body).digest('base64url').slice(0, 27);
+    return this.hash;
+  }
 
   get compressible(): boolean {
     return this.body.length >= compressionThreshold && isText(this.contentType);
