@@ -10,7 +10,7 @@ import { queryKey, sendCached } from '../web/responseCache.js';
 import { presentAction, presentUpdate } from '../plans/presenters.js';
 import { MoveBody } from './themeRoutes.js';
 import { moveInList } from '../themes/themeCommands.js';
-import { updatesOn } from '../updates/updateCommands.js';
+import { updatesNewestFirst } from '../updates/updateCommands.js';
 import { presentingConflict, responses, typed } from './routeHelpers.js';
 import {
   ActionCreateBody,
@@ -40,8 +40,11 @@ export async function actionRoutes(plain: FastifyInstance): Promise<void> {
   const db = app.db;
 
   async function actionDetail(planId: string, actionId: string) {
-    const action = await findAction(db.kysely, planId, actionId);
-    const updates = await updatesOn(db.kysely, planId, { actionId });
+    // Both at once: a missing action is still a 404, from findAction.
+    const [action, updates] = await Promise.all([
+      findAction(db.kysely, planId, actionId),
+      updatesNewestFirst(db.kysely, planId, { actionId }),
+    ]);
     return { ...presentAction(action), updates: updates.map(presentUpdate) };
   }
 
@@ -121,10 +124,8 @@ export async function actionRoutes(plain: FastifyInstance): Promise<void> {
         response: responses(ActionDetailSchema),
       },
     },
-    async (request) => {
-      const plan = await findPlanBySlug(db.kysely, request.params.slug);
-      return actionDetail(plan.id, request.params.actionId);
-    },
+    // The access check has found the plan already.
+    async (request) => actionDetail(request.planAccess!.planId, request.params.actionId),
   );
 
   app.patch(

@@ -236,6 +236,15 @@ export async function deleteUpdate(trx: Trx, actor: Actor, planId: string, updat
 /** The updates on one action or theme, newest first. */
 export async function updatesOn(trx: Reader, planId: string, subject: UpdateSubject): Promise<UpdateRow[]> {
   await checkSubject(trx, planId, subject);
+  return updatesNewestFirst(trx, planId, subject);
+}
+
+/** As updatesOn, for a caller that has already found the action or theme (so both reads can go at once). */
+export function updatesNewestFirst(
+  trx: Reader,
+  planId: string,
+  subject: UpdateSubject,
+): Promise<UpdateRow[]> {
   return updatesOf(trx, planId, subject)
     .selectAll()
     .orderBy('effective_on', 'desc')
