@@ -27,12 +27,14 @@ import { roundPages } from './rounds/roundPages.js';
 import { unsubscribePages } from './notifications/unsubscribePages.js';
 import { setUpAccess } from './web/access.js';
 import { trustProxyOption } from './web/clientAddress.js';
+import { setUpCompression } from './web/compression.js';
 import { setUpCookies } from './web/cookies.js';
 import { setUpTextChecks } from './web/controlCharacters.js';
 import { setUpCsrf } from './web/csrf.js';
 import { answerClientError, answerFrameworkError, setUpErrorHandling } from './web/errorHandler.js';
 import { healthRoutes } from './web/health.js';
 import { setUpPages } from './web/pages.js';
+import { setUpResponseCache } from './web/responseCache.js';
 import { OneLineRequestLog } from './web/requestLog.js';
 import { setUpRouteTable } from './web/routeTable.js';
 import { setUpWebSecurity } from './web/security.js';
@@ -76,6 +78,8 @@ export async function buildApp({
   app.decorate('config', config);
 
   await app.register(setUpRouteTable);
+  await app.register(setUpCompression);
+  await app.register(setUpResponseCache);
   await setUpWebSecurity(app);
   await app.register(setUpCookies);
   await app.register(setUpTextChecks);

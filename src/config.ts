@@ -55,6 +55,11 @@ export interface Config {
   mail: MailConfig | undefined;
   /** The background work (src/jobs/): how often to look for it, how long a claim holds, whether this process runs it. */
   jobs: JobsConfig;
+  /**
+   * The most the cache of built responses holds, in bytes (HEADWAY_CACHE_MB, default 64; 0 switches it off, so every
+   * response is built afresh).
+   */
+  cacheMaxBytes: number;
 }
 
 export interface MailConfig {
@@ -112,6 +117,16 @@ function megabytesSetting(env: NodeJS.ProcessEnv, name: string, fallback: number
   const megabytes = Number(value);
   if (!Number.isFinite(megabytes) || megabytes < 0.1 || megabytes > max)
     throw new ConfigError(`${name} must be a number of megabytes from 0.1 to ${max}, not "${value}"`);
+  return Math.round(megabytes * 1024 * 1024);
+}
+
+function cacheSize(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 64 * 1024 * 1024;
+  const megabytes = Number(value);
+  if (!Number.isFinite(megabytes) || megabytes < 0 || megabytes > 16384)
+    throw new ConfigError(
+      `HEADWAY_CACHE_MB must be a number of megabytes from 0 (no cache) to 16384, not "${value}"`,
+    );
   return Math.round(megabytes * 1024 * 1024);
 }
 
@@ -377,6 +392,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy: trustProxy(env.HEADWAY_TRUST_PROXY),
     mail: mail(env),
     jobs: jobs(env),
+    cacheMaxBytes: cacheSize(env.HEADWAY_CACHE_MB),
     ...overrides,
   };
 }

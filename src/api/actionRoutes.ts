@@ -4,13 +4,14 @@ import type { FastifyInstance } from 'fastify';
 import { createAction, deleteAction, findAction, updateAction } from '../actions/actionCommands.js';
 import { inTransaction } from '../db/transaction.js';
 import { findPlanBySlug } from '../plans/planCommands.js';
-import { loadPlanContents } from '../plans/planContents.js';
-import { filterActions, readPlanFilters } from '../plans/planView.js';
+import { listActionPage } from '../actions/actionList.js';
+import { readPlanFilters } from '../plans/planView.js';
+import { queryKey, sendCached } from '../web/responseCache.js';
 import { presentAction, presentUpdate } from '../plans/presenters.js';
 import { MoveBody } from './themeRoutes.js';
 import { moveInList } from '../themes/themeCommands.js';
-import { updatesOn } from '../updates/updateCommands.js';
-import { paginate, presentingConflict, responses, typed } from './routeHelpers.js';
+import { updatesNewestFirst } from '../updates/updateCommands.js';
+import { presentingConflict, responses, typed } from './routeHelpers.js';
 import {
   ActionCreateBody,
   ActionDetailSchema,
@@ -39,8 +40,11 @@ export async function actionRoutes(plain: FastifyInstance): Promise<void> {
   const db = app.db;
 
   async function actionDetail(planId: string, actionId: string) {
-    const action = await findAction(db.kysely, planId, actionId);
-    const updates = await updatesOn(db.kysely, planId, { actionId });
+    // Both at once: a missing action is still a 404, from findAction.
+    const [action, updates] = await Promise.all([
+      findAction(db.kysely, planId, actionId),
+      updatesNewestFirst(db.kysely, planId, { actionId }),
+    ]);
     return { ...presentAction(action), updates: updates.map(presentUpdate) };
   }
 
@@ -48,6 +52,7 @@ export async function actionRoutes(plain: FastifyInstance): Promise<void> {
     '/plans/:slug/actions',
     {
       config: { access: 'plan:read' },
+      compress: false,
       schema: {
         tags: ['actions'],
         summary: "List a plan's actions in plan order, filtered as on the plan page",
@@ -56,16 +61,31 @@ export async function actionRoutes(plain: FastifyInstance): Promise<void> {
         response: responses(page(ActionSchema)),
       },
     },
-    async (request) => {
-      const { overdue, themeId, limit, offset, ...rest } = request.query;
-      const contents = await loadPlanContents(db.kysely, request.params.slug, { updates: 'themes' });
-      const filters = { ...readPlanFilters(rest), overdue: overdue === true };
-      const { shown } = filterActions(contents.actions, filters);
-      const matching = themeId ? shown.filter((action) => action.theme_id === themeId) : shown;
-      return paginate(
-        matching.map((action) => presentAction(action)),
-        { limit, offset },
-      );
+    async (request, reply) => {
+      const { overdue, themeId, limit = 100, offset = 0, ...rest } = request.query;
+      const { status, owner, rag, q } = readPlanFilters(rest);
+      const filters = { status, owner, rag, q, overdue: overdue === true, themeId };
+      return sendCached(request, reply, {
+        kind: 'api:actions',
+        query: queryKey({ ...filters, limit, offset }),
+        build: async () => {
+          const page = await listActionPage(db.kysely, request.planAccess!.planId, filters, {
+            limit,
+            offset,
+          });
+          return {
+            body: String(
+              reply.serialize({
+                items: page.actions.map((action) => presentAction(action)),
+                total: page.total,
+                limit,
+                offset,
+              }),
+            ),
+            contentType: 'application/json; charset=utf-8',
+          };
+        },
+      });
     },
   );
 
@@ -104,10 +124,8 @@ export async function actionRoutes(plain: FastifyInstance): Promise<void> {
         response: responses(ActionDetailSchema),
       },
     },
-    async (request) => {
-      const plan = await findPlanBySlug(db.kysely, request.params.slug);
-      return actionDetail(plan.id, request.params.actionId);
-    },
+    // The access check has found the plan already.
+    async (request) => actionDetail(request.planAccess!.planId, request.params.actionId),
   );
 
   app.patch(

@@ -19,6 +19,7 @@ import {
   page,
 } from './schemas.js';
 import { readablePlans } from '../web/access.js';
+import { sendCached } from '../web/responseCache.js';
 
 export async function planRoutes(plain: FastifyInstance): Promise<void> {
   const app = typed(plain);
@@ -139,6 +140,7 @@ export async function planRoutes(plain: FastifyInstance): Promise<void> {
     '/plans/:slug/export.json',
     {
       config: { access: 'plan:read' },
+      compress: false,
       schema: {
         tags: ['plans'],
         summary: 'The whole plan: themes, actions, updates and owners, in the headway.plan interchange shape',
@@ -146,11 +148,17 @@ export async function planRoutes(plain: FastifyInstance): Promise<void> {
         response: responses(PlanExportSchema),
       },
     },
-    async (request, reply) => {
-      const contents = await loadPlanContents(db.kysely, request.params.slug, { updates: 'all' });
-      return reply
-        .header('content-disposition', `attachment; filename="${contents.plan.slug}.json"`)
-        .send(presentPlanExport(contents));
-    },
+    async (request, reply) =>
+      sendCached(request, reply, {
+        kind: 'api:export.json',
+        build: async () => {
+          const contents = await loadPlanContents(db.kysely, request.params.slug, { updates: 'all' });
+          return {
+            body: String(reply.serialize(presentPlanExport(contents))),
+            contentType: 'application/json; charset=utf-8',
+            headers: { 'content-disposition': `attachment; filename="${contents.plan.slug}.json"` },
+          };
+        },
+      }),
   );
 }

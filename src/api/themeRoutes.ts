@@ -6,7 +6,8 @@ import { findPlanBySlug } from '../plans/planCommands.js';
 import { loadPlanContents } from '../plans/planContents.js';
 import { presentTheme, presentUpdate } from '../plans/presenters.js';
 import { createTheme, deleteTheme, moveInList, updateTheme } from '../themes/themeCommands.js';
-import { themeWithUpdates } from '../themes/themeQueries.js';
+import { listThemePage, themeWithUpdates } from '../themes/themeQueries.js';
+import { queryKey, sendCached } from '../web/responseCache.js';
 import { paginate, presentingConflict, responses, typed } from './routeHelpers.js';
 import {
   PageQuery,
@@ -37,6 +38,7 @@ export async function themeRoutes(plain: FastifyInstance): Promise<void> {
     '/plans/:slug/themes',
     {
       config: { access: 'plan:read' },
+      compress: false,
       schema: {
         tags: ['themes'],
         summary: "List a plan's themes in order",
@@ -45,9 +47,17 @@ export async function themeRoutes(plain: FastifyInstance): Promise<void> {
         response: responses(page(ThemeSchema)),
       },
     },
-    async (request) => {
-      const contents = await loadPlanContents(db.kysely, request.params.slug, { updates: 'themes' });
-      return paginate(contents.themes.map(presentTheme), request.query);
+    async (request, reply) => {
+      const { limit = 100, offset = 0 } = request.query;
+      return sendCached(request, reply, {
+        kind: 'api:themes',
+        query: queryKey({ limit, offset }),
+        build: async () => {
+          const page = await listThemePage(db.kysely, request.planAccess!.planId, { limit, offset });
+          const body = { items: page.themes.map(presentTheme), total: page.total, limit, offset };
+          return { body: String(reply.serialize(body)), contentType: 'application/json; charset=utf-8' };
+        },
+      });
     },
   );
 

@@ -10,10 +10,11 @@ import {
   editUpdate,
   findUpdate,
   postUpdate,
-  updatesOn,
+  updatePageOn,
   type UpdateSubject,
 } from '../updates/updateCommands.js';
-import { paginate, presentingConflict, responses, typed } from './routeHelpers.js';
+import { presentingConflict, responses, typed } from './routeHelpers.js';
+import { queryKey, sendCached } from '../web/responseCache.js';
 import {
   ActionParams,
   PageQuery,
@@ -42,6 +43,7 @@ export async function updateRoutes(plain: FastifyInstance): Promise<void> {
       `/plans/:slug/${path}/updates`,
       {
         config: { access: 'plan:read' },
+        compress: false,
         schema: {
           tags: ['updates'],
           summary: `List the updates on ${what}, newest first`,
@@ -50,11 +52,21 @@ export async function updateRoutes(plain: FastifyInstance): Promise<void> {
           response: responses(page(UpdateSchema)),
         },
       },
-      async (request) => {
-        const plan = await findPlanBySlug(db.kysely, request.params.slug);
+      async (request, reply) => {
+        const { limit = 100, offset = 0 } = request.query;
         const subject = subjectOf(request.params as Record<string, string>);
-        const updates = await updatesOn(db.kysely, plan.id, subject);
-        return paginate(updates.map(presentUpdate), request.query);
+        return sendCached(request, reply, {
+          kind: 'api:updates',
+          query: queryKey({ ...subject, limit, offset }),
+          build: async () => {
+            const page = await updatePageOn(db.kysely, request.planAccess!.planId, subject, {
+              limit,
+              offset,
+            });
+            const body = { items: page.updates.map(presentUpdate), total: page.total, limit, offset };
+            return { body: String(reply.serialize(body)), contentType: 'application/json; charset=utf-8' };
+          },
+        });
       },
     );
 

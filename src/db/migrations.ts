@@ -576,6 +576,19 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.alterTable('history').dropColumn('subject_id').execute();
       },
     },
+    '012-plan-content-version': {
+      async up(db: Kysely<unknown>) {
+        // The version of everything a plan shows, moved by every change in it (src/history/recordChange.ts), so that a
+        // response built for one version is known stale by any process; the plan's own `version` stays its edit lock.
+        await db.schema
+          .alterTable('plans')
+          .addColumn('content_version', 'integer', (c) => c.notNull().defaultTo(1))
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.alterTable('plans').dropColumn('content_version').execute();
+      },
+    },
   };
 }
 

@@ -19,6 +19,8 @@ export interface PlanTable {
   rag_note: string;
   summary: string;
   version: number;
+  /** Moved by every change to the plan or anything in it, in the change's transaction: what cached responses key on. */
+  content_version: Generated<number>;
   created_at: string;
   updated_at: string;
 }

@@ -2,20 +2,33 @@
 import type { FastifyInstance } from 'fastify';
 import { asAtLabel, loadPlanAsAt, requestedMoment } from '../history/planAsAt.js';
 import { loadPlanContents } from '../plans/planContents.js';
+import { sendCached } from '../web/responseCache.js';
 import { buildActionPlanDocument } from './actionPlanDocument.js';
 import { exportPlan, type PlanFormat } from './exportPlan.js';
 
 export async function exportPages(app: FastifyInstance): Promise<void> {
+  async function built(slug: string, format: PlanFormat, at: string | undefined) {
+    const file = await exportPlan(app.db, slug, format, at);
+    return {
+      body: file.bytes,
+      contentType: file.contentType,
+      headers: { 'content-disposition': `attachment; filename="${file.fileName}"` },
+    };
+  }
+
   for (const format of ['docx', 'pdf', 'xlsx', 'csv'] as const satisfies PlanFormat[]) {
     app.get<{ Params: { slug: string }; Querystring: { at?: string } }>(
       `/plans/:slug/export.${format}`,
-      { config: { access: 'plan:read' } },
+      // Built once per version of the plan (every reader of it gets the same file) and moment asked for, and
+      // compressed there if at all.
+      { config: { access: 'plan:read' }, compress: false },
       async (request, reply) => {
-        const file = await exportPlan(app.db, request.params.slug, format, requestedMoment(request.query.at));
-        return reply
-          .type(file.contentType)
-          .header('content-disposition', `attachment; filename="${file.fileName}"`)
-          .send(file.bytes);
+        const at = requestedMoment(request.query.at);
+        return sendCached(request, reply, {
+          kind: `export.${format}`,
+          query: at ?? '',
+          build: () => built(request.params.slug, format, at),
+        });
       },
     );
   }
@@ -24,14 +37,14 @@ export async function exportPages(app: FastifyInstance): Promise<void> {
   // whole plan, with every update, is not kept in the browser's cache on a shared machine.
   app.get<{ Params: { slug: string }; Querystring: { at?: string } }>(
     '/plans/:slug/export.json',
-    { config: { access: 'plan:read' } },
+    { config: { access: 'plan:read' }, compress: false },
     async (request, reply) => {
-      const file = await exportPlan(app.db, request.params.slug, 'json', requestedMoment(request.query.at));
-      return reply
-        .type(file.contentType)
-        .header('content-disposition', `attachment; filename="${file.fileName}"`)
-        .header('cache-control', 'no-store')
-        .send(file.bytes);
+      const at = requestedMoment(request.query.at);
+      return sendCached(request, reply.header('cache-control', 'no-store'), {
+        kind: 'export.json',
+        query: at ?? '',
+        build: () => built(request.params.slug, 'json', at),
+      });
     },
   );
 

@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { insertRows, rowsPerStatement } from '../db/insertRows.js';
 import { nowIso } from '../db/migrations.js';
 import type { Database, HistoryTable } from '../db/schema.js';
+import { planContentChanged } from './contentVersion.js';
 
 /** Who is making a change: a signed-in person, the importer, the CLI. Decided in one place (src/web/currentActor.ts). */
 export interface Actor {
@@ -57,6 +58,7 @@ export async function recordChange(trx: Trx, actor: Actor, change: Change): Prom
     .insertInto('history')
     .values(historyRow(actor, change, nowIso()))
     .execute();
+  await planContentChanged(trx, [change.planId]);
 }
 
 /** Many changes made together (an import), written in a few statements rather than one each. */
@@ -69,4 +71,8 @@ export async function recordChanges(trx: Trx, actor: Actor, changes: Change[]): 
       'history',
       changes.slice(i, i + rowsPerStatement).map((change) => historyRow(actor, change, at)),
     );
+  await planContentChanged(
+    trx,
+    changes.map((change) => change.planId),
+  );
 }

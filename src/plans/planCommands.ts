@@ -97,7 +97,15 @@ export async function createPlan(trx: Trx, actor: Actor, input: PlanInput): Prom
   const { values, horizons } = checkPlan(input);
   const slug = await uniqueSlug(trx, values.slug || slugify(values.title));
   const now = nowIso();
-  const plan: PlanRow = { id: newId(), ...values, slug, version: 1, created_at: now, updated_at: now };
+  const plan: PlanRow = {
+    id: newId(),
+    ...values,
+    slug,
+    version: 1,
+    content_version: 1,
+    created_at: now,
+    updated_at: now,
+  };
   await trx.insertInto('plans').values(plan).execute();
   await recordChange(trx, actor, {
     recordType: 'plan',

@@ -1,5 +1,6 @@
 // The pages for plans: the list, a plan grouped by theme or horizon, and the forms to create, edit and delete.
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import type { PlanRow } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
 import { ConflictError, InvalidInputError } from '../errors.js';
@@ -15,10 +16,23 @@ import { latestActionUpdates, latestOfEachAction } from './latestUpdates.js';
 import { asAtLabel, loadPlanAsAt, requestedMoment } from '../history/planAsAt.js';
 import { londonDateAndTime } from '../dates/ukDate.js';
 import { rags, statuses } from './vocabulary.js';
-import { readablePlans } from '../web/access.js';
+import { permissionsFor, readablePlans, type PlanAccess } from '../web/access.js';
+import { CachedResponse, cacheKey, queryKey } from '../web/responseCache.js';
 import { searchForPage } from '../search/searchPage.js';
 
 type SlugParams = { slug: string };
+
+/** Stands in a cached part of a page for the form token each request puts there; unguessable, so no text forges it. */
+const csrfPlaceholder = `hw-csrf-${randomUUID()}`;
+
+/**
+ * What a plan page's actions part differs by between readers: managers see the links to change the plan, and who may
+ * post on a focus area sees its updates' edit links (contributors on all, an owner on those they lead).
+ */
+function pageVariant(access: PlanAccess): string {
+  if (access.level !== 'owner') return access.level;
+  return `owner:${[...(access.owned?.themeIds ?? [])].sort().join(',')}`;
+}
 
 /** The plan a form posts; its rich text is typed as editable text, and kept as stored where left as shown. */
 function planInputFrom(body: FormBody, stored?: PlanRow): PlanInput {
@@ -109,32 +123,71 @@ export async function planPages(app: FastifyInstance): Promise<void> {
     { config: { access: 'plan:read' } },
     async (request, reply) => {
       const at = requestedMoment(request.query.at);
-      const contents = at
-        ? await loadPlanAsAt(app.db.kysely, request.params.slug, at, { updates: 'all' })
-        : await loadPlanContents(app.db.kysely, request.params.slug, { updates: 'themes' });
       const filters = readPlanFilters(request.query);
-      const view = buildPlanView(
-        contents,
-        filters,
-        at
-          ? latestOfEachAction(contents.updates)
-          : await latestActionUpdates(app.db.kysely, contents.plan.id),
-        // Overdue as it was then: by the day of the moment shown.
-        at ? londonDateAndTime(at).date : undefined,
-      );
-      return reply.render('plans/views/plan.njk', {
-        title: at ? `${contents.plan.title} as it stood on ${asAtLabel(at)}` : contents.plan.title,
-        asAt: at ? { param: request.query.at, label: asAtLabel(at) } : null,
+      const access = request.planAccess!;
+      const may = permissionsFor(request.user, access);
+      // The actions and rolling updates are built once per version of the plan, these filters and what the reader may
+      // do there; the rest of the page (the user's header, the notice, the form tokens) is drawn for each request. The
+      // plan as it stood at a moment is rebuilt from its history each time, with nothing to edit.
+      const build = async () => {
+        const contents = at
+          ? await loadPlanAsAt(app.db.kysely, request.params.slug, at, { updates: 'all' })
+          : await loadPlanContents(app.db.kysely, request.params.slug, { updates: 'themes' });
+        const view = buildPlanView(
+          contents,
+          filters,
+          at ? latestOfEachAction(contents.updates) : await latestActionUpdates(app.db.kysely, access.planId),
+          // Overdue as it was then: by the day of the moment shown.
+          at ? londonDateAndTime(at).date : undefined,
+        );
+        const { total, counts, overdueCount, ownerNames, filtered, shownCount } = view;
         // Links go to the plan as it is now called, whatever its address then.
-        plan: { ...contents.plan, slug: request.params.slug },
-        marking: contents.plan.marking,
-        horizons: contents.horizons,
-        themes: contents.themes,
+        const plan = { ...contents.plan, slug: request.params.slug };
+        return {
+          body: app.renderFragment('plans/views/planActions.njk', {
+            plan,
+            view,
+            filters,
+            may,
+            asAt: at ? { param: request.query.at } : null,
+            csrfToken: () => csrfPlaceholder,
+          }),
+          contentType: 'text/html; charset=utf-8',
+          data: {
+            plan,
+            horizons: contents.horizons,
+            themes: contents.themes,
+            view: { total, counts, overdueCount, ownerNames, filtered, shownCount },
+          },
+        };
+      };
+      const part = at
+        ? new CachedResponse(await build())
+        : await app.responseCache.response(
+            cacheKey(request, { kind: 'plan page', variant: pageVariant(access), query: queryKey(filters) }),
+            build,
+          );
+      const { plan, view, horizons, themes } = part.data as {
+        plan: PlanRow;
+        view: Record<string, unknown>;
+        horizons: unknown;
+        themes: unknown;
+      };
+      const html = part.text;
+      return reply.render('plans/views/plan.njk', {
+        title: at ? `${plan.title} as it stood on ${asAtLabel(at)}` : plan.title,
+        asAt: at ? { param: request.query.at, label: asAtLabel(at) } : null,
+        plan,
+        marking: plan.marking,
+        horizons,
+        themes,
         view,
         filters,
         statuses,
         rags,
-        query: request.query,
+        actionsHtml: html.includes(csrfPlaceholder)
+          ? html.split(csrfPlaceholder).join(reply.csrfToken())
+          : html,
         notice: noticeText(request.query.notice),
         breadcrumbs: [{ text: 'Plans', href: '/plans' }],
       });

@@ -30,7 +30,12 @@ export function readPlanFilters(query: Record<string, string | undefined>): Plan
 
 export type ActionOnPage = ActionWithOwnerNames & { overdue: boolean };
 
-function searchableText(action: ActionWithOwnerNames): string {
+function searchableText(
+  action: Pick<
+    ActionWithOwnerNames,
+    'ref' | 'title' | 'owners' | 'progress' | 'future_actions' | 'target_text'
+  >,
+): string {
   return [
     action.ref,
     action.title,
@@ -50,17 +55,23 @@ export function actionMatches(action: ActionOnPage, filters: PlanFilters): boole
   if (filters.rag && (filters.rag === 'none' ? action.rag !== null : action.rag !== filters.rag))
     return false;
   if (filters.overdue && !action.overdue) return false;
-  if (filters.q) {
-    const text = searchableText(action);
-    if (
-      !filters.q
-        .toLowerCase()
-        .split(/\s+/)
-        .every((word) => text.includes(word))
-    )
-      return false;
-  }
+  if (filters.q && !hasEveryWord(action, filters.q)) return false;
   return true;
+}
+
+/** Whether an action's words (reference, title, owners, progress, future actions, target) hold every word of `q`. */
+export function hasEveryWord(
+  action: Pick<
+    ActionWithOwnerNames,
+    'ref' | 'title' | 'owners' | 'progress' | 'future_actions' | 'target_text'
+  >,
+  q: string,
+): boolean {
+  const text = searchableText(action);
+  return q
+    .toLowerCase()
+    .split(/\s+/)
+    .every((word) => text.includes(word));
 }
 
 export interface ActionGroup {

@@ -25,3 +25,30 @@ export async function themeWithUpdates(db: Kysely<Database>, planId: string, the
   ]);
   return { theme, updates, actions };
 }
+
+/** One page of a plan's themes in order, with their leads, and how many there are in all. */
+export async function listThemePage(
+  db: Kysely<Database>,
+  planId: string,
+  page: { limit: number; offset: number },
+) {
+  const [themes, counted] = await Promise.all([
+    db
+      .selectFrom('themes')
+      .leftJoin('owners', 'owners.id', 'themes.lead_owner_id')
+      .selectAll('themes')
+      .select('owners.name as lead')
+      .where('themes.plan_id', '=', planId)
+      .orderBy('themes.position')
+      .orderBy('themes.id')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute(),
+    db
+      .selectFrom('themes')
+      .select((eb) => eb.fn.countAll<number | string>().as('count'))
+      .where('plan_id', '=', planId)
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { themes, total: Number(counted.count) };
+}

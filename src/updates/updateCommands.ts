@@ -240,16 +240,52 @@ export async function deleteUpdate(trx: Trx, actor: Actor, planId: string, updat
 /** The updates on one action or theme, newest first. */
 export async function updatesOn(trx: Reader, planId: string, subject: UpdateSubject): Promise<UpdateRow[]> {
   await checkSubject(trx, planId, subject);
+  return updatesNewestFirst(trx, planId, subject);
+}
+
+/** As updatesOn, for a caller that has already found the action or theme (so both reads can go at once). */
+export function updatesNewestFirst(
+  trx: Reader,
+  planId: string,
+  subject: UpdateSubject,
+): Promise<UpdateRow[]> {
+  return updatesOf(trx, planId, subject)
+    .selectAll()
+    .orderBy('effective_on', 'desc')
+    .orderBy('created_at', 'desc')
+    .execute();
+}
+
+function updatesOf(trx: Reader, planId: string, subject: UpdateSubject) {
   return trx
     .selectFrom('updates')
-    .selectAll()
     .where('plan_id', '=', planId)
     .where(
       'actionId' in subject ? 'action_id' : 'theme_id',
       '=',
       'actionId' in subject ? subject.actionId : subject.themeId,
-    )
-    .orderBy('effective_on', 'desc')
-    .orderBy('created_at', 'desc')
-    .execute();
+    );
+}
+
+/** One page of the updates on one action or theme, newest first, and how many there are in all. */
+export async function updatePageOn(
+  trx: Reader,
+  planId: string,
+  subject: UpdateSubject,
+  page: { limit: number; offset: number },
+): Promise<{ updates: UpdateRow[]; total: number }> {
+  await checkSubject(trx, planId, subject);
+  const [updates, counted] = await Promise.all([
+    updatesOf(trx, planId, subject)
+      .selectAll()
+      .orderBy('effective_on', 'desc')
+      .orderBy('created_at', 'desc')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute(),
+    updatesOf(trx, planId, subject)
+      .select((eb) => eb.fn.countAll<number | string>().as('count'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { updates, total: Number(counted.count) };
 }

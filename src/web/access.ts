@@ -30,6 +30,8 @@ export type RouteAccess =
 export interface PlanAccess {
   planId: string;
   slug: string;
+  /** The plan's content version as this request found it: what its cached responses are keyed on. */
+  contentVersion: number;
   level: PlanAccessLevel;
   /** For an owner: what they own and lead in this plan, so pages offer them the update form only there. */
   owned?: { actionIds: Set<string>; themeIds: Set<string> };
@@ -115,7 +117,7 @@ async function enforce(request: FastifyRequest): Promise<void> {
   const plan = slug
     ? await request.server.db.kysely
         .selectFrom('plans')
-        .select(['id', 'slug'])
+        .select(['id', 'slug', 'content_version'])
         .where('slug', '=', slug)
         .executeTakeFirst()
     : undefined;
@@ -131,6 +133,7 @@ async function enforce(request: FastifyRequest): Promise<void> {
   request.planAccess = {
     planId: plan.id,
     slug: plan.slug,
+    contentVersion: plan.content_version,
     level,
     ...(level === 'owner' && user.ownerId
       ? { owned: await ownedInPlan(request.server.db, user.ownerId, plan.id) }

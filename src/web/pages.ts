@@ -13,6 +13,10 @@ declare module 'fastify' {
   interface FastifyReply {
     render(template: string, context?: Record<string, unknown>): FastifyReply;
   }
+  interface FastifyInstance {
+    /** A part of a page as markup, drawn only from `context`: nothing of the request reaches it unless passed. */
+    renderFragment(template: string, context: Record<string, unknown>): string;
+  }
 }
 
 interface NavigationItem {
@@ -55,6 +59,9 @@ export const setUpPages = fp(async (app: FastifyInstance) => {
   });
   // Whether e-mail is set up, for the pages that would send it: {% include "mail/views/mailNotSetUp.njk" %}.
   views.addGlobal('mail', mailSetUp(app.config));
+  app.decorate('renderFragment', (template: string, context: Record<string, unknown>) =>
+    views.render(template, context),
+  );
   app.decorateReply(
     'render',
     function render(this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
