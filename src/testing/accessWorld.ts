@@ -189,9 +189,10 @@ async function makePlanFixture(
 async function makeRound(db: Db, plan: PlanRow, words: string) {
   const rhea = await inTransaction(db, (trx) =>
     createOwner(trx, testActor, {
-      name: `Rhea Rounds ${plan.slug}`,
+      // The owners directory is shared by every plan, so her name and address say nothing of the plan.
+      name: `Rhea Rounds ${plan.id}`,
       kind: 'person',
-      email: `rhea-${plan.slug}@example.org`,
+      email: `rhea-${plan.id}@example.org`,
     }),
   );
   const linked = await makeAction(db, plan.id, { title: `${words} action asked about`, owners: [rhea.name] });

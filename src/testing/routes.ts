@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../db/connection.js';
 import { startPendingImport } from '../import/pendingImports.js';
+import { queueEmail } from '../mail/emailMessage.js';
 import { createOwner } from '../owners/ownerCommands.js';
 import { createUser, setPlanRole } from '../people/userCommands.js';
 import { createApiToken } from '../signin/apiTokens.js';
@@ -59,10 +60,12 @@ export async function makeOneOfEach(
   const linkSecret = await db.kysely
     .transaction()
     .execute((trx) => issueUnsubscribeLink(trx, person, 'digest'));
+  const jobId = await failedEmailJob(db, title);
   return {
     ...(await roundRecords(db, plan)),
     token,
     linkSecret,
+    jobId,
     userId: person,
     tokenId,
     slug: plan.slug,
@@ -113,6 +116,19 @@ export async function roundRecords(db: Db, plan: PlanRow): Promise<{ roundId: st
       items: [`action:${asked.id}`],
     });
     return { roundId: round.id, linkToken: await createPersonalLink(trx, round, owner.id) };
+  });
+}
+
+/** A message the mail server refused after its last try, for the outbox's Retry. */
+export function failedEmailJob(db: Db, subject: string): Promise<string> {
+  return db.kysely.transaction().execute(async (trx) => {
+    const id = await queueEmail(trx, { to: 'outbox@example.org', subject, marking: '', paragraphs: [] });
+    await trx
+      .updateTable('jobs')
+      .set({ state: 'failed', attempts: 5, last_error: '550 No such mailbox' })
+      .where('id', '=', id)
+      .execute();
+    return id;
   });
 }
 
