@@ -5,7 +5,7 @@ import type { Trx } from '../history/recordChange.js';
 import { createSearchIndex, dropSearchIndex, rebuildSearchIndex } from '../search/searchIndex.js';
 import type { Database } from './schema.js';
 
-function migrations(dialect: DialectName): Record<string, Migration> {
+export function migrations(dialect: DialectName): Record<string, Migration> {
   return {
     '001-plans-themes-actions': {
       async up(db: Kysely<unknown>) {

@@ -1,12 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
 import { afterAll, expect, it } from 'vitest';
 import { restoreBackup } from '../backups/restoreBackup.js';
 import { writeBackup } from '../backups/writeBackup.js';
 import type { Db } from '../db/connection.js';
-import { migrateToLatest } from '../db/migrations.js';
+import { migrateToLatest, migrations } from '../db/migrations.js';
 import { describeEachDatabase, openTestDatabase } from '../testing/databases.js';
 import { makeAction, makePlan, makeUpdate } from '../testing/factories.js';
 import { searchActions } from './searchActions.js';
@@ -26,10 +25,11 @@ describeEachDatabase('the search index', (current) => {
     const plan = await makePlan(db);
     const action = await makeAction(db, plan.id, { title: 'Turnstone feeding', owners: ['Sanderling Team'] });
     await makeUpdate(db, plan.id, { actionId: action.id }, { body: 'Godwits counted' });
-    // As a database was before the index: without its tables and without the migration that makes them.
+    // As a database was before the index: without its tables.
     await dropSearchIndex(db.kysely);
-    await sql`delete from kysely_migration where name = '008-search'`.execute(db.kysely);
-    expect(await migrateToLatest(db)).toEqual(['008-search']);
+    // Migrations after it have run too, so the search's own migration is run as migrateToLatest would run it.
+    await migrations(db.dialect)['008-search']!.up(db.kysely as never);
+    expect(await migrateToLatest(db)).toEqual([]);
     for (const word of ['turnstone', 'sanderling', 'godwits'])
       expect(await titlesFound(db, word), word).toEqual(['Turnstone feeding']);
   });

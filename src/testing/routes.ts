@@ -56,10 +56,7 @@ export async function makeOneOfEach(
     actorName: testActor.name,
     userId,
   });
-  const { token, userId: person, tokenId } = await accountRecords(db, plan.id, userId);
-  const linkSecret = await db.kysely
-    .transaction()
-    .execute((trx) => issueUnsubscribeLink(trx, person, 'digest'));
+  const { token, userId: person, tokenId, linkSecret } = await accountRecords(db, plan.id, userId);
   const jobId = await failedEmailJob(db, title);
   return {
     ...(await roundRecords(db, plan)),
@@ -88,7 +85,7 @@ export async function accountRecords(
   userId: string | null,
   /** The user's name and the token's: a test of what pages show can put its words there. */
   name = 'Link Holder',
-): Promise<{ token: string; userId: string; tokenId: string }> {
+): Promise<{ token: string; userId: string; tokenId: string; linkSecret: string }> {
   return db.kysely.transaction().execute(async (trx) => {
     const user = await createUser(trx, testActor, {
       email: `link-${planId}@example.org`,
@@ -98,7 +95,13 @@ export async function accountRecords(
     const tokenId = userId
       ? (await createApiToken(trx, testActor, userId, { name: name.slice(0, 100), access: 'read' })).row.id
       : '';
-    return { token: await createPasswordLink(trx, user.id, 1), userId: user.id, tokenId };
+    return {
+      token: await createPasswordLink(trx, user.id, 1),
+      userId: user.id,
+      tokenId,
+      // A link from a digest that switches it off without signing in.
+      linkSecret: await issueUnsubscribeLink(trx, user.id, 'digest'),
+    };
   });
 }
 
