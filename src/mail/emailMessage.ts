@@ -1,5 +1,6 @@
 // One shape for every e-mail Headway sends, so that each has a plain-text and an HTML part, the plan's protective
 // marking at the top of both and in the subject, and, when it is optional, a way to stop it.
+import { escapeHtml } from '../import/read/xml.js';
 import { enqueueJob } from '../jobs/enqueueJob.js';
 import type { Trx } from '../history/recordChange.js';
 
@@ -38,15 +39,6 @@ export interface EmailMessage {
   html: string;
   /** Sent as List-Unsubscribe when present. */
   unsubscribeUrl?: string;
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
 }
 
 /** Lays a message out as text and HTML, with the marking at the top of both and in the subject. */
