@@ -261,6 +261,7 @@ describeEachDatabase('update request pages', (current) => {
       .kysely.selectFrom('history')
       .select('after_json')
       .where('record_id', '=', 'personal-links')
+      .orderBy('id')
       .execute();
     expect(history.map((row) => JSON.parse(row.after_json!).value).slice(-2)).toEqual(['off', 'on']);
   });
