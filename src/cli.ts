@@ -111,6 +111,9 @@ async function serve(config: Config, withDemo: boolean): Promise<void> {
   } else {
     console.log('Sign in with your e-mail address and password.');
   }
+  const { mailNotSetUpReason } = await import('./mail/sendEmail.js');
+  const mailReason = mailNotSetUpReason(config);
+  if (mailReason) console.log(`${mailReason} \`headway jobs\` prints the links in waiting messages.`);
   console.log('Press Ctrl+C to stop.\n');
 }
 

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../testing/databases.js';
 import { makeAction, makePlan, makeTheme, makeUpdate } from '../testing/factories.js';
 import { buildTestApp } from '../testing/testApp.js';
+import { addDays } from '../dates/targetDate.js';
+import { todayIso } from '../dates/ukDate.js';
 
 function expectProblem(res: LightMyRequestResponse, status: number) {
   expect(res.statusCode).toBe(status);
@@ -190,6 +192,12 @@ describeEachDatabase('JSON API', (current) => {
     });
     expect(posted.statusCode).toBe(201);
     expect(posted.json()).toMatchObject({ body: 'Done', statusChange: 'complete', author: 'Test Manager' });
+    const future = await send('POST', `/api/v1/plans/${plan.slug}/actions/${action.id}/updates`, {
+      effectiveOn: addDays(todayIso(), 1),
+      body: 'Not yet',
+    });
+    expectProblem(future, 400);
+    expect(JSON.stringify(future.json())).toContain('The date of the update must be today or in the past');
     expect(posted.headers.location).toBe(`/api/v1/plans/${plan.slug}/updates/${posted.json().id}`);
     const read = (await send('GET', `/api/v1/plans/${plan.slug}/actions/${action.id}`)).json();
     expect(read.status).toBe('complete');

@@ -137,7 +137,7 @@ export async function savePlanDraft(
   // one by one in the file's order, so that one posted on the same day as another keeps its place.
   const movers = new Set(updates.filter((u) => u.input.statusChange).map((u) => u.subject.actionId));
   for (const update of updates.filter((u) => movers.has(u.subject.actionId))) {
-    await postUpdate(trx, actor, plan.id, update.subject, update.input);
+    await postUpdate(trx, actor, plan.id, update.subject, update.input, 'document');
     counts.updatesAdded++;
   }
   const batch = updates.filter((u) => !movers.has(u.subject.actionId));
@@ -251,7 +251,7 @@ async function addUpdates(
   counts: SaveCounts,
 ): Promise<void> {
   for (const update of updates) {
-    await postUpdate(trx, actor, planId, subject, update);
+    await postUpdate(trx, actor, planId, subject, update, 'document');
     counts.updatesAdded++;
   }
 }

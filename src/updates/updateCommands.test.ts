@@ -4,7 +4,8 @@ import { describeEachDatabase } from '../testing/databases.js';
 import { makeAction, makePlan, makeTheme, makeUpdate, testActor } from '../testing/factories.js';
 import { updateAction } from '../actions/actionCommands.js';
 import { todayIso } from '../dates/ukDate.js';
-import { deleteUpdate, editUpdate, postUpdate } from './updateCommands.js';
+import { addDays } from '../dates/targetDate.js';
+import { deleteUpdate, editUpdate, postUpdate, postUpdates } from './updateCommands.js';
 
 describeEachDatabase('update commands', (current) => {
   it('posts a dated update that changes the action status, recording both changes', async () => {
@@ -153,6 +154,57 @@ describeEachDatabase('update commands', (current) => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidInputError);
     expect(Object.keys((error as InvalidInputError).fieldErrors).sort()).toEqual(['body', 'effectiveOn']);
+  });
+
+  it('refuses an update dated after today through the command every door uses, and writes nothing', async () => {
+    const db = current();
+    const plan = await makePlan(db);
+    const action = await makeAction(db, plan.id, { status: 'ongoing' });
+    const error = await db.kysely
+      .transaction()
+      .execute((trx) =>
+        postUpdate(
+          trx,
+          testActor,
+          plan.id,
+          { actionId: action.id },
+          { body: 'Done next week', effectiveOn: addDays(todayIso(), 1), statusChange: 'complete' },
+        ),
+      )
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).fieldErrors).toEqual({
+      effectiveOn: 'The date of the update must be today or in the past',
+    });
+    expect(
+      await db.kysely.selectFrom('updates').select('id').where('action_id', '=', action.id).execute(),
+    ).toEqual([]);
+    const stored = await db.kysely
+      .selectFrom('actions')
+      .select('status')
+      .where('id', '=', action.id)
+      .executeTakeFirstOrThrow();
+    expect(stored.status).toBe('ongoing');
+    // Today itself is allowed.
+    const today = await makeUpdate(
+      db,
+      plan.id,
+      { actionId: action.id },
+      { effectiveOn: todayIso(), body: 'Done today' },
+    );
+    expect(today.effective_on).toBe(todayIso());
+    // A document being imported keeps its dated entries as written, even one dated ahead.
+    const [imported] = await db.kysely
+      .transaction()
+      .execute((trx) =>
+        postUpdates(trx, testActor, plan.id, [
+          {
+            subject: { actionId: action.id },
+            input: { body: 'Planned', effectiveOn: addDays(todayIso(), 30) },
+          },
+        ]),
+      );
+    expect(imported!.effective_on).toBe(addDays(todayIso(), 30));
   });
 
   it('refuses an update on an action of another plan', async () => {

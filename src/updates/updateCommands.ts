@@ -25,7 +25,18 @@ export interface UpdateInput {
 
 export type UpdateSubject = { actionId: string } | { themeId: string };
 
-function checkUpdate(actor: Actor, input: UpdateInput, existing?: UpdateRow) {
+/**
+ * How an update came: typed by a person (the form, My work, a personal link, the API), or read from a document being
+ * imported, whose dated entries are kept as the document has them.
+ */
+export type UpdateSource = 'person' | 'document';
+
+function checkUpdate(
+  actor: Actor,
+  input: UpdateInput,
+  existing?: UpdateRow,
+  source: UpdateSource = 'person',
+) {
   const checks = new FieldChecks();
   const effectiveOn =
     checks.isoDate(
@@ -36,6 +47,11 @@ function checkUpdate(actor: Actor, input: UpdateInput, existing?: UpdateRow) {
         required: true,
       },
     ) ?? '';
+  // An update speaks for what has happened: every door (form, My work, personal link, API) is held to it here.
+  const typed = source === 'person';
+  if (typed && effectiveOn !== '' && effectiveOn > todayIso() && effectiveOn !== existing?.effective_on) {
+    checks.fail('effectiveOn', 'The date of the update must be today or in the past');
+  }
   const author = checks.text(
     'author',
     'who the update is from',
@@ -104,9 +120,10 @@ export async function postUpdate(
   planId: string,
   subject: UpdateSubject,
   input: UpdateInput,
+  source: UpdateSource = 'person',
 ): Promise<UpdateRow> {
   await checkSubject(trx, planId, subject);
-  const values = checkUpdate(actor, input);
+  const values = checkUpdate(actor, input, undefined, source);
   const update: UpdateRow = {
     id: newId(),
     plan_id: planId,
@@ -149,7 +166,7 @@ export async function postUpdates(
   const now = nowIso();
   for (const { subject, input } of items) {
     if (input.statusChange) {
-      posted.push(await postUpdate(trx, actor, planId, subject, input));
+      posted.push(await postUpdate(trx, actor, planId, subject, input, 'document'));
       continue;
     }
     rows.push({
@@ -157,7 +174,7 @@ export async function postUpdates(
       plan_id: planId,
       action_id: 'actionId' in subject ? subject.actionId : null,
       theme_id: 'themeId' in subject ? subject.themeId : null,
-      ...checkUpdate(actor, input),
+      ...checkUpdate(actor, input, undefined, 'document'),
       version: 1,
       created_at: now,
     });

@@ -104,6 +104,9 @@ describe('the request log', () => {
       const [before, after] = server.output().split(banner) as [string, string];
       expect(before).toContain('Headway is running at');
       expect(before).toContain('/setup/');
+      // Started without HEADWAY_SMTP_URL: the banner says so, and where the links in waiting messages are.
+      expect(before).toContain('E-mail is not set up');
+      expect(before).toContain('`headway jobs` prints the links in waiting messages.');
       expect(before).not.toMatch(/listening|GET |"level"/);
       expect(after.trim().split('\n')).toEqual([
         expect.stringMatching(/^\d\d:\d\d:\d\d GET \/sign-in 200 \d+ ms$/),
