@@ -17,15 +17,12 @@ export async function startServer(config: Config, options: { db?: Db } = {}): Pr
   await migrateToLatest(db);
   const app = await buildApp({ db, config, logger: serverLogger(config) });
   const address = await app.listen({ port: config.port, host: config.host });
-  // The worker runs beside the pages unless HEADWAY_JOBS_WORKER=off (then `headway worker` runs it elsewhere). Its
-  // links start where this server listens when HEADWAY_PUBLIC_URL is not set: the port is known only now.
-  const listening = new URL(address);
+  // Links in e-mail start where this server listens when HEADWAY_PUBLIC_URL is not set. Asked for port 0, the port
+  // is known only now: the pages that queue e-mail (app.config) and the worker both take the one it was given.
+  app.config.port = Number(new URL(address).port);
+  // The worker runs beside the pages unless HEADWAY_JOBS_WORKER=off (then `headway worker` runs it elsewhere).
   const worker = config.jobs.runInServer
-    ? startWorker({
-        db,
-        config: { ...config, port: Number(listening.port) },
-        log: (event) => logWorkerEvent(app.log, event),
-      })
+    ? startWorker({ db, config: app.config, log: (event) => logWorkerEvent(app.log, event) })
     : undefined;
   let closed = false;
   const close = async () => {

@@ -2,7 +2,7 @@
 // signing in (when pages need it) is added here once.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { readConfig } from '../config.js';
+import { readConfig, type Config } from '../config.js';
 import type { Db } from '../db/connection.js';
 import type { User } from '../people/users.js';
 import { startServer } from '../server.js';
@@ -59,9 +59,15 @@ export interface BrowserApp {
   close(): Promise<void>;
 }
 
-/** Headway listening on a free port over the given database, and one Chromium for all the test's pages. */
-export async function startBrowserApp(db: Db): Promise<BrowserApp> {
-  const config = readConfig({}, { port: 0, host: '127.0.0.1', databaseUrl: ':memory:', logLevel: 'warn' });
+/**
+ * Headway listening on a free port over the given database, and one Chromium for all the test's pages. `settings`
+ * change the configuration, e.g. the mail server its worker sends through.
+ */
+export async function startBrowserApp(db: Db, settings: Partial<Config> = {}): Promise<BrowserApp> {
+  const config = readConfig(
+    {},
+    { port: 0, host: '127.0.0.1', databaseUrl: ':memory:', logLevel: 'warn', ...settings },
+  );
   const signedIn = await signedInUser(db, config, 'admin', 'Browser Administrator');
   const server = await startServer(
     config,
