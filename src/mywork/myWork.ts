@@ -1,5 +1,6 @@
 // "My work": the actions a person owns and the focus areas they lead, across the plans they may read, grouped by
 // what needs them.
+import { ownedActionColumns } from '../owners/ownedActions.js';
 import type { Status, TargetDateKindColumn } from '../db/schema.js';
 import { addDays, isOverdue } from '../dates/targetDate.js';
 import { londonDayStart } from '../dates/ukDate.js';
@@ -186,21 +187,7 @@ export async function loadMyWork(
       .selectFrom('action_owners')
       .innerJoin('actions', 'actions.id', 'action_owners.action_id')
       .innerJoin('plans', 'plans.id', 'actions.plan_id')
-      .select([
-        'actions.id',
-        'actions.ref',
-        'actions.title',
-        'actions.status',
-        'actions.target_text',
-        'actions.target_kind',
-        'actions.target_start',
-        'actions.target_end',
-        'actions.revised_target_text',
-        'actions.revised_target_kind',
-        'actions.revised_target_start',
-        'actions.revised_target_end',
-        ...planColumns,
-      ])
+      .select([...ownedActionColumns, ...planColumns])
       .where('action_owners.owner_id', '=', ownerId)
       .$if(plans !== undefined, (q) => q.where('plans.id', 'in', plans!))
       .execute(),

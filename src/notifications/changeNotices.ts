@@ -12,9 +12,8 @@ import { queueEmail } from '../mail/emailMessage.js';
 import { planAccessFor } from '../people/planAccess.js';
 import { presentUser } from '../people/users.js';
 import { statusLabels } from '../plans/vocabulary.js';
-import { secretHash } from '../signin/secrets.js';
 import { absoluteUrl } from '../mail/links.js';
-import { issueUnsubscribeLink } from './unsubscribeLinks.js';
+import { unsubscribeLinkUnlessQueued } from './unsubscribeLinks.js';
 
 export const changeNoticeJobKind = 'change-notice';
 
@@ -165,17 +164,8 @@ export async function sendChangeNotices(context: JobContext, payload: unknown): 
     if (!user || user.change_notices !== 'on' || user.disabled_at) continue;
     const uniqueKey = `change:${context.job.id}:${user.id}`;
     await inTransaction(context.db, async (trx) => {
-      // Written first, as the digest does, so that SQLite takes the write lock before the check.
-      const secret = await issueUnsubscribeLink(trx, user.id, 'changes');
-      const queued = await trx
-        .selectFrom('jobs')
-        .select('id')
-        .where('unique_key', '=', uniqueKey)
-        .executeTakeFirst();
-      if (queued) {
-        await trx.deleteFrom('unsubscribe_links').where('token_hash', '=', secretHash(secret)).execute();
-        return;
-      }
+      const secret = await unsubscribeLinkUnlessQueued(trx, user.id, 'changes', uniqueKey);
+      if (!secret) return;
       await queueEmail(
         trx,
         {

@@ -22,6 +22,28 @@ export async function issueUnsubscribeLink(trx: Trx, userId: string, topic: Mail
   return secret;
 }
 
+/**
+ * The unsubscribe link for a message to be queued once under `uniqueKey`, or undefined when it is queued already (by
+ * this process or another). The link is written first, so that on SQLite the transaction takes the write lock before
+ * it checks, and waits for another process's message rather than reading first and being refused when it then writes.
+ */
+export async function unsubscribeLinkUnlessQueued(
+  trx: Trx,
+  userId: string,
+  topic: MailTopic,
+  uniqueKey: string,
+): Promise<string | undefined> {
+  const secret = await issueUnsubscribeLink(trx, userId, topic);
+  const queued = await trx
+    .selectFrom('jobs')
+    .select('id')
+    .where('unique_key', '=', uniqueKey)
+    .executeTakeFirst();
+  if (!queued) return secret;
+  await trx.deleteFrom('unsubscribe_links').where('token_hash', '=', secretHash(secret)).execute();
+  return undefined;
+}
+
 export interface UnsubscribeLink {
   topic: MailTopic;
   user: UserRow;

@@ -1,5 +1,6 @@
 // The weekly digest: on Monday at 07:00 London time, each person who wants it gets one e-mail listing their open
 // actions that are overdue or due in the next 14 days: those they own and those in the focus areas they lead.
+import { ownedActionColumns } from '../owners/ownedActions.js';
 import type { Db } from '../db/connection.js';
 import type { Status, UserRow } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
@@ -13,8 +14,7 @@ import { presentUser } from '../people/users.js';
 import { effectiveTarget } from '../plans/presenters.js';
 import { absoluteUrl } from '../mail/links.js';
 import { combinedMarking } from './mailLinks.js';
-import { secretHash } from '../signin/secrets.js';
-import { issueUnsubscribeLink } from './unsubscribeLinks.js';
+import { unsubscribeLinkUnlessQueued } from './unsubscribeLinks.js';
 
 export const digestJobKind = 'weekly-digest';
 /** How far ahead "due soon" looks. */
@@ -73,19 +73,8 @@ export async function digestItems(db: Db, user: UserRow, today: string): Promise
     .innerJoin('plans', 'plans.id', 'actions.plan_id')
     .leftJoin('themes', 'themes.id', 'actions.theme_id')
     .select([
-      'actions.id',
+      ...ownedActionColumns,
       'actions.plan_id',
-      'actions.ref',
-      'actions.title',
-      'actions.status',
-      'actions.target_text',
-      'actions.target_kind',
-      'actions.target_start',
-      'actions.target_end',
-      'actions.revised_target_text',
-      'actions.revised_target_kind',
-      'actions.revised_target_start',
-      'actions.revised_target_end',
       'plans.title as plan_title',
       'plans.slug as plan_slug',
       'plans.marking',
@@ -172,18 +161,8 @@ export async function queueDigest(context: JobContext, user: UserRow, today: str
   if (items.length === 0) return false;
   const uniqueKey = digestKey(user.id, isoWeek(today));
   return inTransaction(context.db, async (trx) => {
-    // Written first, so that on SQLite this transaction waits for another process's write lock rather than reading
-    // first and being refused when it then writes; the check below then sees that process's digest.
-    const secret = await issueUnsubscribeLink(trx, user.id, 'digest');
-    const queued = await trx
-      .selectFrom('jobs')
-      .select('id')
-      .where('unique_key', '=', uniqueKey)
-      .executeTakeFirst();
-    if (queued) {
-      await trx.deleteFrom('unsubscribe_links').where('token_hash', '=', secretHash(secret)).execute();
-      return false;
-    }
+    const secret = await unsubscribeLinkUnlessQueued(trx, user.id, 'digest', uniqueKey);
+    if (!secret) return false;
     const overdue = items.filter((item) => item.overdue);
     const dueSoon = items.filter((item) => !item.overdue);
     const until = formatUkDate(addDays(today, digestDaysAhead));

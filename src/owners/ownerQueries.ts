@@ -1,4 +1,5 @@
 // Reads the owners directory with how much each owner holds, and one owner's actions across plans.
+import { ownedActionColumns } from './ownedActions.js';
 import type { Kysely } from 'kysely';
 import type { Database, OwnerKind } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
@@ -68,19 +69,7 @@ export async function ownerWithWork(
       .selectFrom('action_owners')
       .innerJoin('actions', 'actions.id', 'action_owners.action_id')
       .innerJoin('plans', 'plans.id', 'actions.plan_id')
-      .select([
-        'actions.id',
-        'actions.title',
-        'actions.status',
-        'actions.target_text',
-        'actions.target_kind',
-        'actions.target_end',
-        'actions.revised_target_text',
-        'actions.revised_target_kind',
-        'actions.revised_target_end',
-        'plans.slug as planSlug',
-        'plans.title as planTitle',
-      ])
+      .select([...ownedActionColumns, 'plans.slug as planSlug', 'plans.title as planTitle'])
       .where('action_owners.owner_id', '=', ownerId)
       .$if(plans !== undefined, (q) => q.where('plans.id', 'in', plans!))
       .orderBy('plans.title')
