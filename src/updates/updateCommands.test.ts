@@ -5,7 +5,18 @@ import { makeAction, makePlan, makeTheme, makeUpdate, testActor } from '../testi
 import { updateAction } from '../actions/actionCommands.js';
 import { todayIso } from '../dates/ukDate.js';
 import { addDays } from '../dates/targetDate.js';
-import { deleteUpdate, editUpdate, postUpdate, postUpdates } from './updateCommands.js';
+import type { Db } from '../db/connection.js';
+import { deleteUpdate, editUpdate, postUpdate, postUpdates, type UpdateInput } from './updateCommands.js';
+
+/** Posts an update on an action that the command must refuse, and gives the refusal. */
+async function refusedPost(db: Db, planId: string, actionId: string, input: UpdateInput) {
+  const error = await db.kysely
+    .transaction()
+    .execute((trx) => postUpdate(trx, testActor, planId, { actionId }, input))
+    .catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(InvalidInputError);
+  return error as InvalidInputError;
+}
 
 describeEachDatabase('update commands', (current) => {
   it('posts a dated update that changes the action status, recording both changes', async () => {
@@ -140,40 +151,20 @@ describeEachDatabase('update commands', (current) => {
     const db = current();
     const plan = await makePlan(db);
     const action = await makeAction(db, plan.id);
-    const error = await db.kysely
-      .transaction()
-      .execute((trx) =>
-        postUpdate(
-          trx,
-          testActor,
-          plan.id,
-          { actionId: action.id },
-          { body: '  ', effectiveOn: '2021-02-30' },
-        ),
-      )
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InvalidInputError);
-    expect(Object.keys((error as InvalidInputError).fieldErrors).sort()).toEqual(['body', 'effectiveOn']);
+    const error = await refusedPost(db, plan.id, action.id, { body: '  ', effectiveOn: '2021-02-30' });
+    expect(Object.keys(error.fieldErrors).sort()).toEqual(['body', 'effectiveOn']);
   });
 
   it('refuses an update dated after today through the command every door uses, and writes nothing', async () => {
     const db = current();
     const plan = await makePlan(db);
     const action = await makeAction(db, plan.id, { status: 'ongoing' });
-    const error = await db.kysely
-      .transaction()
-      .execute((trx) =>
-        postUpdate(
-          trx,
-          testActor,
-          plan.id,
-          { actionId: action.id },
-          { body: 'Done next week', effectiveOn: addDays(todayIso(), 1), statusChange: 'complete' },
-        ),
-      )
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InvalidInputError);
-    expect((error as InvalidInputError).fieldErrors).toEqual({
+    const error = await refusedPost(db, plan.id, action.id, {
+      body: 'Done next week',
+      effectiveOn: addDays(todayIso(), 1),
+      statusChange: 'complete',
+    });
+    expect(error.fieldErrors).toEqual({
       effectiveOn: 'The date of the update must be today or in the past',
     });
     expect(
@@ -194,16 +185,14 @@ describeEachDatabase('update commands', (current) => {
     );
     expect(today.effective_on).toBe(todayIso());
     // A document being imported keeps its dated entries as written, even one dated ahead.
-    const [imported] = await db.kysely
-      .transaction()
-      .execute((trx) =>
-        postUpdates(trx, testActor, plan.id, [
-          {
-            subject: { actionId: action.id },
-            input: { body: 'Planned', effectiveOn: addDays(todayIso(), 30) },
-          },
-        ]),
-      );
+    const [imported] = await db.kysely.transaction().execute((trx) =>
+      postUpdates(trx, testActor, plan.id, [
+        {
+          subject: { actionId: action.id },
+          input: { body: 'Planned', effectiveOn: addDays(todayIso(), 30) },
+        },
+      ]),
+    );
     expect(imported!.effective_on).toBe(addDays(todayIso(), 30));
   });
 
