@@ -5,6 +5,7 @@
 import { expect, it } from 'vitest';
 import { addDays } from '../src/dates/targetDate.js';
 import { londonDate } from '../src/dates/ukDate.js';
+import type { Db } from '../src/db/connection.js';
 import { inTransaction } from '../src/db/transaction.js';
 import { queueDueReminders } from '../src/rounds/roundCommands.js';
 import { browserAvailable, startBrowserApp } from '../src/testing/browser.js';
@@ -21,9 +22,9 @@ async function mailbox(smtp: TestSmtpServer, address: string, count: number) {
 }
 
 /** Waits until the worker has sent everything queued, so that what has not arrived was not sent. */
-async function outboxEmpty(app: { db: import('../src/db/connection.js').Db }) {
+async function outboxEmpty(db: Db) {
   for (let i = 0; i < 300; i++) {
-    const waiting = await app.db.kysely
+    const waiting = await db.kysely
       .selectFrom('jobs')
       .select('id')
       .where('kind', '=', 'email')
@@ -108,7 +109,7 @@ describeEachDatabase('the update request loop in Chromium', (current) => {
           expect.stringContaining('Updates requested'),
           expect.stringContaining('Reminder'),
         ]);
-        await outboxEmpty(app);
+        await outboxEmpty(db);
         expect(await mailbox(smtp, fixture.ash.email, 1)).toHaveLength(1);
 
         await manager.getByRole('link', { name: 'Close this request' }).click();

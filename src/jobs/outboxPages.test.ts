@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { readConfig } from '../config.js';
+import { mailSetUpForPages as mail } from '../testing/mailJobs.js';
 import type { Db } from '../db/connection.js';
 import { inTransaction } from '../db/transaction.js';
 import { queueEmail } from '../mail/emailMessage.js';
@@ -9,11 +9,6 @@ import { formPost } from '../testing/people.js';
 import { buildTestApp, type TestApp } from '../testing/testApp.js';
 import { enqueueJob } from './enqueueJob.js';
 import { claimJobs, markDone, markFailed } from './worker.js';
-
-const mail = readConfig({
-  HEADWAY_SMTP_URL: 'smtp://127.0.0.1:2525',
-  HEADWAY_MAIL_FROM: 'headway@example.org',
-}).mail;
 
 function rows(body: string): string[] {
   return [...body.matchAll(/<tr class="govuk-table__row" data-message="[^"]+">([\s\S]*?)<\/tr>/g)].map((m) =>

@@ -2,7 +2,7 @@
 // nothing of it when they are: starting a request, the request's page (its nudges), the personal links setting and
 // the e-mail settings on "Your account".
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { readConfig } from '../config.js';
+import { mailSetUpForPages as mail } from '../testing/mailJobs.js';
 import { addDays } from '../dates/targetDate.js';
 import { londonDate } from '../dates/ukDate.js';
 import { inTransaction } from '../db/transaction.js';
@@ -11,11 +11,6 @@ import { describeEachDatabase } from '../testing/databases.js';
 import { testActor } from '../testing/factories.js';
 import { makeRoundPlan } from '../testing/rounds.js';
 import { buildTestApp, type TestApp } from '../testing/testApp.js';
-
-const mail = readConfig({
-  HEADWAY_SMTP_URL: 'smtp://127.0.0.1:2525',
-  HEADWAY_MAIL_FROM: 'headway@example.org',
-}).mail;
 
 describeEachDatabase('pages that would send e-mail', (current) => {
   let setUp: TestApp;

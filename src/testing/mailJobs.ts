@@ -11,6 +11,12 @@ import { testActor } from './factories.js';
 
 export const testPublicUrl = 'https://headway.example.org';
 
+/** E-mail set up, for pages that say whether it is; nothing listens at this address, so nothing is sent. */
+export const mailSetUpForPages = readConfig({
+  HEADWAY_SMTP_URL: 'smtp://127.0.0.1:2525',
+  HEADWAY_MAIL_FROM: 'headway@example.org',
+}).mail;
+
 /** What a worker would hand a handler, at a moment the test chooses. */
 export function jobContext(db: Db, now: Date): JobContext {
   return {

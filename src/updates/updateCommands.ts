@@ -48,8 +48,7 @@ function checkUpdate(
       },
     ) ?? '';
   // An update speaks for what has happened: every door (form, My work, personal link, API) is held to it here.
-  const typed = source === 'person';
-  if (typed && effectiveOn !== '' && effectiveOn > todayIso() && effectiveOn !== existing?.effective_on) {
+  if (source === 'person' && effectiveOn > todayIso() && effectiveOn !== existing?.effective_on) {
     checks.fail('effectiveOn', 'The date of the update must be today or in the past');
   }
   const author = checks.text(
