@@ -8,6 +8,7 @@ import { migrateToLatest } from '../../src/db/migrations.js';
 import { readConfig } from '../../src/config.js';
 import { startServerProcess, type ServerProcess } from '../../src/testing/serverProcess.js';
 import { signedInUser } from '../../src/testing/testApp.js';
+import { csrfSecretCookie } from '../../src/web/csrf.js';
 import { describeMachine } from '../machine.js';
 import type { BenchOptions } from '../options.js';
 import { rewriteSection } from '../performanceDoc.js';
@@ -95,7 +96,7 @@ export async function httpBenchmark(options: BenchOptions, say: (line: string) =
           startTimeoutMs: 180_000,
         });
         children.push(server);
-        targets.push(headwayTarget(server, kind, data, slug));
+        targets.push(await asABrowser(headwayTarget(server, kind, data, slug)));
       }
       const floor = await startChild(
         process.execPath,
@@ -241,6 +242,25 @@ function headwayTarget(server: ServerProcess, kind: ServerKind, data: Seeded, sl
       'plan page': { cookie: data.cookie },
       'export.json': token,
     },
+  };
+}
+
+/**
+ * The plan page as a browser asks for it after its first visit: with the CSRF secret cookie that visit set beside the
+ * session, so the page can be kept for it (src/plans/planPages.ts).
+ */
+async function asABrowser(target: Target): Promise<Target> {
+  const headers = target.headers['plan page'] ?? {};
+  const response = await fetch(target.baseUrl + target.paths['plan page'], { headers, redirect: 'manual' });
+  await response.arrayBuffer();
+  const secret = response.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(';')[0]!)
+    .find((cookie) => cookie.startsWith(`${csrfSecretCookie}=`));
+  if (!secret) throw new Error(`${target.name}: the plan page set no CSRF secret cookie`);
+  return {
+    ...target,
+    headers: { ...target.headers, 'plan page': { cookie: `${headers.cookie}; ${secret}` } },
   };
 }
 

@@ -1,6 +1,6 @@
 // The pages for plans: the list, a plan grouped by theme or horizon, and the forms to create, edit and delete.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { PlanRow } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
 import { ConflictError, InvalidInputError } from '../errors.js';
@@ -17,13 +17,27 @@ import { asAtLabel, loadPlanAsAt, requestedMoment } from '../history/planAsAt.js
 import { londonDateAndTime } from '../dates/ukDate.js';
 import { rags, statuses } from './vocabulary.js';
 import { permissionsFor, readablePlans, type PlanAccess } from '../web/access.js';
-import { CachedResponse, cacheKey, queryKey } from '../web/responseCache.js';
+import { CachedResponse, cacheKey, queryKey, sendCached } from '../web/responseCache.js';
+import { csrfSecretCookie } from '../web/csrf.js';
+import type { User } from '../people/users.js';
 import { searchForPage } from '../search/searchPage.js';
 
 type SlugParams = { slug: string };
 
 /** Stands in a cached part of a page for the form token each request puts there; unguessable, so no text forges it. */
 const csrfPlaceholder = `hw-csrf-${randomUUID()}`;
+
+/**
+ * Who a whole plan page was drawn for: their part of the plan, their header (name, role, what they own) and the
+ * browser secret its form tokens come from; hashed, so the secret is not kept in the cache's keys.
+ */
+function readerOfPage(user: User, access: PlanAccess, browserSecret: string, path: string): string {
+  return createHash('sha256')
+    .update(
+      JSON.stringify([pageVariant(access), user.id, user.name, user.role, user.ownerId, browserSecret, path]),
+    )
+    .digest('base64url');
+}
 
 /**
  * What a plan page's actions part differs by between readers: managers see the links to change the plan, and who may
@@ -161,35 +175,60 @@ export async function planPages(app: FastifyInstance): Promise<void> {
           },
         };
       };
-      const part = at
-        ? new CachedResponse(await build())
-        : await app.responseCache.response(
-            cacheKey(request, { kind: 'plan page', variant: pageVariant(access), query: queryKey(filters) }),
-            build,
-          );
-      const { plan, view, horizons, themes } = part.data as {
-        plan: PlanRow;
-        view: Record<string, unknown>;
-        horizons: unknown;
-        themes: unknown;
+      const partFor = async () =>
+        at
+          ? new CachedResponse(await build())
+          : await app.responseCache.response(
+              cacheKey(request, {
+                kind: 'plan page',
+                variant: pageVariant(access),
+                query: queryKey(filters),
+              }),
+              build,
+            );
+      const drawPage = async () => {
+        const part = await partFor();
+        const { plan, view, horizons, themes } = part.data as {
+          plan: PlanRow;
+          view: Record<string, unknown>;
+          horizons: unknown;
+          themes: unknown;
+        };
+        const html = part.text;
+        return reply.renderHtml('plans/views/plan.njk', {
+          title: at ? `${plan.title} as it stood on ${asAtLabel(at)}` : plan.title,
+          asAt: at ? { param: request.query.at, label: asAtLabel(at) } : null,
+          plan,
+          marking: plan.marking,
+          horizons,
+          themes,
+          view,
+          filters,
+          statuses,
+          rags,
+          actionsHtml: html.includes(csrfPlaceholder)
+            ? html.split(csrfPlaceholder).join(reply.csrfToken())
+            : html,
+          notice: noticeText(request.query.notice),
+          breadcrumbs: [{ text: 'Plans', href: '/plans' }],
+        });
       };
-      const html = part.text;
-      return reply.render('plans/views/plan.njk', {
-        title: at ? `${plan.title} as it stood on ${asAtLabel(at)}` : plan.title,
-        asAt: at ? { param: request.query.at, label: asAtLabel(at) } : null,
-        plan,
-        marking: plan.marking,
-        horizons,
-        themes,
-        view,
-        filters,
-        statuses,
-        rags,
-        actionsHtml: html.includes(csrfPlaceholder)
-          ? html.split(csrfPlaceholder).join(reply.csrfToken())
-          : html,
-        notice: noticeText(request.query.notice),
-        breadcrumbs: [{ text: 'Plans', href: '/plans' }],
+      // The whole page is kept for this reader in this browser: its form tokens are made from the browser's own secret
+      // (the cookie), so they stay good for as long as it does. A browser without one yet gets a page drawn for it,
+      // which sets the cookie.
+      const browserSecret = request.cookies[csrfSecretCookie];
+      if (at || !browserSecret || !request.user)
+        return reply.type('text/html; charset=utf-8').send(await drawPage());
+      return sendCached(request, reply, {
+        kind: 'plan page, whole',
+        variant: readerOfPage(request.user, access, browserSecret, request.url.split('?')[0]!),
+        query: queryKey({ ...filters, notice: request.query.notice }),
+        build: async () => {
+          const html = await drawPage();
+          // A nonce is good for one response only: a page that printed one could not be kept.
+          if (html.includes(reply.styleNonce)) throw new Error('A page with a style nonce cannot be kept');
+          return { body: html, contentType: 'text/html; charset=utf-8' };
+        },
       });
     },
   );

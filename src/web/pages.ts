@@ -12,6 +12,8 @@ import { createViews } from './views.js';
 declare module 'fastify' {
   interface FastifyReply {
     render(template: string, context?: Record<string, unknown>): FastifyReply;
+    /** The page as render would send it, for a route that keeps what it drew (src/web/responseCache.ts). */
+    renderHtml(template: string, context?: Record<string, unknown>): string;
   }
   interface FastifyInstance {
     /** A part of a page as markup, drawn only from `context`: nothing of the request reaches it unless passed. */
@@ -63,9 +65,9 @@ export const setUpPages = fp(async (app: FastifyInstance) => {
     views.render(template, context),
   );
   app.decorateReply(
-    'render',
-    function render(this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
-      const html = views.render(template, {
+    'renderHtml',
+    function renderHtml(this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
+      return views.render(template, {
         ...context,
         cspStyleNonce: this.styleNonce,
         // Called by csrfField() in each form, so a page without a form sets no cookie.
@@ -76,7 +78,12 @@ export const setUpPages = fp(async (app: FastifyInstance) => {
         navigation: navigationFor(this.request.user, this.request.url.split('?')[0] ?? ''),
         may: permissionsFor(this.request.user, this.request.planAccess),
       });
-      return this.type('text/html; charset=utf-8').send(html);
+    },
+  );
+  app.decorateReply(
+    'render',
+    function render(this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
+      return this.type('text/html; charset=utf-8').send(this.renderHtml(template, context));
     },
   );
   // GOV.UK Frontend's scripts and Headway's own files. Not GOV.UK's assets (its typeface, crown icons and crest),

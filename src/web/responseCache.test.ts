@@ -10,6 +10,7 @@ import { setPlanRole } from '../people/userCommands.js';
 import { describeEachDatabase } from '../testing/databases.js';
 import { makeAction, makePlan, makeTheme, testActor } from '../testing/factories.js';
 import { buildTestApp, injectAs, signedInUser, type TestApp } from '../testing/testApp.js';
+import { csrfSecretCookie } from './csrf.js';
 import { ResponseCache, chosenEncoding, clientHolds } from './responseCache.js';
 
 async function planWithAction(db: Db) {
@@ -167,6 +168,77 @@ describeEachDatabase('responses built once per plan version', (current) => {
       expect((await asMember(url)).statusCode, url).toBe(404);
     for (const url of [`/api/v1/plans/${plan.slug}/actions`, `/api/v1/plans/${plan.slug}/export.json`])
       expect((await asMember(url)).statusCode, url).toBe(404);
+  });
+
+  it('keeps a whole plan page for one reader in one browser: same bytes and tag, forms that post, every change, nobody else’s page', async () => {
+    const db = current();
+    const { plan, action } = await planWithAction(db);
+    const config = readConfig({}, { actorName: 'Test Manager' });
+    const manager = await signedInUser(db, config, 'viewer', 'Mina Manager');
+    const viewer = await signedInUser(db, config, 'viewer', 'Vic Viewer');
+    await inTransaction(db, (trx) => setPlanRole(trx, testActor, plan.id, manager.user.id, 'manager'));
+    await inTransaction(db, (trx) => setPlanRole(trx, testActor, plan.id, viewer.user.id, 'viewer'));
+    const page = `/plans/${plan.slug}`;
+    const manages = (body: string) => body.includes('Add an action') && body.includes('Move up');
+
+    // A browser's first visit is drawn for it and sets the secret its form tokens are made from; nothing is kept.
+    const firstVisit = await app.inject({ url: page, headers: { cookie: manager.cookie } });
+    expect(firstVisit.headers.etag).toBeUndefined();
+    const secretCookie = [firstVisit.headers['set-cookie'] ?? []]
+      .flat()
+      .find((cookie) => cookie.startsWith(`${csrfSecretCookie}=`))!
+      .split(';')[0]!;
+    const inBrowser = (as: { cookie: string }, headers: Record<string, string> = {}) =>
+      app.inject({ url: page, headers: { cookie: `${as.cookie}; ${secretCookie}`, ...headers } });
+
+    const kept = await inBrowser(manager);
+    const etag = String(kept.headers.etag);
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    expect(kept.body).toContain('Mina Manager');
+    expect(manages(kept.body)).toBe(true);
+    const again = await inBrowser(manager);
+    expect(again.rawPayload.equals(kept.rawPayload)).toBe(true);
+    expect((await inBrowser(manager, { 'if-none-match': etag })).statusCode).toBe(304);
+
+    // Another reader in the same browser gets their own page: their name, their variant, another tag.
+    const asViewer = await inBrowser(viewer);
+    expect(asViewer.body).toContain('Vic Viewer');
+    expect(asViewer.body).not.toContain('Mina Manager');
+    expect(manages(asViewer.body)).toBe(false);
+    expect(asViewer.headers.etag).not.toBe(etag);
+    expect((await inBrowser(viewer, { 'if-none-match': etag })).statusCode).toBe(200);
+
+    // A change shows in the next response, with a new tag.
+    const edited = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/plans/${plan.slug}/actions/${action.id}`,
+      payload: { version: action.version, title: 'Publish the vision to everyone' },
+    });
+    expect(edited.statusCode).toBe(200);
+    const afterEdit = await inBrowser(manager, { 'if-none-match': etag });
+    expect(afterEdit.statusCode).toBe(200);
+    expect(afterEdit.body).toContain('Publish the vision to everyone');
+    expect(afterEdit.headers.etag).not.toBe(etag);
+
+    // Losing the role is seen at once, whatever the page kept.
+    await inTransaction(db, (trx) => setPlanRole(trx, testActor, plan.id, manager.user.id, 'viewer'));
+    expect(manages((await inBrowser(manager)).body)).toBe(false);
+
+    // The kept page's form tokens are good for this browser: its sign-out form signs out, and nothing is kept after.
+    const token = /name="_csrf" value="([^"]+)"/.exec((await inBrowser(manager)).body)![1]!;
+    const signedOut = await app.inject({
+      method: 'POST',
+      url: '/sign-out',
+      headers: {
+        cookie: `${manager.cookie}; ${secretCookie}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      payload: `_csrf=${encodeURIComponent(token)}`,
+    });
+    expect(signedOut.statusCode).toBe(303);
+    const afterSignOut = await inBrowser(manager);
+    expect(afterSignOut.statusCode).toBe(303);
+    expect(afterSignOut.body).not.toContain('Publish the vision');
   });
 
   it('keeps two app instances on one database correct: each sees the other’s change', async () => {
