@@ -332,6 +332,7 @@ describeEachDatabase('JSON API', (current) => {
       'GET /api/v1/plans/{slug}/actions/{actionId}/history',
       'GET /api/v1/plans/{slug}/themes/{themeId}/history',
       'GET /api/v1/plans/{slug}/as-at',
+      'GET /api/v1/plans/{slug}/compare',
     ])
       expect(routes).toContain(route);
     expect(routes.filter((route) => !route.includes(' /api/v1/'))).toEqual([]);

@@ -206,6 +206,66 @@ describeEachDatabase('history pages and the plan as it stood', (current) => {
     expect(good.headers.location).toBe(`/plans/${plan.slug}?at=2026-02-14T12:00`);
   });
 
+  it('compares two days on a page and in the API, grouped by theme, and names a bad pair of dates', async () => {
+    const { plan, action } = await planWithAYear();
+    const days = new URLSearchParams({
+      ...dateFieldValues('from', '2026-02-28'),
+      ...dateFieldValues('to', '2026-03-03'),
+    });
+    const page = await app.inject(`/plans/${plan.slug}/compare?${days}`);
+    expect(page.statusCode).toBe(200);
+    const text = page.body.replace(/\s+/g, ' ');
+    expect(text).toContain(
+      'From 28 February 2026 at 00:00 to 3 March 2026 at 23:59: 1 status change, 1 RAG change, 1 target date moved, 1 change of owner, 1 new update.',
+    );
+    expect(text).toContain('<h2 class="govuk-heading-l">Vision Clarity</h2>');
+    expect(text).toContain('RAG: Amber → Red: supplier withdrew');
+    expect(text).toContain('Status: In progress → Complete');
+    expect(text).toContain('Owner: Luke Baldock → Corp Comms');
+    expect(text).toContain('Launched');
+    // The import of 4 March falls after the second day.
+    expect(text).not.toContain('Imported action');
+
+    // By default: since the plan was made (no report is published), until now.
+    const since = await app.inject(`/plans/${plan.slug}/compare`);
+    expect(since.body).toMatch(
+      /From when the plan was made, 10 February 2026 at 09:00 to now: 1 action added, 1 status change/,
+    );
+    expect(since.body).toContain('Imported action');
+    expect((await app.inject(`/plans/${plan.slug}`)).body).toContain(`href="/plans/${plan.slug}/compare"`);
+
+    const backwards = new URLSearchParams({
+      ...dateFieldValues('from', '2026-03-03'),
+      ...dateFieldValues('to', '2026-02-28'),
+    });
+    const refused = await app.inject(`/plans/${plan.slug}/compare?${backwards}`);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('The second date must be the same as or after the first');
+    expect(refused.body).not.toContain('data-compare-theme');
+    const unreal = await app.inject(`/plans/${plan.slug}/compare?from-day=31&from-month=2&from-year=2026`);
+    expect(unreal.statusCode).toBe(400);
+    expect(unreal.body).toContain('First date must be a real date');
+
+    const api = await app.inject(
+      `/api/v1/plans/${plan.slug}/compare?from=2026-02-28T00:00&to=2026-03-03T23:59`,
+    );
+    expect(api.statusCode).toBe(200);
+    const body = api.json();
+    expect(body.summary).toBe(
+      '1 status change, 1 RAG change, 1 target date moved, 1 change of owner, 1 new update',
+    );
+    expect(body.counts.statusChanges).toBe(1);
+    expect(body.themes[0].theme).toBe('Vision Clarity');
+    expect(body.themes[0].changed[0]).toMatchObject({
+      id: action.id,
+      rag: { from: 'Amber', to: 'Red', reason: 'supplier withdrew' },
+      lines: expect.arrayContaining(['Owner: Luke Baldock → Corp Comms']),
+    });
+    const bad = await app.inject(`/api/v1/plans/${plan.slug}/compare?from=yesterday`);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().detail).toContain('"yesterday" is not a date and time');
+  });
+
   it('answers a theme or action the plan never had with 404, and keeps a deleted one readable', async () => {
     const db = current();
     const plan = await makePlan(db, { title: 'Theme history plan' });

@@ -1,7 +1,8 @@
 // The History pages of a plan, an action and a theme (every change in words, filtered and paged), and the form that
 // asks which moment to show the plan as it stood at.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { todayIso } from '../dates/ukDate.js';
+import { londonInstantIso, todayIso } from '../dates/ukDate.js';
+import type { PlanRow } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
 import { findPlanBySlug } from '../plans/planCommands.js';
 import { readDateFields } from '../web/dateFields.js';
@@ -13,6 +14,9 @@ import {
   recordLabel,
   type ChangeKind,
 } from './changeSentences.js';
+import { changeLines, comparisonSummary } from './comparePlans.js';
+import { requestedMoment } from './planAsAt.js';
+import { loadComparison } from './planComparison.js';
 import {
   historyFilter,
   historyPage,
@@ -158,6 +162,20 @@ export function readTimeOfDay(text: string): { hour: number; minute: number } | 
   return hour <= 23 && minute <= 59 ? { hour, minute } : null;
 }
 
+/** What a page of the plan that asks for dates shows around its form: the plan, its marking, the way back. */
+function formPageContext(plan: PlanRow, title: string, query: FormBody) {
+  return {
+    title,
+    plan,
+    marking: plan.marking,
+    form: { ...query },
+    breadcrumbs: [
+      { text: 'Plans', href: '/plans' },
+      { text: plan.title, href: `/plans/${plan.slug}` },
+    ],
+  };
+}
+
 export async function historyPages(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { slug: string }; Querystring: HistoryQuery }>(
     '/plans/:slug/history',
@@ -186,16 +204,7 @@ export async function historyPages(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
       const asked = request.query['at-day'] !== undefined || request.query.time !== undefined;
-      const context = {
-        title: 'Show the plan as it stood on a date',
-        plan,
-        marking: plan.marking,
-        form: { ...request.query },
-        breadcrumbs: [
-          { text: 'Plans', href: '/plans' },
-          { text: plan.title, href: `/plans/${plan.slug}` },
-        ],
-      };
+      const context = formPageContext(plan, 'Show the plan as it stood on a date', request.query);
       if (!asked) return reply.render('history/views/asAtForm.njk', context);
       const { dates, errors } = readDateFields(request.query, {
         at: { label: 'date', required: true, notAfter: todayIso() },
@@ -207,6 +216,38 @@ export async function historyPages(app: FastifyInstance): Promise<void> {
         return reply.status(400).render('history/views/asAtForm.njk', { ...context, errors });
       const two = (n: number) => String(n).padStart(2, '0');
       return reply.redirect(`/plans/${plan.slug}?at=${dates.at}T${two(time.hour)}:${two(time.minute)}`, 303);
+    },
+  );
+
+  // What changed between two days (from the start of the first to the end of the second, UK time), or between the
+  // moments a link names; by default since the last published report.
+  app.get<{ Params: { slug: string }; Querystring: FormBody & { from?: string; to?: string } }>(
+    '/plans/:slug/compare',
+    { config: { access: 'plan:read' } },
+    async (request, reply) => {
+      const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
+      const context = formPageContext(plan, 'What changed', request.query);
+      const { dates, errors } = readDateFields(request.query, {
+        from: { label: 'first date', notAfter: todayIso() },
+        to: { label: 'second date', notAfter: todayIso() },
+      });
+      if (dates.from && dates.to && dates.from > dates.to)
+        errors['to-day'] = 'The second date must be the same as or after the first';
+      if (Object.keys(errors).length > 0)
+        return reply.status(400).render('history/views/compare.njk', { ...context, errors });
+      const loaded = await loadComparison(app.db.kysely, plan.slug, {
+        from: dates.from ? londonInstantIso(dates.from, 0, 0) : requestedMoment(request.query.from),
+        to: dates.to ? londonInstantIso(dates.to, 23, 59, 59) : requestedMoment(request.query.to),
+      });
+      return reply.render('history/views/compare.njk', {
+        ...context,
+        loaded,
+        summary: comparisonSummary(loaded.comparison.counts),
+        themes: loaded.comparison.themes.map((theme) => ({
+          ...theme,
+          changed: theme.changed.map((change) => ({ ...change, lines: changeLines(change) })),
+        })),
+      });
     },
   );
 }

@@ -10,6 +10,8 @@ import { presentPlanExport } from '../plans/presenters.js';
 import { changeKinds, type ChangeKind } from './changeSentences.js';
 import { historyFilter, historyPage, namesOf, type HistoryCursor } from './historyQueries.js';
 import { loadPlanAsAt, requestedMoment } from './planAsAt.js';
+import { changeLines, comparisonSummary } from './comparePlans.js';
+import { loadComparison } from './planComparison.js';
 
 const ChangeSchema = Type.Object({
   id: Type.Integer({ description: 'The change, for paging: pass it as older or newer' }),
@@ -40,6 +42,69 @@ const HistoryPageSchema = Type.Object({
   newer: Type.Union([Type.Integer(), Type.Null()], {
     description: 'Pass as newer for the page before; null at the start',
   }),
+});
+
+const ComparedActionFields = {
+  id: Type.String(),
+  ref: Type.String(),
+  title: Type.String(),
+};
+const FromTo = Type.Object({ from: Type.String(), to: Type.String() });
+const ComparisonSchema = Type.Object({
+  from: Type.String({ format: 'date-time', description: 'The first moment compared' }),
+  to: Type.String({ format: 'date-time', description: 'The second moment compared' }),
+  sinceReport: Type.Union([
+    Type.Object({
+      id: Type.String(),
+      period: Type.String(),
+      publishedAt: Type.String({ format: 'date-time' }),
+    }),
+    Type.Null(),
+  ]),
+  summary: Type.String({ description: 'The counts in words: "2 actions added, 1 status change"' }),
+  counts: Type.Object({
+    added: Type.Integer(),
+    removed: Type.Integer(),
+    statusChanges: Type.Integer(),
+    ragChanges: Type.Integer(),
+    dateMoves: Type.Integer(),
+    ownerChanges: Type.Integer(),
+    newUpdates: Type.Integer(),
+  }),
+  themes: Type.Array(
+    Type.Object({
+      theme: Type.String({ description: 'The focus area, or "No theme"' }),
+      added: Type.Array(
+        Type.Object({ ...ComparedActionFields, status: Type.String(), owners: Type.Array(Type.String()) }),
+      ),
+      removed: Type.Array(Type.Object(ComparedActionFields)),
+      changed: Type.Array(
+        Type.Object({
+          ...ComparedActionFields,
+          status: Type.Optional(FromTo),
+          rag: Type.Optional(Type.Object({ from: Type.String(), to: Type.String(), reason: Type.String() })),
+          targetDate: Type.Optional(
+            Type.Object({ from: Type.String(), to: Type.String(), reason: Type.String() }),
+          ),
+          owners: Type.Optional(
+            Type.Object({ from: Type.Array(Type.String()), to: Type.Array(Type.String()) }),
+          ),
+          lines: Type.Array(Type.String(), { description: 'The change as sentences' }),
+        }),
+      ),
+      newUpdates: Type.Array(
+        Type.Object({
+          id: Type.String(),
+          on: Type.String({ description: 'The action or focus area' }),
+          effectiveOn: Type.String({ format: 'date' }),
+          author: Type.String(),
+          words: Type.String(),
+          statusChange: Type.Union([Type.String(), Type.Null()]),
+        }),
+      ),
+    }),
+    { description: 'Only themes with something to say' },
+  ),
 });
 
 const HistoryQuery = Type.Object({
@@ -156,6 +221,51 @@ export async function historyRoutes(plain: FastifyInstance): Promise<void> {
       const contents = await loadPlanAsAt(db, request.params.slug, at, { updates: 'all' });
       // Overdue as it was then: by the day of the moment asked for.
       return presentPlanExport(contents, undefined, londonDateAndTime(at).date);
+    },
+  );
+
+  app.get(
+    '/plans/:slug/compare',
+    {
+      config: { access: 'plan:read' },
+      schema: {
+        tags: ['history'],
+        summary:
+          'What changed between two moments, grouped by theme: by default since the last published report, until now',
+        params: SlugParams,
+        querystring: Type.Object({
+          from: Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 40,
+              description:
+                "An instant or a day and time in UK time; the last published report (or the plan's making) if left out",
+            }),
+          ),
+          to: Type.Optional(
+            Type.String({ minLength: 1, maxLength: 40, description: 'As from; now if left out' }),
+          ),
+        }),
+        response: responses(ComparisonSchema),
+      },
+    },
+    async (request) => {
+      const loaded = await loadComparison(db, request.params.slug, {
+        from: requestedMoment(request.query.from),
+        to: requestedMoment(request.query.to),
+      });
+      const { comparison } = loaded;
+      return {
+        from: comparison.from,
+        to: comparison.to,
+        sinceReport: loaded.sinceReport,
+        summary: comparisonSummary(comparison.counts),
+        counts: comparison.counts,
+        themes: comparison.themes.map((theme) => ({
+          ...theme,
+          changed: theme.changed.map((change) => ({ ...change, lines: changeLines(change) })),
+        })),
+      };
     },
   );
 }
