@@ -165,7 +165,10 @@ export interface HistoryTable {
   after_json: string | null;
   /** Where the change came from besides the person, e.g. "import: staff-survey.docx"; '' for the pages and API. */
   source: Generated<string>;
-  /** The action or theme the row belongs to: its own id, or for an update the action or theme it is on; else null. */
+  /**
+   * The action, theme or finding the row belongs to: its own id, for an update the action or theme it is on, for an
+   * action answering a finding the action; else null.
+   */
   subject_id: string | null;
 }
 
