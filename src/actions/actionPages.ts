@@ -14,10 +14,12 @@ import { moveInList } from '../themes/themeCommands.js';
 import { updatesOn } from '../updates/updateCommands.js';
 import { postUpdateFromForm } from '../updates/updatePages.js';
 import { readDateField } from '../web/dateFields.js';
-import { formText, formVersion, splitNames, type FormBody } from '../web/forms.js';
+import { formList, formText, formVersion, splitNames, type FormBody } from '../web/forms.js';
 import { noticeText, withNotice } from '../web/notices.js';
 import { unchangedForm } from '../web/unchangedForm.js';
 import { editedRichText, toEditableText } from '../richtext/editableText.js';
+import { setActionFindings } from '../findings/findingCommands.js';
+import { findingChoices, findingsAnsweredBy } from '../findings/findingQueries.js';
 import { actionTimeline } from './actionTimeline.js';
 import {
   createAction,
@@ -99,6 +101,23 @@ const actionLabels: Record<string, string> = {
   completedOn: 'Completed on',
 };
 
+/** The findings a form says the action answers; undefined when it offered none to choose (the plan has none). */
+function findingIdsFrom(body: FormBody): string[] | undefined {
+  return formText(body, 'findingsShown') === 'yes' ? formList(body, 'findingIds') : undefined;
+}
+
+/** The form without its findings, which are compared as a set of their own rather than as one field. */
+function withoutFindings(body: FormBody): FormBody {
+  const { findingIds: _findingIds, findingsShown: _findingsShown, ...rest } = body;
+  return rest;
+}
+
+function sameFindings(posted: string[] | undefined, stored: string[]): boolean {
+  if (posted === undefined) return true;
+  const chosen = new Set(posted);
+  return chosen.size === stored.length && stored.every((id) => chosen.has(id));
+}
+
 /** The posted form with its completion date as one ISO date, to compare with the saved action's. */
 function postedWithCompletedOn(body: FormBody): FormBody {
   const completedOn = completedOnFrom(body);
@@ -106,7 +125,7 @@ function postedWithCompletedOn(body: FormBody): FormBody {
 }
 
 async function planChoices(db: Kysely<Database>, planId: string) {
-  const [themes, horizons] = await Promise.all([
+  const [themes, horizons, findings] = await Promise.all([
     db
       .selectFrom('themes')
       .select(['id', 'title'])
@@ -119,8 +138,9 @@ async function planChoices(db: Kysely<Database>, planId: string) {
       .where('plan_id', '=', planId)
       .orderBy('position')
       .execute(),
+    findingChoices(db, planId),
   ]);
-  return { themes, horizons };
+  return { themes, horizons, findings };
 }
 
 export async function actionPages(app: FastifyInstance): Promise<void> {
@@ -149,9 +169,10 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
     context: Record<string, unknown> = {},
   ) {
     const action = await findAction(app.db.kysely, plan.id, actionId);
-    const [updates, parents] = await Promise.all([
+    const [updates, parents, findings] = await Promise.all([
       updatesOn(app.db.kysely, plan.id, { actionId }),
       planChoices(app.db.kysely, plan.id),
+      findingsAnsweredBy(app.db.kysely, actionId),
     ]);
     return reply.render('actions/views/action.njk', {
       title: action.title,
@@ -160,6 +181,7 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
       timeline: await actionTimeline(app.db.kysely, plan.id, actionId, updates),
       theme: parents.themes.find((t) => t.id === action.theme_id),
       horizon: parents.horizons.find((h) => h.id === action.horizon_id),
+      findings,
       overdue: isOverdue(effectiveTarget(action), action.status, todayIso()),
       // Said once, as the action is saved: the page itself shows "Not recognised" from then on.
       targetWarnings: context.justSaved
@@ -174,7 +196,7 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
     });
   }
 
-  app.get<{ Params: { slug: string }; Querystring: { themeId?: string } }>(
+  app.get<{ Params: { slug: string }; Querystring: { themeId?: string; findingId?: string } }>(
     '/plans/:slug/actions/new',
     { config: { access: 'plan:manage' } },
     async (request, reply) => {
@@ -182,6 +204,8 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
       return renderActionForm(reply, plan, {
         title: 'Add an action',
         form: { status: 'not_started', themeId: request.query.themeId ?? '' },
+        // Come from a finding's page: the new action answers it unless unticked.
+        checkedFindings: request.query.findingId ? [request.query.findingId] : [],
         action: `/plans/${plan.slug}/actions`,
       });
     },
@@ -193,15 +217,20 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
       try {
-        const action = await inTransaction(app.db, (trx) =>
-          createAction(trx, request.actor, plan.id, actionInputFrom(request.body)),
-        );
+        const findingIds = findingIdsFrom(request.body);
+        const action = await inTransaction(app.db, async (trx) => {
+          const created = await createAction(trx, request.actor, plan.id, actionInputFrom(request.body));
+          if (findingIds?.length)
+            await setActionFindings(trx, request.actor, plan.id, created.id, findingIds);
+          return created;
+        });
         return reply.redirect(withNotice(`/plans/${plan.slug}/actions/${action.id}`, 'action-saved'), 303);
       } catch (error) {
         if (!(error instanceof InvalidInputError)) throw error;
         return renderActionForm(reply.status(400), plan, {
           title: 'Add an action',
           form: request.body,
+          checkedFindings: formList(request.body, 'findingIds'),
           errors: error.fieldErrors,
           action: `/plans/${plan.slug}/actions`,
         });
@@ -245,9 +274,11 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
       const action = await findAction(app.db.kysely, plan.id, request.params.actionId);
+      const answered = await findingsAnsweredBy(app.db.kysely, action.id);
       return renderActionForm(reply, plan, {
         title: 'Edit action',
         form: actionForm(action),
+        checkedFindings: answered.map((finding) => finding.id),
         action: `/plans/${plan.slug}/actions/${action.id}/edit`,
         cancel: `/plans/${plan.slug}/actions/${action.id}`,
       });
@@ -266,28 +297,35 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
         cancel: `/plans/${plan.slug}/actions/${actionId}`,
       };
       const stored = await findAction(app.db.kysely, plan.id, actionId);
-      if (
+      const answered = (await findingsAnsweredBy(app.db.kysely, actionId)).map((finding) => finding.id);
+      const findingIds = findingIdsFrom(request.body);
+      // Only the findings changed: the action itself is not saved again, so it gets no new version of its own.
+      const actionUnchanged =
         formVersion(request.body) === stored.version &&
-        unchangedForm(actionForm(stored), request.body, ['completedOn'])
-      )
+        unchangedForm(actionForm(stored), withoutFindings(request.body), ['completedOn']);
+      if (actionUnchanged && sameFindings(findingIds, answered))
         return reply.redirect(withNotice(`/plans/${plan.slug}/actions/${actionId}`, 'no-changes'), 303);
       try {
-        await inTransaction(app.db, (trx) =>
-          updateAction(
-            trx,
-            request.actor,
-            plan.id,
-            actionId,
-            formVersion(request.body),
-            actionInputFrom(request.body, stored),
-          ),
-        );
+        await inTransaction(app.db, async (trx) => {
+          if (!actionUnchanged)
+            await updateAction(
+              trx,
+              request.actor,
+              plan.id,
+              actionId,
+              formVersion(request.body),
+              actionInputFrom(request.body, stored),
+            );
+          if (!sameFindings(findingIds, answered))
+            await setActionFindings(trx, request.actor, plan.id, actionId, findingIds!);
+        });
         return reply.redirect(withNotice(`/plans/${plan.slug}/actions/${actionId}`, 'action-saved'), 303);
       } catch (error) {
         if (error instanceof InvalidInputError) {
           return renderActionForm(reply.status(400), plan, {
             ...context,
             form: request.body,
+            checkedFindings: formList(request.body, 'findingIds'),
             errors: error.fieldErrors,
           });
         }
@@ -296,6 +334,7 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
           return renderActionForm(reply.status(409), plan, {
             ...context,
             form: { ...request.body, version: saved.version },
+            checkedFindings: formList(request.body, 'findingIds'),
             conflict: {
               saved,
               fields: conflictFields(saved, postedWithCompletedOn(request.body), actionLabels),
