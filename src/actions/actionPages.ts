@@ -11,6 +11,7 @@ import { conflictFields } from '../plans/planPages.js';
 import { effectiveTarget } from '../plans/presenters.js';
 import { rags, statuses } from '../plans/vocabulary.js';
 import { moveInList } from '../themes/themeCommands.js';
+import { lockedState } from '../db/versionedUpdate.js';
 import { updatesOn } from '../updates/updateCommands.js';
 import { postUpdateFromForm } from '../updates/updatePages.js';
 import { readDateField } from '../web/dateFields.js';
@@ -108,8 +109,22 @@ function findingIdsFrom(body: FormBody): string[] | undefined {
 
 /** The form without its findings, which are compared as a set of their own rather than as one field. */
 function withoutFindings(body: FormBody): FormBody {
-  const { findingIds: _findingIds, findingsShown: _findingsShown, ...rest } = body;
+  const {
+    findingIds: _findingIds,
+    findingsShown: _findingsShown,
+    findingsWere: _findingsWere,
+    ...rest
+  } = body;
   return rest;
+}
+
+/**
+ * The findings the action answered when the form was drawn. Links carry no version of their own, so a form that
+ * changes them is refused if someone else changed them since, as a stale version is.
+ */
+function findingsWereFrom(body: FormBody): string[] | undefined {
+  const were = formText(body, 'findingsWere');
+  return were === undefined ? undefined : were.split(',').filter((id) => id !== '');
 }
 
 function sameFindings(posted: string[] | undefined, stored: string[]): boolean {
@@ -279,6 +294,7 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
         title: 'Edit action',
         form: actionForm(action),
         checkedFindings: answered.map((finding) => finding.id),
+        findingsWere: answered.map((finding) => finding.id),
         action: `/plans/${plan.slug}/actions/${action.id}/edit`,
         cancel: `/plans/${plan.slug}/actions/${action.id}`,
       });
@@ -316,8 +332,13 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
               formVersion(request.body),
               actionInputFrom(request.body, stored),
             );
-          if (!sameFindings(findingIds, answered))
-            await setActionFindings(trx, request.actor, plan.id, actionId, findingIds!);
+          if (sameFindings(findingIds, answered)) return;
+          const locked = await lockedState(trx, 'actions', plan.id, actionId);
+          const now = (await findingsAnsweredBy(trx, actionId)).map((finding) => finding.id);
+          const were = findingsWereFrom(request.body);
+          if (locked && were !== undefined && !sameFindings(were, now))
+            throw new ConflictError('This action', locked.version, null);
+          await setActionFindings(trx, request.actor, plan.id, actionId, findingIds!);
         });
         return reply.redirect(withNotice(`/plans/${plan.slug}/actions/${actionId}`, 'action-saved'), 303);
       } catch (error) {
@@ -326,18 +347,44 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
             ...context,
             form: request.body,
             checkedFindings: formList(request.body, 'findingIds'),
+            findingsWere: findingsWereFrom(request.body),
             errors: error.fieldErrors,
           });
         }
         if (error instanceof ConflictError) {
           const saved = actionForm(await findAction(app.db.kysely, plan.id, actionId));
+          const savedFindings = await findingsAnsweredBy(app.db.kysely, actionId);
+          const references = new Map(
+            (await findingChoices(app.db.kysely, plan.id)).map((finding) => [finding.id, finding.reference]),
+          );
+          const mine = (findingIds ?? []).map((id) => references.get(id) ?? id);
+          const theirs = savedFindings.map((finding) => finding.reference);
+          const findingsRow =
+            findingIds !== undefined &&
+            !sameFindings(
+              findingIds,
+              savedFindings.map((finding) => finding.id),
+            )
+              ? [
+                  {
+                    field: 'findingIds',
+                    label: 'Findings it answers',
+                    saved: theirs.join(', '),
+                    mine: mine.join(', '),
+                  },
+                ]
+              : [];
           return renderActionForm(reply.status(409), plan, {
             ...context,
             form: { ...request.body, version: saved.version },
             checkedFindings: formList(request.body, 'findingIds'),
+            findingsWere: savedFindings.map((finding) => finding.id),
             conflict: {
               saved,
-              fields: conflictFields(saved, postedWithCompletedOn(request.body), actionLabels),
+              fields: [
+                ...conflictFields(saved, postedWithCompletedOn(request.body), actionLabels),
+                ...findingsRow,
+              ],
             },
           });
         }

@@ -164,6 +164,37 @@ describeEachDatabase('findings pages', (current) => {
     expect(history.body).toContain('Action 2.1 now answers finding R7');
   });
 
+  it("refuses an action form's findings when someone else changed them since it was drawn, showing both", async () => {
+    const db = current();
+    const plan = await makePlan(db);
+    const [r1, r2] = await inTransaction(db, async (trx) => [
+      await createFinding(trx, testActor, plan.id, { reference: 'R1', text: 'One', kind: 'other' }),
+      await createFinding(trx, testActor, plan.id, { reference: 'R2', text: 'Two', kind: 'other' }),
+    ]);
+    const action = await makeAction(db, plan.id, { title: 'Answers one' });
+    const drawn = await app.inject(`/plans/${plan.slug}/actions/${action.id}/edit`);
+    expect(drawn.body).toContain('name="findingsWere" value=""');
+    // Someone else says the action answers R2 while the form is open.
+    await inTransaction(db, (trx) => setActionFindings(trx, testActor, plan.id, action.id, [r2!.id]));
+    const stale = await post(`/plans/${plan.slug}/actions/${action.id}/edit`, {
+      version: '1',
+      title: 'Answers one',
+      status: 'not_started',
+      findingsShown: 'yes',
+      findingsWere: '',
+      findingIds: [r1!.id],
+    });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.body).toContain('Someone else saved a change while you were editing');
+    expect(stale.body).toMatch(/Findings it answers<\/th>\s*<td[^>]*>R2<\/td>\s*<td[^>]*>R1<\/td>/);
+    const answered = await db.kysely
+      .selectFrom('action_findings')
+      .select('finding_id')
+      .where('action_id', '=', action.id)
+      .execute();
+    expect(answered).toEqual([{ finding_id: r2!.id }]);
+  });
+
   it('refuses a finding of another plan ticked on the action form, and changes nothing', async () => {
     const db = current();
     const plan = await makePlan(db);
