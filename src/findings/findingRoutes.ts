@@ -3,7 +3,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { presentingConflict, responses, typed } from '../api/routeHelpers.js';
-import { ActionParams, PageQuery, SlugParams, StatusSchema, page } from '../api/schemas.js';
+import { ActionParams, Id, PageQuery, SlugParams, StatusSchema, choice, page } from '../api/schemas.js';
 import { inTransaction } from '../db/transaction.js';
 import { findingLimits } from '../fieldLimits.js';
 import { findPlanBySlug } from '../plans/planCommands.js';
@@ -18,12 +18,6 @@ import {
   type FindingWithActions,
 } from './findingQueries.js';
 
-const choice = (values: readonly string[], description: string) =>
-  Type.Union(
-    values.map((value) => Type.Literal(value)),
-    { description },
-  );
-const Id = Type.String({ minLength: 1, maxLength: 64 });
 const KindSchema = choice(
   findingKinds,
   'recommendation, area for improvement, survey finding, focus-group theme, or other',
