@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config.js';
 import { inTransaction } from '../src/db/transaction.js';
 import { loadDemo } from '../src/demo/loadDemo.js';
+import { createFinding, setActionFindings } from '../src/findings/findingCommands.js';
 import { startPendingImport } from '../src/import/pendingImports.js';
 import { setPlanRole, updateUserDetails } from '../src/people/userCommands.js';
 import { createReport } from '../src/reports/reportCommands.js';
@@ -143,8 +144,21 @@ describe.runIf(browserAvailable())('every page in Chromium, at 1280 and 320 CSS 
       actorName: app.user.name,
       userId: app.user.id,
     });
+    // A finding of the plan that its first action answers: the findings pages and the action form's choices.
+    const finding = await inTransaction(db, async (trx) => {
+      const made = await createFinding(trx, testActor, plan.id, {
+        reference: 'SF1',
+        text: 'Staff do not feel their views are listened to',
+        kind: 'survey_finding',
+        sourceDocument: 'Staff survey 2021',
+        sourceDate: '2021-03-31',
+      });
+      await setActionFindings(trx, testActor, plan.id, update.action_id!, [made.id]);
+      return made;
+    });
     records = {
       ...(await accountRecords(db, plan.id, app.user.id)),
+      findingId: finding.id,
       slug: plan.slug,
       themeId: theme.id,
       actionId: update.action_id!,

@@ -24,6 +24,7 @@ import { zipFiles } from '../src/testing/zipFiles.js';
 import { buildTestApp } from '../src/testing/testApp.js';
 import { reportSectionKeys } from '../src/import/planDraft.js';
 import { inTransaction } from '../src/db/transaction.js';
+import { setActionFindings } from '../src/findings/findingCommands.js';
 import { saveAccessibilityStatement } from '../src/site/accessibilityStatement.js';
 
 /** Every payload in one text, for the fields that take long text. */
@@ -156,6 +157,16 @@ async function storePayloads(app: BrowserApp, text: string, rich: string, n: num
     author: text,
     effectiveOn: '2024-02-02',
   });
+  const finding = await api<{ id: string }>(app, `/plans/${slug}/findings`, {
+    reference: text.slice(0, 40),
+    text,
+    kind: 'recommendation',
+    sourceDocument: text.slice(0, 300),
+    priority: text.slice(0, 60),
+  });
+  await inTransaction(app.db, (trx) =>
+    setActionFindings(trx, { name: 'Test Manager' }, plan.id, action.id, [finding.id]),
+  );
   const owner = await api<{ id: string }>(app, '/owners', {
     name: `${text.slice(0, 185)} team ${n}`,
     kind: 'team',
@@ -200,6 +211,7 @@ async function storePayloads(app: BrowserApp, text: string, rich: string, n: num
     updateId: update.id,
     ownerId: owner.id,
     reportId,
+    findingId: finding.id,
     id: pendingImport,
   };
 }

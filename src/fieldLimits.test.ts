@@ -14,8 +14,17 @@ import {
   UpdatePatchBody,
 } from './api/schemas.js';
 import type { Db } from './db/connection.js';
+import { createFinding } from './findings/findingCommands.js';
+import { FindingCreateBody, FindingPatchBody } from './findings/findingRoutes.js';
 import { InvalidInputError } from './errors.js';
-import { actionLimits, ownerLimits, planLimits, themeLimits, updateLimits } from './fieldLimits.js';
+import {
+  actionLimits,
+  findingLimits,
+  ownerLimits,
+  planLimits,
+  themeLimits,
+  updateLimits,
+} from './fieldLimits.js';
 import { createPlan } from './plans/planCommands.js';
 import { describeEachDatabase } from './testing/databases.js';
 import { makeAction, makePlan, testActor } from './testing/factories.js';
@@ -44,6 +53,8 @@ describe("the API's text limits", () => {
     ['UpdatePatchBody', UpdatePatchBody, updateLimits],
     ['OwnerCreateBody', OwnerCreateBody, ownerLimits],
     ['OwnerPatchBody', OwnerPatchBody, ownerLimits],
+    ['FindingCreateBody', FindingCreateBody, findingLimits],
+    ['FindingPatchBody', FindingPatchBody, findingLimits],
   ] as const)('%s states every text field with the limit saving it allows', (_name, schema, limits) => {
     expect(maxLengths(schema)).toEqual(limits);
   });
@@ -101,6 +112,21 @@ const saves: Record<string, { limits: Record<string, number>; lists: string[]; s
         .execute((trx) =>
           postUpdate(trx, testActor, plan.id, { actionId: action.id }, { body: 'Limits', [field]: value }),
         );
+    },
+  },
+  finding: {
+    limits: findingLimits,
+    lists: [],
+    save: async (db, field, value) => {
+      const plan = await makePlan(db);
+      return db.kysely.transaction().execute((trx) =>
+        createFinding(trx, testActor, plan.id, {
+          reference: 'R1',
+          text: 'Limits',
+          kind: 'recommendation',
+          [field]: value,
+        }),
+      );
     },
   },
 };

@@ -39,6 +39,13 @@ export const actionLimits = {
   revisedReason: 5000,
 } as const;
 
+export const findingLimits = {
+  reference: 40,
+  text: 10_000,
+  sourceDocument: 300,
+  priority: 60,
+} as const;
+
 export const updateLimits = { author: 200, body: richText } as const;
 
 export const reportLimits = { periodText: 200, overallStatus: 200, section: richText } as const;

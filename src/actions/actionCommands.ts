@@ -4,6 +4,7 @@ import { checkVersion, updateAtVersion } from '../db/versionedUpdate.js';
 import { nowIso } from '../db/migrations.js';
 import type { ActionOwnerRow, ActionRow, OwnerRow, Rag, Status } from '../db/schema.js';
 import { parseTargetDate } from '../dates/targetDate.js';
+import { setActionFindings } from '../findings/findingCommands.js';
 import { todayIso } from '../dates/ukDate.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { recordChange, recordChanges, type Actor, type Reader, type Trx } from '../history/recordChange.js';
@@ -408,6 +409,8 @@ export async function deleteAction(trx: Trx, actor: Actor, planId: string, actio
     });
   }
   await trx.deleteFrom('updates').where('action_id', '=', actionId).execute();
+  // The findings it answered are answered by it no longer, each with its row of history.
+  await setActionFindings(trx, actor, planId, actionId, []);
   await trx.deleteFrom('action_owners').where('action_id', '=', actionId).execute();
   await trx.deleteFrom('actions').where('id', '=', actionId).execute();
   await reindexActions(trx, [actionId]);

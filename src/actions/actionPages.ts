@@ -11,13 +11,16 @@ import { conflictFields } from '../plans/planPages.js';
 import { effectiveTarget } from '../plans/presenters.js';
 import { rags, statuses } from '../plans/vocabulary.js';
 import { moveInList } from '../themes/themeCommands.js';
+import { lockedState } from '../db/versionedUpdate.js';
 import { updatesOn } from '../updates/updateCommands.js';
 import { postUpdateFromForm } from '../updates/updatePages.js';
 import { readDateField } from '../web/dateFields.js';
-import { formText, formVersion, splitNames, type FormBody } from '../web/forms.js';
+import { formList, formText, formVersion, splitNames, type FormBody } from '../web/forms.js';
 import { noticeText, withNotice } from '../web/notices.js';
 import { unchangedForm } from '../web/unchangedForm.js';
 import { editedRichText, toEditableText } from '../richtext/editableText.js';
+import { setActionFindings } from '../findings/findingCommands.js';
+import { findingChoices, findingsAnsweredBy } from '../findings/findingQueries.js';
 import { actionTimeline } from './actionTimeline.js';
 import {
   createAction,
@@ -99,6 +102,37 @@ const actionLabels: Record<string, string> = {
   completedOn: 'Completed on',
 };
 
+/** The findings a form says the action answers; undefined when it offered none to choose (the plan has none). */
+function findingIdsFrom(body: FormBody): string[] | undefined {
+  return formText(body, 'findingsShown') === 'yes' ? formList(body, 'findingIds') : undefined;
+}
+
+/** The form without its findings, which are compared as a set of their own rather than as one field. */
+function withoutFindings(body: FormBody): FormBody {
+  const {
+    findingIds: _findingIds,
+    findingsShown: _findingsShown,
+    findingsWere: _findingsWere,
+    ...rest
+  } = body;
+  return rest;
+}
+
+/**
+ * The findings the action answered when the form was drawn. Links carry no version of their own, so a form that
+ * changes them is refused if someone else changed them since, as a stale version is.
+ */
+function findingsWereFrom(body: FormBody): string[] | undefined {
+  const were = formText(body, 'findingsWere');
+  return were === undefined ? undefined : were.split(',').filter((id) => id !== '');
+}
+
+function sameFindings(posted: string[] | undefined, stored: string[]): boolean {
+  if (posted === undefined) return true;
+  const chosen = new Set(posted);
+  return chosen.size === stored.length && stored.every((id) => chosen.has(id));
+}
+
 /** The posted form with its completion date as one ISO date, to compare with the saved action's. */
 function postedWithCompletedOn(body: FormBody): FormBody {
   const completedOn = completedOnFrom(body);
@@ -106,7 +140,7 @@ function postedWithCompletedOn(body: FormBody): FormBody {
 }
 
 async function planChoices(db: Kysely<Database>, planId: string) {
-  const [themes, horizons] = await Promise.all([
+  const [themes, horizons, findings] = await Promise.all([
     db
       .selectFrom('themes')
       .select(['id', 'title'])
@@ -119,8 +153,9 @@ async function planChoices(db: Kysely<Database>, planId: string) {
       .where('plan_id', '=', planId)
       .orderBy('position')
       .execute(),
+    findingChoices(db, planId),
   ]);
-  return { themes, horizons };
+  return { themes, horizons, findings };
 }
 
 export async function actionPages(app: FastifyInstance): Promise<void> {
@@ -149,9 +184,10 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
     context: Record<string, unknown> = {},
   ) {
     const action = await findAction(app.db.kysely, plan.id, actionId);
-    const [updates, parents] = await Promise.all([
+    const [updates, parents, findings] = await Promise.all([
       updatesOn(app.db.kysely, plan.id, { actionId }),
       planChoices(app.db.kysely, plan.id),
+      findingsAnsweredBy(app.db.kysely, actionId),
     ]);
     return reply.render('actions/views/action.njk', {
       title: action.title,
@@ -160,6 +196,7 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
       timeline: await actionTimeline(app.db.kysely, plan.id, actionId, updates),
       theme: parents.themes.find((t) => t.id === action.theme_id),
       horizon: parents.horizons.find((h) => h.id === action.horizon_id),
+      findings,
       overdue: isOverdue(effectiveTarget(action), action.status, todayIso()),
       // Said once, as the action is saved: the page itself shows "Not recognised" from then on.
       targetWarnings: context.justSaved
@@ -174,7 +211,7 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
     });
   }
 
-  app.get<{ Params: { slug: string }; Querystring: { themeId?: string } }>(
+  app.get<{ Params: { slug: string }; Querystring: { themeId?: string; findingId?: string } }>(
     '/plans/:slug/actions/new',
     { config: { access: 'plan:manage' } },
     async (request, reply) => {
@@ -182,6 +219,8 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
       return renderActionForm(reply, plan, {
         title: 'Add an action',
         form: { status: 'not_started', themeId: request.query.themeId ?? '' },
+        // Come from a finding's page: the new action answers it unless unticked.
+        checkedFindings: request.query.findingId ? [request.query.findingId] : [],
         action: `/plans/${plan.slug}/actions`,
       });
     },
@@ -193,15 +232,20 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
       try {
-        const action = await inTransaction(app.db, (trx) =>
-          createAction(trx, request.actor, plan.id, actionInputFrom(request.body)),
-        );
+        const findingIds = findingIdsFrom(request.body);
+        const action = await inTransaction(app.db, async (trx) => {
+          const created = await createAction(trx, request.actor, plan.id, actionInputFrom(request.body));
+          if (findingIds?.length)
+            await setActionFindings(trx, request.actor, plan.id, created.id, findingIds);
+          return created;
+        });
         return reply.redirect(withNotice(`/plans/${plan.slug}/actions/${action.id}`, 'action-saved'), 303);
       } catch (error) {
         if (!(error instanceof InvalidInputError)) throw error;
         return renderActionForm(reply.status(400), plan, {
           title: 'Add an action',
           form: request.body,
+          checkedFindings: formList(request.body, 'findingIds'),
           errors: error.fieldErrors,
           action: `/plans/${plan.slug}/actions`,
         });
@@ -245,9 +289,12 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const plan = await findPlanBySlug(app.db.kysely, request.params.slug);
       const action = await findAction(app.db.kysely, plan.id, request.params.actionId);
+      const answered = await findingsAnsweredBy(app.db.kysely, action.id);
       return renderActionForm(reply, plan, {
         title: 'Edit action',
         form: actionForm(action),
+        checkedFindings: answered.map((finding) => finding.id),
+        findingsWere: answered.map((finding) => finding.id),
         action: `/plans/${plan.slug}/actions/${action.id}/edit`,
         cancel: `/plans/${plan.slug}/actions/${action.id}`,
       });
@@ -266,39 +313,78 @@ export async function actionPages(app: FastifyInstance): Promise<void> {
         cancel: `/plans/${plan.slug}/actions/${actionId}`,
       };
       const stored = await findAction(app.db.kysely, plan.id, actionId);
-      if (
+      const answered = (await findingsAnsweredBy(app.db.kysely, actionId)).map((finding) => finding.id);
+      const findingIds = findingIdsFrom(request.body);
+      // Only the findings changed: the action itself is not saved again, so it gets no new version of its own.
+      const actionUnchanged =
         formVersion(request.body) === stored.version &&
-        unchangedForm(actionForm(stored), request.body, ['completedOn'])
-      )
+        unchangedForm(actionForm(stored), withoutFindings(request.body), ['completedOn']);
+      if (actionUnchanged && sameFindings(findingIds, answered))
         return reply.redirect(withNotice(`/plans/${plan.slug}/actions/${actionId}`, 'no-changes'), 303);
       try {
-        await inTransaction(app.db, (trx) =>
-          updateAction(
-            trx,
-            request.actor,
-            plan.id,
-            actionId,
-            formVersion(request.body),
-            actionInputFrom(request.body, stored),
-          ),
-        );
+        await inTransaction(app.db, async (trx) => {
+          if (!actionUnchanged)
+            await updateAction(
+              trx,
+              request.actor,
+              plan.id,
+              actionId,
+              formVersion(request.body),
+              actionInputFrom(request.body, stored),
+            );
+          if (sameFindings(findingIds, answered)) return;
+          const locked = await lockedState(trx, 'actions', plan.id, actionId);
+          const now = (await findingsAnsweredBy(trx, actionId)).map((finding) => finding.id);
+          const were = findingsWereFrom(request.body);
+          if (locked && were !== undefined && !sameFindings(were, now))
+            throw new ConflictError('This action', locked.version, null);
+          await setActionFindings(trx, request.actor, plan.id, actionId, findingIds!);
+        });
         return reply.redirect(withNotice(`/plans/${plan.slug}/actions/${actionId}`, 'action-saved'), 303);
       } catch (error) {
         if (error instanceof InvalidInputError) {
           return renderActionForm(reply.status(400), plan, {
             ...context,
             form: request.body,
+            checkedFindings: formList(request.body, 'findingIds'),
+            findingsWere: findingsWereFrom(request.body),
             errors: error.fieldErrors,
           });
         }
         if (error instanceof ConflictError) {
           const saved = actionForm(await findAction(app.db.kysely, plan.id, actionId));
+          const savedFindings = await findingsAnsweredBy(app.db.kysely, actionId);
+          const references = new Map(
+            (await findingChoices(app.db.kysely, plan.id)).map((finding) => [finding.id, finding.reference]),
+          );
+          const mine = (findingIds ?? []).map((id) => references.get(id) ?? id);
+          const theirs = savedFindings.map((finding) => finding.reference);
+          const findingsRow =
+            findingIds !== undefined &&
+            !sameFindings(
+              findingIds,
+              savedFindings.map((finding) => finding.id),
+            )
+              ? [
+                  {
+                    field: 'findingIds',
+                    label: 'Findings it answers',
+                    saved: theirs.join(', '),
+                    mine: mine.join(', '),
+                  },
+                ]
+              : [];
           return renderActionForm(reply.status(409), plan, {
             ...context,
             form: { ...request.body, version: saved.version },
+            checkedFindings: formList(request.body, 'findingIds'),
+            findingsWere: savedFindings.map((finding) => finding.id),
             conflict: {
               saved,
-              fields: conflictFields(saved, postedWithCompletedOn(request.body), actionLabels),
+              fields: [
+                ...conflictFields(saved, postedWithCompletedOn(request.body), actionLabels),
+                ...findingsRow,
+              ],
             },
           });
         }

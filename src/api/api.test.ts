@@ -333,6 +333,13 @@ describeEachDatabase('JSON API', (current) => {
       'GET /api/v1/plans/{slug}/themes/{themeId}/history',
       'GET /api/v1/plans/{slug}/as-at',
       'GET /api/v1/plans/{slug}/compare',
+      'GET /api/v1/plans/{slug}/findings',
+      'POST /api/v1/plans/{slug}/findings',
+      'GET /api/v1/plans/{slug}/findings/coverage',
+      'GET /api/v1/plans/{slug}/findings/{findingId}',
+      'PATCH /api/v1/plans/{slug}/findings/{findingId}',
+      'DELETE /api/v1/plans/{slug}/findings/{findingId}',
+      'PUT /api/v1/plans/{slug}/actions/{actionId}/findings',
     ])
       expect(routes).toContain(route);
     expect(routes.filter((route) => !route.includes(' /api/v1/'))).toEqual([]);

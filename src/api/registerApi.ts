@@ -15,6 +15,7 @@ import { searchRoutes } from '../search/searchRoutes.js';
 import { myWorkRoutes } from '../mywork/myWorkRoutes.js';
 import { roundRoutes } from '../rounds/roundRoutes.js';
 import { historyRoutes } from '../history/historyRoutes.js';
+import { findingRoutes } from '../findings/findingRoutes.js';
 
 type BuildValidator = ReturnType<typeof AjvCompiler>;
 
@@ -69,6 +70,11 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
           description: 'Asking owners for updates before a board, and who has answered',
         },
         { name: 'history', description: 'What changed, in words, and a plan as it stood at any moment' },
+        {
+          name: 'findings',
+          description:
+            'What a plan answers (recommendations, areas for improvement, survey findings), the actions answering each, and coverage',
+        },
       ],
     },
   });
@@ -105,6 +111,7 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
       await v1.register(myWorkRoutes);
       await v1.register(roundRoutes);
       await v1.register(historyRoutes);
+      await v1.register(findingRoutes);
     },
     { prefix: '/api/v1' },
   );

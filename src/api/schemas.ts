@@ -5,7 +5,7 @@ import { ownerKinds } from '../owners/ownerCommands.js';
 import { rags, statuses } from '../plans/vocabulary.js';
 
 const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const choice = (values: readonly string[], description: string) =>
+export const choice = (values: readonly string[], description: string) =>
   Type.Union(
     values.map((value) => Type.Literal(value)),
     { description },
@@ -23,7 +23,7 @@ const RichText = (max: number, description: string) =>
     maxLength: max,
     description: `${description}: sanitised HTML (p, br, ul, ol, li, b, strong, i, em, u, a); plain text becomes paragraphs`,
   });
-const Id = Type.String({ minLength: 1, maxLength: 64 });
+export const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Version = Type.Integer({ minimum: 1, description: 'The version the edit started from' });
 
 const TargetDateSchema = Type.Object({

@@ -16,6 +16,8 @@ export const backedUpTables: readonly BackedUpTable[] = [
   { table: 'themes', key: ['id'] },
   { table: 'actions', key: ['id'] },
   { table: 'action_owners', key: ['action_id', 'owner_id'] },
+  { table: 'findings', key: ['id'] },
+  { table: 'action_findings', key: ['action_id', 'finding_id'] },
   { table: 'updates', key: ['id'] },
   { table: 'reports', key: ['id'] },
   { table: 'users', key: ['id'] },

@@ -589,6 +589,48 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.alterTable('plans').dropColumn('content_version').execute();
       },
     },
+    '015-findings': {
+      async up(db: Kysely<unknown>) {
+        // What a plan answers, item by item (a review's recommendations, an inspection's areas for improvement, a
+        // survey's findings), and which actions answer each: the coverage page reads the two together (src/findings/).
+        await db.schema
+          .createTable('findings')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('plan_id', 'text', (c) => c.notNull().references('plans.id').onDelete('cascade'))
+          .addColumn('reference', 'text', (c) => c.notNull())
+          .addColumn('text', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('source_document', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('source_date', 'text')
+          .addColumn('priority', 'text')
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('findings_plan')
+          .on('findings')
+          .columns(['plan_id', 'position'])
+          .execute();
+
+        await db.schema
+          .createTable('action_findings')
+          .addColumn('action_id', 'text', (c) => c.notNull().references('actions.id').onDelete('cascade'))
+          .addColumn('finding_id', 'text', (c) => c.notNull().references('findings.id').onDelete('cascade'))
+          .addPrimaryKeyConstraint('action_findings_pk', ['action_id', 'finding_id'])
+          .execute();
+        await db.schema
+          .createIndex('action_findings_finding')
+          .on('action_findings')
+          .column('finding_id')
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('action_findings').ifExists().execute();
+        await db.schema.dropTable('findings').ifExists().execute();
+      },
+    },
   };
 }
 

@@ -76,6 +76,36 @@ export interface ActionTable {
   updated_at: string;
 }
 
+/** What a finding is, in the words of the body that made it. */
+export type FindingKind =
+  'recommendation' | 'area_for_improvement' | 'survey_finding' | 'focus_group_theme' | 'other';
+
+/** An item of the source a plan answers: a review's recommendation, an inspection's area for improvement, …. */
+export interface FindingTable {
+  id: string;
+  plan_id: string;
+  /** The source's own number for it, e.g. "R3" or "AFI 2". */
+  reference: string;
+  text: string;
+  kind: FindingKind;
+  /** The document it comes from, e.g. "HMICFRS inspection report". */
+  source_document: string;
+  /** The document's date, ISO; null when not known. */
+  source_date: string | null;
+  /** The source's own priority for it ("High", "Must do"), in its words; null when it gives none. */
+  priority: string | null;
+  position: number;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** An action answering a finding: an action may answer several, and a finding be answered by several. */
+export interface ActionFindingTable {
+  action_id: string;
+  finding_id: string;
+}
+
 export interface OwnerTable {
   id: string;
   name: string;
@@ -123,7 +153,10 @@ export interface HistoryTable {
     | 'plan_member'
     | 'api_token'
     | 'site_setting'
-    | 'update_round';
+    | 'update_round'
+    | 'finding'
+    /** An action answering a finding, or no longer: record_id is the finding's, subject_id the action's. */
+    | 'action_finding';
   record_id: string;
   plan_id: string | null;
   /** What happened; the security events (sign-in, tokens, roles) have their own words so an administrator can find them. */
@@ -132,7 +165,10 @@ export interface HistoryTable {
   after_json: string | null;
   /** Where the change came from besides the person, e.g. "import: staff-survey.docx"; '' for the pages and API. */
   source: Generated<string>;
-  /** The action or theme the row belongs to: its own id, or for an update the action or theme it is on; else null. */
+  /**
+   * The action, theme or finding the row belongs to: its own id, for an update the action or theme it is on, for an
+   * action answering a finding the action; else null.
+   */
   subject_id: string | null;
 }
 
@@ -380,6 +416,8 @@ export interface Database {
   actions: ActionTable;
   owners: OwnerTable;
   action_owners: ActionOwnerTable;
+  findings: FindingTable;
+  action_findings: ActionFindingTable;
   updates: UpdateTable;
   history: HistoryTable;
   reports: ReportTable;
@@ -408,6 +446,7 @@ export type HorizonRow = Selectable<HorizonTable>;
 export type ThemeRow = Selectable<ThemeTable>;
 export type ActionRow = Selectable<ActionTable>;
 export type OwnerRow = Selectable<OwnerTable>;
+export type FindingRow = Selectable<FindingTable>;
 export type ActionOwnerRow = Selectable<ActionOwnerTable>;
 export type UpdateRow = Selectable<UpdateTable>;
 export type HistoryRow = Selectable<HistoryTable>;

@@ -6,7 +6,7 @@ import type { Trx } from '../history/recordChange.js';
 import type { Database, Status } from './schema.js';
 
 export type VersionedTable =
-  'plans' | 'themes' | 'actions' | 'updates' | 'reports' | 'owners' | 'update_rounds';
+  'plans' | 'themes' | 'actions' | 'updates' | 'reports' | 'owners' | 'update_rounds' | 'findings';
 
 const recordNames: Record<VersionedTable, string> = {
   plans: 'plan',
@@ -16,6 +16,7 @@ const recordNames: Record<VersionedTable, string> = {
   reports: 'report',
   owners: 'owner',
   update_rounds: 'update request',
+  findings: 'finding',
 };
 
 /** What may be written besides the version, which only updateAtVersion moves. */

@@ -93,6 +93,11 @@ export interface ActionPlanDocument {
   groups: ThemeGroup[];
   /** The "Rolling Updates" that follow the actions: themes with a lead, words or updates of their own. */
   focusAreas: DocumentFocusArea[];
+  /**
+   * How far the actions answer the plan's findings, one sentence a kind ("14 recommendations: 12 with actions, 5
+   * complete"), said before the table; empty when the plan has no findings, or for the plan as it stood at a past moment.
+   */
+  findingsCoverage: string[];
 }
 
 /** "7/8/21": the way the sample documents date their entries, and the way the importer reads them back. */
@@ -149,6 +154,7 @@ function datesAsShown(action: PlanContents['actions'][number]): string {
 export function buildActionPlanDocument(
   contents: PlanContents,
   generatedOn = todayIso(),
+  findingsCoverage: string[] = [],
 ): ActionPlanDocument {
   const themeTitles = new Map(contents.themes.map((t) => [t.id, t.title]));
   const horizonNames = new Map(contents.horizons.map((h) => [h.id, h.name]));
@@ -238,6 +244,7 @@ export function buildActionPlanDocument(
     columns,
     groups,
     focusAreas,
+    findingsCoverage,
   };
 }
 

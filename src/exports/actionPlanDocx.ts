@@ -152,6 +152,21 @@ function focusAreaRow(
   return rowXml(cells.join(''));
 }
 
+/** "Findings coverage", then one line a kind of finding, before the table; nothing for a plan without findings. */
+function coverageParagraphs(doc: ActionPlanDocument): Paragraph[] {
+  if (doc.findingsCoverage.length === 0) return [];
+  return [
+    new Paragraph({ children: [new TextRun({ text: 'Findings coverage', bold: true, size: 20 })] }),
+    ...doc.findingsCoverage.map(
+      (line, index) =>
+        new Paragraph({
+          spacing: { after: index === doc.findingsCoverage.length - 1 ? 200 : 0 },
+          children: [new TextRun({ text: line, size: 20 })],
+        }),
+    ),
+  ];
+}
+
 /**
  * The table is written as WordprocessingML text and the rest of the document by the docx library: building the
  * library's objects for thousands of cells and serialising them was two thirds of the time of a long plan's export.
@@ -182,6 +197,7 @@ export async function actionPlanToDocx(doc: ActionPlanDocument): Promise<Buffer>
           spacing: { after: 200 },
           children: [new TextRun({ text: generatedOn, size: 20 })],
         }),
+        ...coverageParagraphs(doc),
         bodyPlaceholder(),
       ]),
     ],

@@ -87,6 +87,16 @@ export async function actionPlanToPdf(doc: ActionPlanDocument): Promise<Buffer> 
   book.paragraphs([{ runs: [{ text: doc.title, bold: true }] }], 18);
   book.space(2);
   book.paragraphs([{ runs: [{ text: `Generated on ${formatUkDate(doc.generatedOn)}` }] }], 9);
+  if (doc.findingsCoverage.length > 0) {
+    book.space(4);
+    book.paragraphs(
+      [
+        { runs: [{ text: 'Findings coverage', bold: true }] },
+        ...doc.findingsCoverage.map((line) => ({ runs: [{ text: line }] })),
+      ],
+      9,
+    );
+  }
   book.space(8);
   book.table(
     {

@@ -16,8 +16,8 @@ const plain = (html: string | undefined) =>
     .replace(/\s+/g, ' ')
     .trim();
 
-async function roundTrip(contents: PlanContents, form: 'docx' | 'xlsx') {
-  const doc = buildActionPlanDocument(contents);
+async function roundTrip(contents: PlanContents, form: 'docx' | 'xlsx', findingsCoverage: string[] = []) {
+  const doc = buildActionPlanDocument(contents, undefined, findingsCoverage);
   const bytes = form === 'docx' ? await actionPlanToDocx(doc) : await actionPlanToXlsx(doc);
   const { draft, warnings } = understandDocument(await readSource(`${contents.plan.slug}.${form}`, bytes));
   // The document lists the actions without a theme first: compare in the document's order.
@@ -65,6 +65,20 @@ function expectSamePlan(contents: PlanContents, result: Awaited<ReturnType<typeo
 }
 
 describeEachDatabase('the action-plan document read back', (current) => {
+  it("gives back the plan from .docx when the document says its findings' coverage before the table", async () => {
+    await loadDemo(current(), { name: 'Test Manager' });
+    const contents = await loadPlanContents(current().kysely, 'culture-action-plan', { updates: 'all' });
+    const coverage = [
+      '14 recommendations: 12 with actions, 5 complete',
+      '1 area for improvement: 0 with actions, 0 complete',
+    ];
+    const plainResult = await roundTrip(contents, 'docx');
+    const result = await roundTrip(contents, 'docx', coverage);
+    expect(result.warnings).toEqual(plainResult.warnings);
+    expectSamePlan(contents, result);
+    expect(result.draft.plan).toEqual(plainResult.draft.plan);
+  });
+
   for (const form of ['docx', 'xlsx'] as const) {
     for (const slug of ['staff-survey-2021', 'culture-action-plan']) {
       it(`gives back ${slug} from .${form}: themes, actions, owners, statuses, dates and updates`, async () => {

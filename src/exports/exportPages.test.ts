@@ -6,6 +6,11 @@ import { main } from '../cli.js';
 import { loadDemo } from '../demo/loadDemo.js';
 import { describeEachDatabase } from '../testing/databases.js';
 import { buildTestApp, type TestApp } from '../testing/testApp.js';
+import { inTransaction } from '../db/transaction.js';
+import { createFinding, setActionFindings } from '../findings/findingCommands.js';
+import { openZip } from '../import/read/zip.js';
+import { testActor } from '../testing/factories.js';
+import { comparable, missingTools, readPdfPages, withPdfFile } from '../testing/pdfText.js';
 
 describeEachDatabase('plan downloads', (current) => {
   let app: TestApp;
@@ -31,6 +36,50 @@ describeEachDatabase('plan downloads', (current) => {
     expect((await app.inject('/plans/staff-survey-2021')).body).toContain(
       `/plans/staff-survey-2021/export.${format}`,
     );
+  });
+
+  it("says the findings' coverage before the table in the printable plan, Word and PDF, but not as it stood", async () => {
+    const db = current();
+    const plan = await db.kysely
+      .selectFrom('plans')
+      .select('id')
+      .where('slug', '=', 'culture-action-plan')
+      .executeTakeFirstOrThrow();
+    const action = await db.kysely
+      .selectFrom('actions')
+      .select('id')
+      .where('plan_id', '=', plan.id)
+      .where('status', '!=', 'complete')
+      .where('status', '!=', 'cancelled')
+      .executeTakeFirstOrThrow();
+    const before = new Date(Date.now() - 1000).toISOString();
+    await inTransaction(db, async (trx) => {
+      const finding = await createFinding(trx, testActor, plan.id, {
+        reference: 'R1',
+        text: 'Explain the vision',
+        kind: 'recommendation',
+      });
+      await setActionFindings(trx, testActor, plan.id, action.id, [finding.id]);
+    });
+    const line = '1 recommendation: 1 with actions, 0 complete';
+    const print = await app.inject('/plans/culture-action-plan/print');
+    expect(print.body).toContain('Findings coverage');
+    expect(print.body).toContain(line);
+    const word = await app.inject('/plans/culture-action-plan/export.docx');
+    const xml = (await (
+      await openZip(word.rawPayload, { maxExpandedBytes: 50_000_000 })
+    ).read('word/document.xml'))!;
+    expect(xml.indexOf(line)).toBeGreaterThan(-1);
+    expect(xml.indexOf(line)).toBeLessThan(xml.indexOf('<w:tbl>'));
+    if (!missingTools(['pdftotext'])) {
+      const pdf = await app.inject('/plans/culture-action-plan/export.pdf');
+      const pages = await withPdfFile(pdf.rawPayload, readPdfPages);
+      const firstPage = comparable(pages[0]!.text);
+      expect(firstPage).toContain(line);
+    }
+    const asItStood = await app.inject(`/plans/culture-action-plan/print?at=${encodeURIComponent(before)}`);
+    expect(asItStood.statusCode).toBe(200);
+    expect(asItStood.body).not.toContain('Findings coverage');
   });
 
   it('gives the whole plan as JSON to the signed-in browser, in the same shape as the API, not to be cached', async () => {

@@ -3,8 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { asAtLabel, loadPlanAsAt, requestedMoment } from '../history/planAsAt.js';
 import { loadPlanContents } from '../plans/planContents.js';
 import { sendCached } from '../web/responseCache.js';
-import { buildActionPlanDocument } from './actionPlanDocument.js';
-import { exportPlan, type PlanFormat } from './exportPlan.js';
+import { actionPlanDocument, exportPlan, type PlanFormat } from './exportPlan.js';
 
 export async function exportPages(app: FastifyInstance): Promise<void> {
   async function built(slug: string, format: PlanFormat, at: string | undefined) {
@@ -57,7 +56,7 @@ export async function exportPages(app: FastifyInstance): Promise<void> {
         ? await loadPlanAsAt(app.db.kysely, request.params.slug, at, { updates: 'all' })
         : await loadPlanContents(app.db.kysely, request.params.slug, { updates: 'all' });
       return reply.render('exports/views/actionPlanPrint.njk', {
-        doc: buildActionPlanDocument(contents),
+        doc: await actionPlanDocument(app.db.kysely, contents, at),
         asAtLabel: at ? asAtLabel(at) : null,
       });
     },

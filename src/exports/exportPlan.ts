@@ -2,7 +2,9 @@
 import type { Db } from '../db/connection.js';
 import { londonDateAndTime } from '../dates/ukDate.js';
 import { loadPlanAsAt } from '../history/planAsAt.js';
-import { loadPlanContents } from '../plans/planContents.js';
+import { planCoverage } from '../findings/coverage.js';
+import { loadPlanContents, type PlanContents } from '../plans/planContents.js';
+import type { Reader } from '../history/recordChange.js';
 import { presentPlanExport } from '../plans/presenters.js';
 import { buildActionPlanDocument, type ActionPlanDocument } from './actionPlanDocument.js';
 import { actionPlanToCsv } from './actionPlanCsv.js';
@@ -38,11 +40,24 @@ export async function exportPlan(db: Db, slug: string, format: PlanFormat, at?: 
             2,
           ),
         )
-      : await documentBytes(buildActionPlanDocument(contents), format);
+      : await documentBytes(await actionPlanDocument(db.kysely, contents, at), format);
   const asAt = at
     ? `-as-at-${londonDateAndTime(at).date}-${londonDateAndTime(at).time.replace(':', '')}`
     : '';
   return { bytes, contentType: contentTypes[format], fileName: `${slug}${asAt}.${format}` };
+}
+
+/**
+ * The action-plan document of a plan, with its findings' coverage when it is the plan as it stands: findings have no
+ * past of their own to rebuild a moment from (src/history/planAsAt.ts), so the plan as it stood says nothing of them.
+ */
+export async function actionPlanDocument(
+  db: Reader,
+  contents: PlanContents,
+  at: string | undefined,
+): Promise<ActionPlanDocument> {
+  const coverage = at ? [] : (await planCoverage(db, contents.plan.id)).byKind.map((kind) => kind.sentence);
+  return buildActionPlanDocument(contents, undefined, coverage);
 }
 
 function documentBytes(

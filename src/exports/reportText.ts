@@ -27,8 +27,12 @@ export function overallText(model: ReportModel): string {
   return [model.overall.rag ? model.overall.ragLabel : '', model.overall.words].filter(Boolean).join(': ');
 }
 
-/** The generated lists after the narrative, each with what it says when it is empty. */
+/**
+ * The generated lists after the narrative, each with what it says when it is empty; the findings' coverage only where
+ * the plan has findings.
+ */
 export function generatedLists(model: ReportModel): { heading: string; lines: string[]; empty: string }[] {
+  const coverage = model.findingsCoverage ?? [];
   return [
     {
       heading: 'Completed in this period',
@@ -41,6 +45,7 @@ export function generatedLists(model: ReportModel): { heading: string; lines: st
       lines: model.dueNextPeriod.map(actionLine),
       empty: 'No actions fall due in the next period.',
     },
+    ...(coverage.length > 0 ? [{ heading: 'Findings coverage', lines: coverage, empty: '' }] : []),
     {
       heading: 'Changes since the last published report',
       lines: model.changes ? changeLines(model.changes) : [],

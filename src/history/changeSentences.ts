@@ -4,6 +4,7 @@ import type { HistoryRow } from '../db/schema.js';
 import { formatUkDate } from '../dates/ukDate.js';
 import { ragLabels, statusLabels } from '../plans/vocabulary.js';
 import { richTextToPlain } from '../richtext/sanitise.js';
+import { findingKindLabels, isFindingKind } from '../findings/findingKinds.js';
 
 /** The kinds of change a history can be filtered by. */
 export const changeKinds = [
@@ -265,6 +266,63 @@ function planLines(before: Fields, after: Fields): ChangeLine[] {
   ];
 }
 
+/** "Finding R3". */
+function findingName(finding: Fields): string {
+  return `Finding ${text(finding.reference)}`;
+}
+
+const kind = (value: unknown) => (isFindingKind(value) ? findingKindLabels[value] : text(value) || 'Not set');
+
+function findingLines(change: string, before: Fields, after: Fields): ChangeLine[] {
+  if (change === 'create') return [{ kind: 'added', text: `${findingName(after)} added` }];
+  if (change === 'delete') return [{ kind: 'removed', text: `${findingName(before)} deleted` }];
+  return [
+    ...plainLines(before, after, [['reference', 'Reference', 'details']]),
+    ...(changed(before, after, 'text')
+      ? [
+          {
+            kind: 'text' as const,
+            text: 'Text changed',
+            before: excerpt(before.text),
+            after: excerpt(after.text),
+          },
+        ]
+      : []),
+    ...(changed(before, after, 'kind')
+      ? [{ kind: 'details' as const, text: `Kind: ${kind(before.kind)} → ${kind(after.kind)}` }]
+      : []),
+    ...plainLines(before, after, [['source_document', 'Source document', 'details']]),
+    ...(changed(before, after, 'source_date')
+      ? [
+          {
+            kind: 'dates' as const,
+            text: `Date of the source: ${formatUkDate(text(before.source_date)) || 'Not set'} → ${formatUkDate(text(after.source_date)) || 'Not set'}`,
+          },
+        ]
+      : []),
+    ...plainLines(before, after, [['priority', 'Priority', 'details']]),
+    ...positionLine(before, after),
+  ];
+}
+
+/** "Action 2.1", or the action's title in quotes when it has no reference. */
+function answeringAction(link: Fields): string {
+  return text(link.action_ref)
+    ? `Action ${text(link.action_ref)}`
+    : `The action '${text(link.action_title)}'`;
+}
+
+function actionFindingLines(change: string, before: Fields, after: Fields): ChangeLine[] {
+  const link = change === 'delete' ? before : after;
+  const answers = change === 'delete' ? 'no longer answers' : 'now answers';
+  return [
+    {
+      kind: 'details',
+      text: `${answeringAction(link)} ${answers} finding ${text(link.finding_reference)}`,
+    },
+  ];
+}
+
 function updateName(update: Fields): string {
   return `Update of ${formatUkDate(text(update.effective_on))}`;
 }
@@ -304,7 +362,7 @@ function reportLines(change: string, before: Fields, after: Fields): ChangeLine[
   return [{ kind: 'details', text: `${name} edited` }];
 }
 
-/** What the row is about, in words: "Action 3: Survey again", "Theme: Wellbeing", "Horizon: Short term", "Plan". */
+/** What the row is about, in words: "Action 3: Survey again", "Theme: Wellbeing", "Finding R3", "Plan". */
 function subjectOf(
   row: Pick<HistoryRow, 'record_type' | 'subject_id'>,
   record: Fields,
@@ -323,6 +381,10 @@ function subjectOf(
       return row.subject_id && known.has(row.subject_id) ? recordLabel(known.get(row.subject_id)!) : 'Update';
     case 'report':
       return 'Highlight report';
+    case 'finding':
+      return findingName(record);
+    case 'action_finding':
+      return `Finding ${text(record.finding_reference)}`;
     default:
       return 'Plan';
   }
@@ -356,6 +418,8 @@ export function describeChange(row: Row, known: RecordNames = new Map()): Change
   let lines: ChangeLine[];
   if (row.record_type === 'update') lines = updateLines(row.change, before, after);
   else if (row.record_type === 'report') lines = reportLines(row.change, before, after);
+  else if (row.record_type === 'finding') lines = findingLines(row.change, before, after);
+  else if (row.record_type === 'action_finding') lines = actionFindingLines(row.change, before, after);
   else if (row.change === 'create') lines = [{ kind: 'added', text: 'Added' }];
   else if (row.change === 'delete') lines = [{ kind: 'removed', text: 'Deleted' }];
   else if (row.record_type === 'action') lines = actionLines(before, after, known);

@@ -6,7 +6,16 @@ import { describeChange, type ChangeInWords, type ChangeKind, type RecordNames }
 import type { Reader } from './recordChange.js';
 
 /** The records whose history a plan's pages tell; security events and owners' own rows are told elsewhere. */
-const toldTypes = ['plan', 'horizon', 'theme', 'action', 'update', 'report'] as const;
+const toldTypes = [
+  'plan',
+  'horizon',
+  'theme',
+  'action',
+  'update',
+  'report',
+  'finding',
+  'action_finding',
+] as const;
 
 export interface HistoryScope {
   planId: string;

@@ -20,7 +20,9 @@ const ChangeSchema = Type.Object({
   source: Type.String({
     description: 'Where it came from besides the person, e.g. "import: plan.docx"; "" if none',
   }),
-  recordType: Type.String({ description: 'plan, horizon, theme, action, update or report' }),
+  recordType: Type.String({
+    description: 'plan, horizon, theme, action, update, report, finding or action_finding',
+  }),
   recordId: Type.String(),
   subject: Type.String({ description: 'What changed, in words: "Action 3: Survey again"' }),
   kinds: Type.Array(Type.Union(changeKinds.map((kind) => Type.Literal(kind)))),

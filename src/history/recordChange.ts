@@ -45,9 +45,16 @@ function historyRow(actor: Actor, change: Change, at: string) {
   };
 }
 
-/** The action or theme a change belongs to, for its history page: itself, or the one an update is on. */
+/**
+ * The action, theme or finding a change belongs to, for its history page: itself, the one an update is on, or the
+ * action that answers a finding.
+ */
 function subjectOf(change: Change): string | null {
-  if (change.recordType === 'action' || change.recordType === 'theme') return change.recordId;
+  if (change.recordType === 'action' || change.recordType === 'theme' || change.recordType === 'finding')
+    return change.recordId;
+  // An action answering a finding, or no longer, is told in the action's history.
+  if (change.recordType === 'action_finding')
+    return ((change.after ?? change.before) as { action_id: string }).action_id;
   if (change.recordType !== 'update') return null;
   const update = (change.after ?? change.before) as { action_id?: string | null; theme_id?: string | null };
   return update.action_id ?? update.theme_id ?? null;

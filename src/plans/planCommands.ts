@@ -179,6 +179,11 @@ export async function deletePlan(trx: Trx, actor: Actor, planId: string): Promis
   // Child rows first, in an order that both databases' foreign keys accept.
   await trx.deleteFrom('updates').where('plan_id', '=', planId).execute();
   await trx
+    .deleteFrom('action_findings')
+    .where('finding_id', 'in', trx.selectFrom('findings').select('id').where('plan_id', '=', planId))
+    .execute();
+  await trx.deleteFrom('findings').where('plan_id', '=', planId).execute();
+  await trx
     .deleteFrom('action_owners')
     .where('action_id', 'in', trx.selectFrom('actions').select('id').where('plan_id', '=', planId))
     .execute();
@@ -258,7 +263,11 @@ export async function setHorizons(
 }
 
 /** The next free position at the end of a list, so new themes and actions go last. */
-export async function nextPosition(trx: Trx, table: 'themes' | 'actions', planId: string): Promise<number> {
+export async function nextPosition(
+  trx: Trx,
+  table: 'themes' | 'actions' | 'findings',
+  planId: string,
+): Promise<number> {
   const row = await trx
     .selectFrom(table)
     .select(sql<number | null>`max(position)`.as('max'))

@@ -63,6 +63,11 @@ export interface ReportModel {
   changes: ReportChanges | null;
   /** Every action as it stood, so that the next report can say what changed since this one. */
   actions: ReportAction[];
+  /**
+   * The plan's findings by kind and how far its actions answer them, one sentence a kind ("14 recommendations: 12 with
+   * actions, 5 complete"); empty when the plan has no findings, absent from reports published before findings were kept.
+   */
+  findingsCoverage?: string[];
   generatedOn: string;
 }
 
@@ -176,6 +181,7 @@ export function buildReportModel(
   >,
   previous: ReportModel | null,
   generatedOn: string,
+  findingsCoverage: string[] = [],
 ): ReportModel {
   const themes = new Map(contents.themes.map((t) => [t.id, t.title]));
   const horizons = new Map(contents.horizons.map((h) => [h.id, h.name]));
@@ -230,6 +236,7 @@ export function buildReportModel(
     }),
     changes: previous ? changesSince(previous, actions) : null,
     actions,
+    findingsCoverage,
     generatedOn,
   };
 }

@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../testing/databases.js';
-import { makeAction, makePlan, makeTheme } from '../testing/factories.js';
+import { makeAction, makePlan, makeTheme, testActor } from '../testing/factories.js';
 import { form } from '../testing/forms.js';
 import { buildTestApp } from '../testing/testApp.js';
 import { draftThroughPage } from '../testing/reports.js';
 import { dateFieldValues } from '../web/dateFields.js';
 import { openZip } from '../import/read/zip.js';
+import { inTransaction } from '../db/transaction.js';
+import { createFinding, setActionFindings } from '../findings/findingCommands.js';
 
 describeEachDatabase('highlight reports', (current) => {
   let app: FastifyInstance;
@@ -251,6 +253,46 @@ describeEachDatabase('highlight reports', (current) => {
     expect(print.statusCode).toBe(200);
     expect(print.body).toMatch(/<style nonce="[^"]+">/);
     expect(print.body).toContain('Launch Culture Dashboard');
+  });
+
+  it("includes the findings' coverage where the plan has findings, and freezes it when published", async () => {
+    const { plan, dashboard, fireground } = await setUp();
+    const db = current();
+    const before = await app.inject(await draft(plan.slug, '2023-07-01', '2023-09-30'));
+    expect(before.body).not.toContain('Findings coverage');
+    const [r1, r2] = await inTransaction(db, async (trx) => [
+      await createFinding(trx, testActor, plan.id, { reference: 'R1', text: 'One', kind: 'recommendation' }),
+      await createFinding(trx, testActor, plan.id, { reference: 'R2', text: 'Two', kind: 'recommendation' }),
+      await createFinding(trx, testActor, plan.id, {
+        reference: 'AFI1',
+        text: 'Three',
+        kind: 'area_for_improvement',
+      }),
+    ]);
+    await inTransaction(db, async (trx) => {
+      await setActionFindings(trx, testActor, plan.id, dashboard.id, [r1!.id]);
+      await setActionFindings(trx, testActor, plan.id, fireground.id, [r2!.id]);
+    });
+    const url = await draft(plan.slug, '2023-10-01', '2024-02-29');
+    const page = await app.inject(url);
+    const list = page.body.slice(page.body.indexOf('data-list="findings"')).split('</ul>')[0]!;
+    expect(list).toContain('2 recommendations: 2 with actions, 1 complete');
+    expect(list).toContain('1 area for improvement: 0 with actions, 0 complete');
+    const word = await app.inject(`${url}/report.docx`);
+    const xml = (await (
+      await openZip(word.rawPayload, { maxExpandedBytes: 50_000_000 })
+    ).read('word/document.xml'))!;
+    expect(xml).toContain('Findings coverage');
+    expect(xml).toContain('2 recommendations: 2 with actions, 1 complete');
+
+    await app.inject({
+      method: 'POST',
+      url: `${url}/publish`,
+      ...form({ version: '1', withEmptySections: 'yes' }),
+    });
+    await inTransaction(db, (trx) => setActionFindings(trx, testActor, plan.id, fireground.id, []));
+    const published = await app.inject(url);
+    expect(published.body).toContain('2 recommendations: 2 with actions, 1 complete');
   });
 
   it('answers unknown reports with 404 and refuses a period that ends before it starts', async () => {

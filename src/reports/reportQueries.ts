@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database, PlanRow, ReportRow } from '../db/schema.js';
 import { todayIso } from '../dates/ukDate.js';
 import { NotFoundError } from '../errors.js';
+import { planCoverage } from '../findings/coverage.js';
 import { loadPlanContents } from '../plans/planContents.js';
 import { buildReportModel, reportTitle, type ReportModel } from './reportModel.js';
 
@@ -49,6 +50,13 @@ export async function loadReport(
     .orderBy('period_end', 'desc')
     .orderBy('edition', 'desc')
     .executeTakeFirst();
-  const model = buildReportModel(contents, report, previous ? frozen(previous) : null, today);
+  const coverage = await planCoverage(db, contents.plan.id);
+  const model = buildReportModel(
+    contents,
+    report,
+    previous ? frozen(previous) : null,
+    today,
+    coverage.byKind.map((kind) => kind.sentence),
+  );
   return { plan: contents.plan, report, model };
 }

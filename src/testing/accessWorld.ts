@@ -14,6 +14,7 @@ import { addDays } from '../dates/targetDate.js';
 import { londonDate } from '../dates/ukDate.js';
 import type { PlanRow } from '../db/schema.js';
 import { startRound } from '../rounds/roundCommands.js';
+import { createFinding, setActionFindings } from '../findings/findingCommands.js';
 import { makeAction, makePlan, makeTheme, makeUpdate, testActor } from './factories.js';
 import { signedInUser, type SignedInAs } from './testApp.js';
 
@@ -53,6 +54,8 @@ export interface PlanFixture {
   otherUpdateId: string;
   draftReportId: string;
   publishedReportId: string;
+  /** A finding of this plan, answered by actionId. */
+  findingId: string;
   /** An owner of an action of this plan (never the `own` user's). */
   ownerId: string;
   /** An open update request asking Rhea, an owner with an address and no account, about two actions of her own. */
@@ -165,6 +168,16 @@ async function makePlanFixture(
     { body: `${words} update other` },
   );
   await makeUpdate(db, plan.id, { themeId: theme.id }, { body: `${words} theme update` });
+  const finding = await inTransaction(db, async (trx) => {
+    const made = await createFinding(trx, testActor, plan.id, {
+      reference: 'R1',
+      text: `${words} finding`,
+      kind: 'recommendation',
+      sourceDocument: `${words} review`,
+    });
+    await setActionFindings(trx, testActor, plan.id, action.id, [made.id]);
+    return made;
+  });
   const owner = await db.kysely
     .selectFrom('owners')
     .select('id')
@@ -180,6 +193,7 @@ async function makePlanFixture(
     otherThemeId: otherTheme.id,
     updateId: update.id,
     otherUpdateId: otherUpdate.id,
+    findingId: finding.id,
     ...(await makeReports(db, plan, words)),
     ownerId: owner.id,
   };
@@ -264,6 +278,8 @@ export async function fingerprint(db: Db): Promise<string> {
     'themes',
     'actions',
     'action_owners',
+    'findings',
+    'action_findings',
     'owners',
     'updates',
     'reports',
@@ -284,6 +300,7 @@ export async function fingerprint(db: Db): Promise<string> {
     'users',
     'owners',
     'update_rounds',
+    'findings',
   ]);
   const parts = tables.map((table) =>
     versioned.has(table)

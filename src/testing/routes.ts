@@ -15,12 +15,16 @@ import { londonDate } from '../dates/ukDate.js';
 import type { PlanRow } from '../db/schema.js';
 import { createPersonalLink } from '../rounds/personalLinks.js';
 import { startRound } from '../rounds/roundCommands.js';
+import { createFinding, setActionFindings } from '../findings/findingCommands.js';
 import { makeAction, makePlan, makeTheme, makeUpdate, testActor } from './factories.js';
 
 /** A record for every path parameter a route can name, keyed by the parameter's name. */
 export type RouteRecords = Record<string, string>;
 
-/** One of each kind of record behind a page: a plan with a theme, an action, an update and a report; an owner; an import in review. */
+/**
+ * One of each kind of record behind a page: a plan with a theme, an action, an update, a finding the action answers and a
+ * report; an owner; an import in review.
+ */
 export async function makeOneOfEach(
   db: Db,
   text: { title?: string; body?: string; owner?: string } = {},
@@ -44,6 +48,15 @@ export async function makeOneOfEach(
   const owner = await db.kysely
     .transaction()
     .execute((trx) => createOwner(trx, testActor, { name: `${title} owner ${plan.slug}` }));
+  const finding = await db.kysely.transaction().execute(async (trx) => {
+    const made = await createFinding(trx, testActor, plan.id, {
+      reference: 'R1',
+      text: `${title} finding`,
+      kind: 'recommendation',
+    });
+    await setActionFindings(trx, testActor, plan.id, action.id, [made.id]);
+    return made;
+  });
   const report = await db.kysely
     .transaction()
     .execute((trx) =>
@@ -71,6 +84,7 @@ export async function makeOneOfEach(
     updateId: update.id,
     ownerId: owner.id,
     reportId: report.id,
+    findingId: finding.id,
     id: pendingImport,
   };
 }

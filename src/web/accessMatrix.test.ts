@@ -126,6 +126,15 @@ const matrix: Record<string, string> = {
   // History in words and the plan as it stood at a moment: for the plan's readers only.
   'GET /plans/:slug/history':                               'ok    ok  ok  ok   ok  ok  404  in   in  in',
   'GET /plans/:slug/actions/:actionId/history':             'ok    ok  ok  ok   ok  ok  404  in   in  in',
+  // Findings and their coverage: read by the plan's readers, kept by its managers.
+  'GET /plans/:slug/findings':                              'ok    ok  ok  ok   ok  ok  404  in   in  in',
+  'GET /plans/:slug/findings/new':                          'ok    ok  403 403  403 403 404  in   in  in',
+  'POST /plans/:slug/findings':                             'ok    ok  403 403  403 403 404  in   in  in',
+  'GET /plans/:slug/findings/:findingId':                   'ok    ok  ok  ok   ok  ok  404  in   in  in',
+  'GET /plans/:slug/findings/:findingId/edit':              'ok    ok  403 403  403 403 404  in   in  in',
+  'POST /plans/:slug/findings/:findingId/edit':             'ok    ok  403 403  403 403 404  in   in  in',
+  'GET /plans/:slug/findings/:findingId/delete':            'ok    ok  403 403  403 403 404  in   in  in',
+  'POST /plans/:slug/findings/:findingId/delete':           'ok    ok  403 403  403 403 404  in   in  in',
   'GET /plans/:slug/themes/:themeId/history':               'ok    ok  ok  ok   ok  ok  404  in   in  in',
   'GET /plans/:slug/as-at':                                 'ok    ok  ok  ok   ok  ok  404  in   in  in',
   'GET /plans/:slug/compare':                               'ok    ok  ok  ok   ok  ok  404  in   in  in',
@@ -177,6 +186,13 @@ const matrix: Record<string, string> = {
   'GET /api/v1/plans/:slug/themes/:themeId/history':        'ok    ok  ok  ok   ok  ok  404  in   ok  ok',
   'GET /api/v1/plans/:slug/as-at':                          'ok    ok  ok  ok   ok  ok  404  in   ok  ok',
   'GET /api/v1/plans/:slug/compare':                        'ok    ok  ok  ok   ok  ok  404  in   ok  ok',
+  'GET /api/v1/plans/:slug/findings':                       'ok    ok  ok  ok   ok  ok  404  in   ok  ok',
+  'POST /api/v1/plans/:slug/findings':                      'ok    ok  403 403  403 403 404  in   403 ok',
+  'GET /api/v1/plans/:slug/findings/coverage':              'ok    ok  ok  ok   ok  ok  404  in   ok  ok',
+  'GET /api/v1/plans/:slug/findings/:findingId':            'ok    ok  ok  ok   ok  ok  404  in   ok  ok',
+  'PATCH /api/v1/plans/:slug/findings/:findingId':          'ok    ok  403 403  403 403 404  in   403 ok',
+  'DELETE /api/v1/plans/:slug/findings/:findingId':         'ok    ok  403 403  403 403 404  in   403 ok',
+  'PUT /api/v1/plans/:slug/actions/:actionId/findings':     'ok    ok  403 403  403 403 404  in   403 ok',
   'GET /api/v1/owners':                                     'ok    ok  ok  ok   ok  ok  ok   in   ok  ok',
   'POST /api/v1/owners':                                    'ok    ok  403 403  403 403 ok   in   403 ok',
   'GET /api/v1/owners/:ownerId':                            'ok    ok  ok  ok   ok  ok  ok   in   ok  ok',
@@ -255,6 +271,8 @@ const usesUp = new Set([
   'DELETE /api/v1/plans/:slug/themes/:themeId',
   'POST /plans/:slug/actions/:actionId/delete',
   'DELETE /api/v1/plans/:slug/actions/:actionId',
+  'POST /plans/:slug/findings/:findingId/delete',
+  'DELETE /api/v1/plans/:slug/findings/:findingId',
   'POST /plans/:slug/updates/:updateId/delete',
   'DELETE /api/v1/plans/:slug/updates/:updateId',
   'POST /plans/:slug/reports/:reportId/publish',
@@ -310,7 +328,11 @@ const importUpload = Buffer.from(
 async function planRow(t: Target) {
   return t.db.kysely.selectFrom('plans').selectAll().where('id', '=', t.plan.id).executeTakeFirstOrThrow();
 }
-async function version(t: Target, table: 'themes' | 'actions' | 'updates' | 'reports' | 'plans', id: string) {
+async function version(
+  t: Target,
+  table: 'themes' | 'actions' | 'updates' | 'reports' | 'plans' | 'findings',
+  id: string,
+) {
   // A guessed id names nothing: any version will do, since the answer must be 404 before it is read.
   const row = await t.db.kysely.selectFrom(table).select('version').where('id', '=', id).executeTakeFirst();
   return row?.version ?? 1;
@@ -353,6 +375,14 @@ async function actionForm(t: Target, actionId: string): Promise<Record<string, s
     horizonId: action.horizon_id ?? '',
     status: action.status,
     targetDate: action.target_text,
+  };
+}
+async function findingForm(t: Target, findingId: string): Promise<Record<string, string>> {
+  return {
+    version: String(await version(t, 'findings', findingId)),
+    reference: 'R1',
+    text: `${t.words} finding edited ${++made}`,
+    kind: 'recommendation',
   };
 }
 async function ownerForm(t: Target, ownerId: string) {
@@ -414,6 +444,20 @@ const requests: Record<string, (t: Target, ids: Ids) => Promise<Body> | Body> = 
   'POST /plans/:slug/actions/:actionId/edit': async (t, ids) => ({ form: await actionForm(t, ids.actionId) }),
   'POST /plans/:slug/actions/:actionId/delete': () => ({ form: { confirm: 'yes' } }),
   'POST /plans/:slug/actions/:actionId/move': () => ({ form: { direction: 'down' } }),
+  'POST /plans/:slug/findings': (t) => ({
+    form: { reference: `R${++made}`, text: `${t.words} finding added`, kind: 'recommendation' },
+  }),
+  'POST /plans/:slug/findings/:findingId/edit': async (t, ids) => ({
+    form: await findingForm(t, ids.findingId),
+  }),
+  'POST /plans/:slug/findings/:findingId/delete': () => ({ form: { confirm: 'yes' } }),
+  'POST /api/v1/plans/:slug/findings': (t) => ({
+    json: { reference: `R${++made}`, text: `${t.words} finding added`, kind: 'recommendation' },
+  }),
+  'PATCH /api/v1/plans/:slug/findings/:findingId': async (t, ids) => ({
+    json: { version: await version(t, 'findings', ids.findingId), priority: `${t.words} priority` },
+  }),
+  'PUT /api/v1/plans/:slug/actions/:actionId/findings': (t) => ({ json: { findingIds: [t.plan.findingId] } }),
   'POST /plans/:slug/updates/:updateId/edit': async (t, ids) => ({
     form: {
       version: String(await version(t, 'updates', ids.updateId)),
@@ -580,6 +624,7 @@ interface Ids {
   themeId: string;
   updateId: string;
   reportId: string;
+  findingId: string;
   ownerId: string;
   id: string;
   token: string;
@@ -610,6 +655,7 @@ async function idsFor(t: Target, route: string): Promise<Ids> {
     themeId: other ? t.plan.otherThemeId : t.plan.themeId,
     updateId: other ? t.plan.otherUpdateId : t.plan.updateId,
     reportId: onPublishedReport.has(route) ? t.plan.publishedReportId : t.plan.draftReportId,
+    findingId: t.plan.findingId,
     ownerId: t.plan.ownerId,
     id: t.onB ? t.world.strangerImport : (t.world.imports[person] ?? t.world.strangerImport),
     token,
@@ -848,7 +894,7 @@ describeEachDatabase('authorisation matrix', (current) => {
 
   describe('guessing ids', () => {
     const nested = Object.keys(matrix).filter((route) =>
-      /:(actionId|themeId|updateId|reportId|roundId)/.test(route),
+      /:(actionId|themeId|updateId|reportId|roundId|findingId)/.test(route),
     );
     const guesses: [string, (B: PlanFixture) => Partial<Ids>][] = [
       [
@@ -859,6 +905,7 @@ describeEachDatabase('authorisation matrix', (current) => {
           updateId: B.updateId,
           reportId: B.draftReportId,
           roundId: B.roundId,
+          findingId: B.findingId,
         }),
       ],
       [
@@ -869,6 +916,7 @@ describeEachDatabase('authorisation matrix', (current) => {
           updateId: randomUUID(),
           reportId: randomUUID(),
           roundId: randomUUID(),
+          findingId: randomUUID(),
         }),
       ],
     ];

@@ -9,6 +9,8 @@ const notices: Record<string, string> = {
   'theme-deleted': 'Theme deleted; its actions are kept under "No theme"',
   'action-saved': 'Action saved',
   'action-deleted': 'Action deleted',
+  'finding-saved': 'Finding saved',
+  'finding-deleted': 'Finding deleted; the actions that answered it are kept',
   'update-posted': 'Update posted',
   'update-saved': 'Update saved',
   'update-deleted': 'Update deleted',
