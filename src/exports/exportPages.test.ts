@@ -52,7 +52,9 @@ describeEachDatabase('plan downloads', (current) => {
       .where('status', '!=', 'complete')
       .where('status', '!=', 'cancelled')
       .executeTakeFirstOrThrow();
-    const before = new Date(Date.now() - 1000).toISOString();
+    // A moment after the plan was made and before its findings: the plan may be younger than a second.
+    const before = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 5));
     await inTransaction(db, async (trx) => {
       const finding = await createFinding(trx, testActor, plan.id, {
         reference: 'R1',

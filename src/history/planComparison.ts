@@ -49,6 +49,14 @@ export async function loadComparison(
     .where('slug', '=', slug)
     .executeTakeFirst();
   if (!plan) throw new NotFoundError(`Plan "${slug}"`);
+  // The plan stands from its first row of history, which may be written a moment after its created_at.
+  const made = await db
+    .selectFrom('history')
+    .select((eb) => eb.fn.min('at').as('at'))
+    .where('record_type', '=', 'plan')
+    .where('record_id', '=', plan.id)
+    .executeTakeFirst();
+  const madeAt = made?.at && made.at > plan.created_at ? made.at : plan.created_at;
   const to = moments.to && moments.to < now ? moments.to : undefined;
   let from = moments.from;
   let sinceReport: LoadedComparison['sinceReport'] = null;
@@ -61,14 +69,14 @@ export async function loadComparison(
       sinceReport = { id: report.id, period, publishedAt: report.published_at };
       fromLabel = `the last published report${period ? ` (${period})` : ''}, ${asAtLabel(from)}`;
     } else {
-      from = plan.created_at;
+      from = madeAt;
       fromLabel = `when the plan was made, ${asAtLabel(from)}`;
     }
   } else {
     fromLabel = asAtLabel(from);
   }
-  if (from < plan.created_at) {
-    from = plan.created_at;
+  if (from < madeAt) {
+    from = madeAt;
     fromLabel = `when the plan was made, ${asAtLabel(from)}`;
   }
   const end = to ?? now;
