@@ -65,7 +65,7 @@ describeEachDatabase('the PDF documents', (current) => {
         'Completed in this period',
         'Overdue',
         'Due in the next period',
-        'Changes since the last published report',
+        'Changes since the last board',
       ].map(printable);
       expect(problemsWithPages(pages, { texts: expected, marking: model.marking })).toEqual([]);
       expect(pages[0]!.width).toBeLessThan(pages[0]!.height);

@@ -78,7 +78,14 @@ export async function reportToPdf(model: ReportModel): Promise<Buffer> {
   }
   for (const list of generatedLists(model)) {
     heading(book, list.heading);
-    book.paragraphs(bullets(list.lines, list.empty), textSize);
+    if (list.intro) book.paragraphs(linesToPdf([list.intro]), textSize);
+    if (!list.groups) book.paragraphs(bullets(list.lines, list.empty), textSize);
+    for (const group of list.groups ?? []) {
+      book.space(6);
+      book.paragraphs([{ runs: [{ text: group.heading, bold: true }] }], 11, { keepWithNext: 30 });
+      book.space(2);
+      book.paragraphs(bullets(group.lines, ''), textSize);
+    }
   }
   return book.finish();
 }

@@ -31,7 +31,7 @@ export function overallText(model: ReportModel): string {
  * The generated lists after the narrative, each with what it says when it is empty; the findings' coverage only where
  * the plan has findings.
  */
-export function generatedLists(model: ReportModel): { heading: string; lines: string[]; empty: string }[] {
+export function generatedLists(model: ReportModel): GeneratedList[] {
   const coverage = model.findingsCoverage ?? [];
   return [
     {
@@ -46,14 +46,41 @@ export function generatedLists(model: ReportModel): { heading: string; lines: st
       empty: 'No actions fall due in the next period.',
     },
     ...(coverage.length > 0 ? [{ heading: 'Findings coverage', lines: coverage, empty: '' }] : []),
-    {
-      heading: 'Changes since the last published report',
-      lines: model.changes ? changeLines(model.changes) : [],
-      empty: model.changes
-        ? 'No changes.'
-        : "This is the plan's first report: there is no published report to compare with.",
-    },
+    changesList(model),
   ];
+}
+
+/**
+ * A generated list: its lines, or its lines under sub-headings (groups), with an opening sentence where it has one and
+ * what it says when there is nothing in it.
+ */
+export interface GeneratedList {
+  heading: string;
+  intro?: string;
+  lines: string[];
+  groups?: { heading: string; lines: string[] }[];
+  empty: string;
+}
+
+const firstReport = "This is the plan's first report: there is no published report to compare with.";
+
+/** "Changes since the last board" by theme; a report published before that was kept has its shorter list. */
+function changesList(model: ReportModel): GeneratedList {
+  const board = model.sinceLastBoard;
+  if (board) {
+    return {
+      heading: 'Changes since the last board',
+      intro: board.intro,
+      lines: [],
+      groups: board.themes.map((theme) => ({ heading: theme.theme, lines: theme.lines })),
+      empty: '',
+    };
+  }
+  return {
+    heading: model.changes ? 'Changes since the last published report' : 'Changes since the last board',
+    lines: model.changes ? changeLines(model.changes) : [],
+    empty: model.changes ? 'No changes.' : firstReport,
+  };
 }
 
 /**

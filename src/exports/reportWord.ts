@@ -14,7 +14,7 @@ import {
   WidthType,
 } from 'docx';
 import type { ReportModel } from '../reports/reportModel.js';
-import { generatedLists, labelledSections, type LabelledRow } from './reportText.js';
+import { generatedLists, labelledSections, type GeneratedList, type LabelledRow } from './reportText.js';
 import { richTextToWord } from './richTextToWord.js';
 import {
   columnWidths,
@@ -92,10 +92,32 @@ function heading(text: string): Paragraph {
 }
 
 function bullets(lines: string[], empty: string): Paragraph[] {
-  if (lines.length === 0) return [new Paragraph({ children: [new TextRun({ text: empty, size: 22 })] })];
+  if (lines.length === 0) return [plain(empty)];
   return lines.map(
     (line) => new Paragraph({ bullet: { level: 0 }, children: [new TextRun({ text: line, size: 22 })] }),
   );
+}
+
+function plain(text: string): Paragraph {
+  return new Paragraph({ children: [new TextRun({ text, size: 22 })] });
+}
+
+/** A generated list: its heading, its opening sentence, then its lines, or its groups each under a smaller heading. */
+function generatedList(list: GeneratedList): Paragraph[] {
+  return [
+    heading(list.heading),
+    ...(list.intro ? [plain(list.intro)] : []),
+    ...(list.groups
+      ? list.groups.flatMap((group) => [
+          new Paragraph({
+            heading: HeadingLevel.HEADING_3,
+            spacing: { before: 160 },
+            children: [new TextRun(group.heading)],
+          }),
+          ...bullets(group.lines, ''),
+        ])
+      : bullets(list.lines, list.empty)),
+  ];
 }
 
 export async function reportToWord(model: ReportModel): Promise<Buffer> {
@@ -108,7 +130,7 @@ export async function reportToWord(model: ReportModel): Promise<Buffer> {
     labelledTable(sections.before),
     ...model.progress.flatMap((horizon) => [heading(horizon.heading), progressTable(horizon.themes)]),
     ...(sections.after.length > 0 ? [new Paragraph({ children: [] }), labelledTable(sections.after)] : []),
-    ...generatedLists(model).flatMap((list) => [heading(list.heading), ...bullets(list.lines, list.empty)]),
+    ...generatedLists(model).flatMap(generatedList),
   ];
   const document = new Document({
     creator: 'Headway',

@@ -77,7 +77,7 @@ describeEachDatabase('the Word files as LibreOffice prints them', (current) => {
             'Completed in this period',
             'Overdue',
             'Due in the next period',
-            'Changes since the last published report',
+            'Changes since the last board',
           ];
           expect(problemsWithPages(pages, { texts, marking: model.marking }), 'highlight report').toEqual([]);
           expect(pages[0]!.width).toBeLessThan(pages[0]!.height);

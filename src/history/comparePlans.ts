@@ -1,6 +1,7 @@
 // What changed in a plan between two moments, grouped by theme, in the words a board reads: actions added and
 // removed, status and RAG changes with their reasons, target dates moved with theirs, owners changed, new updates.
 import type { Rag, Status, UpdateRow } from '../db/schema.js';
+import { formatUkDate } from '../dates/ukDate.js';
 import type { ActionWithOwnerNames, PlanContents } from '../plans/planContents.js';
 import { ragLabels, statusLabels } from '../plans/vocabulary.js';
 import { excerpt } from './changeSentences.js';
@@ -225,4 +226,29 @@ export function changeLines(change: ActionChange): string[] {
     lines.push(`Owner: ${names(change.owners.from)} → ${names(change.owners.to)}`);
   }
   return lines;
+}
+
+function named(action: ComparedAction): string {
+  return [action.ref, action.title].filter(Boolean).join(' ');
+}
+
+/**
+ * Everything a theme's comparison says, one sentence a line, as a board paper lists it: "New: 2.3 Leavers survey (Not
+ * started, HR)", "Removed: …", "2.1 Wellbeing hub: Status: In progress → Complete; RAG: Amber → Red: supplier
+ * withdrew", "Update on 2.1 Wellbeing hub, 7 August 2021, Sam Jones (status: Complete): The hub opened…".
+ */
+export function themeLines(theme: ThemeComparison): string[] {
+  return [
+    ...theme.added.map((a) => {
+      const facts = [a.status, ...(a.owners.length > 0 ? [a.owners.join(', ')] : [])].join(', ');
+      return `New: ${named(a)} (${facts})`;
+    }),
+    ...theme.removed.map((a) => `Removed: ${named(a)}`),
+    ...theme.changed.map((c) => `${named(c)}: ${changeLines(c).join('; ')}`),
+    ...theme.newUpdates.map((u) => {
+      const who = [formatUkDate(u.effectiveOn), u.author].filter(Boolean).join(', ');
+      const status = u.statusChange ? ` (status: ${u.statusChange})` : '';
+      return `Update on ${u.on}, ${who}${status}${u.words ? `: ${u.words}` : ''}`;
+    }),
+  ];
 }

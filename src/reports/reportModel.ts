@@ -3,6 +3,7 @@
 import type { ReportRow, Status } from '../db/schema.js';
 import { isOverdue } from '../dates/targetDate.js';
 import { formatUkDateRange } from '../dates/ukDate.js';
+import { comparisonSummary, themeLines, type PlanComparison } from '../history/comparePlans.js';
 import { reportSectionKeys, sectionLabels, type ReportSectionKey } from '../import/planDraft.js';
 import type { ActionWithOwnerNames, PlanContents } from '../plans/planContents.js';
 import { effectiveTarget } from '../plans/presenters.js';
@@ -46,6 +47,31 @@ export interface ReportChanges {
   movedDates: { title: string; from: string; to: string; reason: string }[];
 }
 
+/**
+ * "Changes since the last board": the plan at the last published report's publication compared with the plan now,
+ * grouped by theme, in sentences. Frozen with the rest of the model when the report is published.
+ */
+export interface BoardChanges {
+  /** "the report for January 2026, published 3 February 2026 at 10:00". */
+  since: string;
+  /** "1 action added, 2 status changes", or "Nothing changed". */
+  summary: string;
+  /** "Since the report for January 2026, published 3 February 2026 at 10:00: 1 action added, 2 status changes." */
+  intro: string;
+  themes: { theme: string; lines: string[] }[];
+}
+
+/** The comparison as a report keeps it: only words, so that a published report never needs the plan again. */
+export function boardChanges(comparison: PlanComparison, since: string): BoardChanges {
+  const summary = comparisonSummary(comparison.counts);
+  return {
+    since,
+    summary,
+    intro: `Since ${since}: ${summary.charAt(0).toLowerCase()}${summary.slice(1)}.`,
+    themes: comparison.themes.map((theme) => ({ theme: theme.theme, lines: themeLines(theme) })),
+  };
+}
+
 export interface ReportModel {
   /** "Culture plan: highlight report", or the plan's own title where that already says it is a highlight report. */
   title: string;
@@ -60,7 +86,10 @@ export interface ReportModel {
   completedInPeriod: ReportAction[];
   overdue: ReportAction[];
   dueNextPeriod: ReportAction[];
+  /** What changed in the actions' recorded fields since the last report: reports published before the fuller comparison. */
   changes: ReportChanges | null;
+  /** The fuller comparison since the last published report; absent from reports published before it was kept. */
+  sinceLastBoard?: BoardChanges | null;
   /** Every action as it stood, so that the next report can say what changed since this one. */
   actions: ReportAction[];
   /**
@@ -181,7 +210,7 @@ export function buildReportModel(
   >,
   previous: ReportModel | null,
   generatedOn: string,
-  findingsCoverage: string[] = [],
+  extras: { findingsCoverage?: string[]; sinceLastBoard?: BoardChanges | null } = {},
 ): ReportModel {
   const themes = new Map(contents.themes.map((t) => [t.id, t.title]));
   const horizons = new Map(contents.horizons.map((h) => [h.id, h.name]));
@@ -235,8 +264,9 @@ export function buildReportModel(
       return !isClosed(a.status) && target.kind === 'date' && target.end! > end && target.end! <= nextEnd;
     }),
     changes: previous ? changesSince(previous, actions) : null,
+    sinceLastBoard: extras.sinceLastBoard ?? null,
     actions,
-    findingsCoverage,
+    findingsCoverage: extras.findingsCoverage ?? [],
     generatedOn,
   };
 }

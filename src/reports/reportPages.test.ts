@@ -153,10 +153,68 @@ describeEachDatabase('highlight reports', (current) => {
       (await app.inject({ method: 'POST', url: `${url}/edit`, ...form({ version: '3' }) })).statusCode,
     ).toBe(400);
 
-    const next = await app.inject(await draft(plan.slug, '2024-03-01', '2024-05-31'));
-    const changes = next.body.slice(next.body.indexOf('data-list="changes"')).split('</ul>')[0]!;
-    expect(changes).toContain('Review fireground welfare: In progress to Complete');
+    const nextUrl = await draft(plan.slug, '2024-03-01', '2024-05-31');
+    const next = await app.inject(nextUrl);
     expect(next.body).toContain('A Culture Steering Group meets monthly.');
+    // Changes since the last board: the plan when the last report was published against the plan now, by theme.
+    const changes = next.body.slice(next.body.indexOf('data-list="changes"')).split('</div>')[0]!;
+    expect(next.body).toContain('<h2 class="govuk-heading-m">Changes since the last board</h2>');
+    expect(next.body).toMatch(
+      /Since the report for [^<]+, published \d+ [A-Z][a-z]+ \d{4} at \d\d:\d\d: 1 status change, 1 new update\./,
+    );
+    expect(changes).toContain('<h3 class="govuk-heading-s">Strengthening support</h3>');
+    expect(changes).not.toContain('Building trust and confidence');
+    expect(changes).toContain('Review fireground welfare: Status: In progress → Complete');
+    expect(changes).toMatch(
+      /Update on [^<]*Review fireground welfare, 10 March 2024[^<]*\(status: Complete\): Done/,
+    );
+    for (const file of ['report.docx', 'report.pdf'])
+      expect((await app.inject(`${nextUrl}/${file}`)).statusCode).toBe(200);
+    const nextWord = (await (
+      await openZip((await app.inject(`${nextUrl}/report.docx`)).rawPayload, { maxExpandedBytes: 50_000_000 })
+    ).read('word/document.xml'))!.toString();
+    expect(nextWord).toContain('Changes since the last board');
+    expect(nextWord).toContain('Review fireground welfare: Status: In progress → Complete');
+
+    // Published, the section is frozen: a later change does not alter it.
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: `${nextUrl}/publish`,
+          ...form({ version: '1', withEmptySections: 'yes' }),
+        })
+      ).statusCode,
+    ).toBe(303);
+    const nextPublished = await app.inject(nextUrl);
+    await app.inject({
+      method: 'POST',
+      url: `/plans/${plan.slug}/actions/${fireground.id}/updates`,
+      ...form({
+        body: 'Reopened',
+        ...dateFieldValues('effectiveOn', '2024-03-20'),
+        statusChange: 'in_progress',
+      }),
+    });
+    expect(article((await app.inject(nextUrl)).body)).toBe(article(nextPublished.body));
+    expect(article(nextPublished.body)).toContain('1 status change, 1 new update.');
+
+    // A report published before the fuller comparison was kept still shows its own list.
+    const row = await current()
+      .kysely.selectFrom('reports')
+      .select(['id', 'snapshot_json'])
+      .where('id', '=', nextUrl.split('/').at(-1)!)
+      .executeTakeFirstOrThrow();
+    const { sinceLastBoard: _dropped, ...older } = JSON.parse(row.snapshot_json!) as Record<string, unknown>;
+    await current()
+      .kysely.updateTable('reports')
+      .set({ snapshot_json: JSON.stringify(older) })
+      .where('id', '=', row.id)
+      .execute();
+    const old = await app.inject(nextUrl);
+    expect(old.body).toContain('Changes since the last published report');
+    expect(old.body).toContain('Review fireground welfare: In progress to Complete');
+    expect((await app.inject(`${nextUrl}/report.pdf`)).statusCode).toBe(200);
   });
 
   it('corrects a published report as a new edition and keeps the old one', async () => {

@@ -4,8 +4,16 @@ import type { Database, PlanRow, ReportRow } from '../db/schema.js';
 import { todayIso } from '../dates/ukDate.js';
 import { NotFoundError } from '../errors.js';
 import { planCoverage } from '../findings/coverage.js';
+import { asAtLabel } from '../history/planAsAt.js';
+import { loadComparison } from '../history/planComparison.js';
 import { loadPlanContents } from '../plans/planContents.js';
-import { buildReportModel, reportTitle, type ReportModel } from './reportModel.js';
+import {
+  boardChanges,
+  buildReportModel,
+  reportTitle,
+  type BoardChanges,
+  type ReportModel,
+} from './reportModel.js';
 
 export async function listReports(db: Kysely<Database>, planId: string): Promise<ReportRow[]> {
   return db
@@ -51,12 +59,22 @@ export async function loadReport(
     .orderBy('edition', 'desc')
     .executeTakeFirst();
   const coverage = await planCoverage(db, contents.plan.id);
-  const model = buildReportModel(
-    contents,
-    report,
-    previous ? frozen(previous) : null,
-    today,
-    coverage.byKind.map((kind) => kind.sentence),
-  );
+  const model = buildReportModel(contents, report, previous ? frozen(previous) : null, today, {
+    findingsCoverage: coverage.byKind.map((kind) => kind.sentence),
+    sinceLastBoard: previous ? await changesSinceReport(db, slug, previous) : null,
+  });
   return { plan: contents.plan, report, model };
+}
+
+/** The plan now compared with the plan when the previous report was published. */
+async function changesSinceReport(
+  db: Kysely<Database>,
+  slug: string,
+  previous: ReportRow,
+): Promise<BoardChanges | null> {
+  if (!previous.published_at) return null;
+  const { comparison } = await loadComparison(db, slug, { from: previous.published_at });
+  const period = previous.period_text || previous.period_end;
+  const report = period ? `the report for ${period}` : 'the last report';
+  return boardChanges(comparison, `${report}, published ${asAtLabel(previous.published_at)}`);
 }
