@@ -12,6 +12,7 @@ import { importMemoryBenchmark } from './importMemory/importMemoryBenchmark.js';
 import { importSpeedBenchmark } from './importSpeed/importSpeedBenchmark.js';
 import { httpBenchmark } from './http/httpBenchmark.js';
 import { scaleBenchmark } from './http/scaleBenchmark.js';
+import { historyBenchmark } from './history/historyBenchmark.js';
 import { OptionsError, readOptions, type BenchOptions } from './options.js';
 import { rewriteSection } from './performanceDoc.js';
 import {
@@ -49,6 +50,7 @@ async function main(): Promise<number> {
       'import-memory': () => importMemoryBenchmark(projectRoot, options, say),
       http: () => httpBenchmark(options, say),
       scale: () => scaleBenchmark(options, say),
+      history: () => historyBenchmark(projectRoot, options, say),
     };
     const code = await runs[benchmark]();
     exitCode = Math.max(exitCode, code);
