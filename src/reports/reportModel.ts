@@ -97,6 +97,11 @@ export interface ReportModel {
    * actions, 5 complete"); empty when the plan has no findings, absent from reports published before findings were kept.
    */
   findingsCoverage?: string[];
+  /**
+   * How the staff survey moved on the questions marked for a focus area, between its last two waves ("Vision clarity:
+   * 54% → 61%, +7 points (Leadership)"); absent from reports published before survey results were kept.
+   */
+  surveyChanges?: string[];
   generatedOn: string;
 }
 
@@ -210,7 +215,11 @@ export function buildReportModel(
   >,
   previous: ReportModel | null,
   generatedOn: string,
-  extras: { findingsCoverage?: string[]; sinceLastBoard?: BoardChanges | null } = {},
+  extras: {
+    findingsCoverage?: string[];
+    sinceLastBoard?: BoardChanges | null;
+    surveyChanges?: string[];
+  } = {},
 ): ReportModel {
   const themes = new Map(contents.themes.map((t) => [t.id, t.title]));
   const horizons = new Map(contents.horizons.map((h) => [h.id, h.name]));
@@ -267,6 +276,7 @@ export function buildReportModel(
     sinceLastBoard: extras.sinceLastBoard ?? null,
     actions,
     findingsCoverage: extras.findingsCoverage ?? [],
+    surveyChanges: extras.surveyChanges ?? [],
     generatedOn,
   };
 }

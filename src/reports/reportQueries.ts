@@ -7,6 +7,7 @@ import { planCoverage } from '../findings/coverage.js';
 import { asAtLabel } from '../history/planAsAt.js';
 import { loadComparison } from '../history/planComparison.js';
 import { loadPlanContents } from '../plans/planContents.js';
+import { planSurveys, surveyChangeLines } from '../surveys/surveyQueries.js';
 import {
   boardChanges,
   buildReportModel,
@@ -62,6 +63,7 @@ export async function loadReport(
   const model = buildReportModel(contents, report, previous ? frozen(previous) : null, today, {
     findingsCoverage: coverage.byKind.map((kind) => kind.sentence),
     sinceLastBoard: previous ? await changesSinceReport(db, slug, previous) : null,
+    surveyChanges: surveyChangeLines(await planSurveys(db, contents.plan.id), contents.themes),
   });
   return { plan: contents.plan, report, model };
 }
