@@ -239,6 +239,9 @@ export async function saveScores(
   });
   if (scores.length === 0) checks.fail('scores', 'There are no scores to save');
   checks.done();
+  // Held until the transaction ends: two waves given the same new question at once add it once (PostgreSQL; SQLite
+  // writes one at a time).
+  await forChange(trx, trx.selectFrom('plans').select('id').where('id', '=', planId)).execute();
   const before = await findWave(trx, planId, waveId);
   checkVersion('survey_waves', before, expectedVersion);
   const scoresBefore = await scoresOfWave(trx, waveId);
