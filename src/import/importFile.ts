@@ -18,7 +18,8 @@ export type { ImportRequest, UnderstoodFile } from './understandFile.js';
  * otherwise become an empty plan, saved as if the import had worked.
  */
 export function nothingToSave(draft: PlanDraft): string | null {
-  if (draft.actions.length > 0 || draft.themes.length > 0 || draft.report) return null;
+  if (draft.actions.length > 0 || draft.themes.length > 0 || draft.findings?.length || draft.report)
+    return null;
   return 'The file holds no actions, themes or highlight report that Headway recognised, so there is nothing to save. Nothing was saved';
 }
 
@@ -105,15 +106,17 @@ export function saveImport(
 /** "Imported: 14 actions added, 4 themes added, 5 updates added", or that nothing changed. */
 export function describeChanges(counts: SaveCounts, created = false): string {
   const parts = [
-    [counts.actionsAdded, 'action', 'added'],
-    [counts.actionsChanged, 'action', 'changed'],
-    [counts.themesAdded, 'theme', 'added'],
-    [counts.themesChanged, 'theme', 'changed'],
-    [counts.updatesAdded, 'update', 'added'],
+    [counts.actionsAdded, 'action', 'actions', 'added'],
+    [counts.actionsChanged, 'action', 'actions', 'changed'],
+    [counts.themesAdded, 'theme', 'themes', 'added'],
+    [counts.themesChanged, 'theme', 'themes', 'changed'],
+    [counts.updatesAdded, 'update', 'updates', 'added'],
+    [counts.findingsAdded, 'finding', 'findings', 'added'],
+    [counts.findingLinksAdded, 'link from an action to a finding', 'links from actions to findings', 'added'],
   ] as const;
   const said = parts
     .filter(([n]) => n > 0)
-    .map(([n, what, how]) => `${n} ${what}${n === 1 ? '' : 's'} ${how}`);
+    .map(([n, one, many, how]) => `${n} ${n === 1 ? one : many} ${how}`);
   if (counts.report === 'created') said.push('a draft report added');
   if (counts.report === 'changed') said.push('the draft report changed');
   if (said.length > 0) return `Imported: ${said.join(', ')}`;

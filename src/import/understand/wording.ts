@@ -18,7 +18,10 @@ const statusWords: [RegExp, Status][] = [
     /^(not yet started|not started|yet to start|to start|not begun|planned|pending|open not started)\b/,
     'not_started',
   ],
-  [/^(complete|completed|closed|done|achieved|delivered|finished|implemented|open complete)\b/, 'complete'],
+  [
+    /^(complete|completed|closed|done|achieved|delivered|finished|implemented|open complete|blue)\b/,
+    'complete',
+  ],
   [/^(ongoing|on going|continuous|continuing|business as usual|bau|rolling)\b/, 'ongoing'],
   [
     /^(in progress|progressing|on track|open on track|open|started|underway|under way|behind|delayed|at risk|off track|open at risk|open behind|live)\b/,
@@ -47,6 +50,18 @@ export function ragFromWords(text: string): Rag | null {
   if (found.includes('red')) return 'red';
   if (found.includes('amber')) return 'amber';
   return found.includes('green') ? 'green' : null;
+}
+
+/**
+ * What a cell of a RAG column says, as UK public-sector trackers fill it in: red, amber or green; Blue ("B") for
+ * complete, as a BRAG rating has it; or a status word typed where a colour was meant ("On track", "Not started").
+ */
+export function ragColumnMeaning(text: string): { rag: Rag | null; status: Status | null } {
+  const said = words(text);
+  if (/^(b|blue)$|^blue\b/.test(said)) return { rag: null, status: 'complete' };
+  const rag = ragFromWords(text);
+  if (rag) return { rag, status: null };
+  return { rag: null, status: statusFromWords(text) };
 }
 
 /** The RAG an overall status phrase stands for: "On Track" is green, "At risk" amber, "Off track" red. */
