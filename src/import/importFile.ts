@@ -2,6 +2,7 @@
 import type { Db } from '../db/connection.js';
 import type { PlanRow, Status } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
+import { countOfKind, findingKindLabels, findingKinds } from '../findings/findingKinds.js';
 import type { Actor, Trx } from '../history/recordChange.js';
 import { findPlanBySlug } from '../plans/planCommands.js';
 import { statuses } from '../plans/vocabulary.js';
@@ -62,6 +63,30 @@ export function draftCounts(draft: PlanDraft) {
   return {
     counts: { themes: draft.themes.length, actions: draft.actions.length, updates, owners: owners.size },
     statuses: byStatus,
+  };
+}
+
+/**
+ * The draft's findings with the actions that answer each, and the count a board would ask for first: "6
+ * recommendations, 14 actions". Null when the document states no findings.
+ */
+export function draftFindings(draft: PlanDraft) {
+  const findings = draft.findings ?? [];
+  if (findings.length === 0) return null;
+  const answering = draft.actions.filter((action) => (action.findings ?? []).length > 0);
+  const kinds = findingKinds.filter((kind) => findings.some((finding) => finding.kind === kind));
+  const counts = kinds.map((kind) =>
+    countOfKind(findings.filter((finding) => finding.kind === kind).length, kind),
+  );
+  return {
+    summary: [...counts, `${answering.length} ${answering.length === 1 ? 'action' : 'actions'}`].join(', '),
+    list: findings.map((finding) => ({
+      ...finding,
+      kindLabel: findingKindLabels[finding.kind],
+      actions: answering
+        .filter((action) => action.findings!.includes(finding.reference))
+        .map((action) => ({ ref: action.ref ?? '', title: action.title })),
+    })),
   };
 }
 

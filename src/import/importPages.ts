@@ -5,7 +5,6 @@ import type { PendingImportRow, PlanRow } from '../db/schema.js';
 import { parseTargetDate, unreadTargetTexts } from '../dates/targetDate.js';
 import { describeTargetDate } from '../dates/ukDate.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
-import { countOfKind, findingKindLabels, findingKinds } from '../findings/findingKinds.js';
 import { managedPlanIds, planAccessFor } from '../people/planAccess.js';
 import type { User } from '../people/users.js';
 import { findPlanBySlug } from '../plans/planCommands.js';
@@ -14,6 +13,7 @@ import { formText, type FormBody } from '../web/forms.js';
 import { importedNotice, withNotice } from '../web/notices.js';
 import {
   draftCounts,
+  draftFindings,
   notAPlan,
   nothingToSave,
   saveUnderstanding,
@@ -188,30 +188,6 @@ function actionsByTheme<A extends Pick<DraftAction, 'theme'>>(themeTitles: strin
     .sort((a, b) => Number(a.theme === null) - Number(b.theme === null));
 }
 
-/**
- * The draft's findings with the actions that answer each, and the count a board would ask for first: "6
- * recommendations, 14 actions". Null when the document states no findings.
- */
-export function findingsReview(draft: PlanDraft) {
-  const findings = draft.findings ?? [];
-  if (findings.length === 0) return null;
-  const answering = draft.actions.filter((action) => (action.findings ?? []).length > 0);
-  const kinds = findingKinds.filter((kind) => findings.some((finding) => finding.kind === kind));
-  const counts = kinds.map((kind) =>
-    countOfKind(findings.filter((finding) => finding.kind === kind).length, kind),
-  );
-  return {
-    summary: [...counts, `${answering.length} ${answering.length === 1 ? 'action' : 'actions'}`].join(', '),
-    list: findings.map((finding) => ({
-      ...finding,
-      kindLabel: findingKindLabels[finding.kind],
-      actions: answering
-        .filter((action) => action.findings!.includes(finding.reference))
-        .map((action) => ({ ref: action.ref ?? '', title: action.title })),
-    })),
-  };
-}
-
 /** What the review page shows of an understanding: plain words, parsed dates described, counts. */
 function reviewOf(understood: UnderstoodFile, overrides: ColumnOverrides) {
   const { draft } = understood;
@@ -223,7 +199,7 @@ function reviewOf(understood: UnderstoodFile, overrides: ColumnOverrides) {
     ...draftCounts(draft),
     plan: draft.plan,
     sheets: understood.sheets,
-    findings: findingsReview(draft),
+    findings: draftFindings(draft),
     report: draft.report
       ? {
           ...draft.report,

@@ -246,6 +246,18 @@ describe('understanding a tracker that holds findings', () => {
     expect(draft.findings).toBeUndefined();
   });
 
+  it('tracks each recommendation as its action when the table has next steps but no action column', () => {
+    const { draft } = understandDocument(
+      tracker(
+        ['Recommendation', 'Next steps', 'Status'],
+        ['Review the estate', 'Survey the depots', 'Ongoing'],
+      ),
+    );
+    expect(draft.actions.map((a) => [a.title, a.futureActions, a.status])).toEqual([
+      ['Review the estate', '<p>Survey the depots</p>', 'ongoing'],
+    ]);
+  });
+
   it('answers findings in a "Planned actions" column when the table has no other action column', () => {
     const { draft } = understandDocument(
       tracker(

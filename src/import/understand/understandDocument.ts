@@ -93,12 +93,24 @@ const findingRowFields = new Set<ColumnField>(['ref', 'theme', 'finding', 'prior
 /**
  * The columns' fields once a table's finding and response are told apart. A table with a finding column and no action
  * column answers its findings in its "Planned actions" column when it has one; else its findings are its actions,
- * tracked one a row, as a table of recommendations with their owners and status is.
+ * tracked one a row, as a table of recommendations with their owners, next steps and status is. A column mapped by
+ * hand stays as mapped.
  */
-function answeringColumns(fields: (ColumnField | null)[]): (ColumnField | null)[] {
+function answeringColumns(
+  headers: string[],
+  fields: (ColumnField | null)[],
+  overrides: ColumnOverrides,
+): (ColumnField | null)[] {
   if (fields.includes('title') || !fields.includes('finding')) return fields;
-  const answers = fields.includes('futureActions') ? 'futureActions' : 'finding';
-  const promoted = fields.indexOf(answers);
+  const chosen = (index: number) => normaliseHeader(headers[index]!) in overrides;
+  const planned = fields.findIndex(
+    (field, index) =>
+      field === 'futureActions' &&
+      !chosen(index) &&
+      /^planned actions?\b/.test(normaliseHeader(headers[index]!)),
+  );
+  const promoted =
+    planned >= 0 ? planned : fields.findIndex((field, index) => field === 'finding' && !chosen(index));
   return fields.map((field, index) => (index === promoted ? 'title' : field));
 }
 
@@ -207,7 +219,11 @@ export function understandDocument(doc: SourceDocument, options: UnderstandOptio
   const startTable = (grid: Grid, where: string): boolean => {
     // Headers are a few short words; most rows are not, and need not be looked up word by word.
     if (grid.texts.filter((text) => looksLikeHeader(text, overrides)).length < 2) return false;
-    const fields = answeringColumns(grid.texts.map((text) => recogniseHeader(text, overrides)));
+    const fields = answeringColumns(
+      grid.texts,
+      grid.texts.map((text) => recogniseHeader(text, overrides)),
+      overrides,
+    );
     const known = fields.filter((f) => f !== null);
     if (known.length < 2 || !known.includes('title')) return false;
     const seen = new Set<ColumnField>();
