@@ -19,11 +19,13 @@ describe('reading percent complete', () => {
     expect(readPercentComplete('0.6', { fractions: true })).toBe(60);
     expect(readPercentComplete('0.25', { fractions: true })).toBe(25);
     expect(readPercentComplete('1.0', { fractions: true })).toBe(100);
+    expect(readPercentComplete('33.3%', { fractions: true })).toBe(33);
     expect(readPercentComplete('0.6')).toBeUndefined();
+    expect(readPercentComplete('33.3%')).toBeUndefined();
   });
 
   it('refuses what is not a whole number from 0 to 100', () => {
-    for (const text of ['>100', '150', '150%', 'abc', '-5', '33.3%', 'half'])
+    for (const text of ['>100', '150', '150%', 'abc', '-5', '100.6%', 'half'])
       expect(readPercentComplete(text, { fractions: true }), text).toBeUndefined();
   });
 });

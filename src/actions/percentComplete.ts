@@ -10,7 +10,8 @@ export function isPercentComplete(value: unknown): value is number {
 
 /**
  * The percent a text states: null for none (blank), undefined when it cannot be read as a whole number from 0 to 100.
- * With `fractions`, a decimal from 0 to 1 ("0.6", as a cell formatted as a percentage holds it) is read as its percent.
+ * With `fractions`, as a spreadsheet holds it: a decimal from 0 to 1 ("0.6") is read as its percent, and a percent
+ * with decimals ("33.3%") as the nearest whole one.
  */
 export function readPercentComplete(text: string, { fractions = false } = {}): number | null | undefined {
   const said = text.trim().replace(/\s+/g, '');
@@ -19,7 +20,8 @@ export function readPercentComplete(text: string, { fractions = false } = {}): n
   if (!match) return undefined;
   let value = Number(match[1]);
   if (fractions && match[2] === '' && match[1]!.includes('.') && value <= 1) value *= 100;
-  value = Math.round(value * 1e6) / 1e6;
+  // A spreadsheet's 33.3% is a third of the way: kept as the nearest whole percent.
+  value = fractions ? Math.round(value) : Math.round(value * 1e6) / 1e6;
   return isPercentComplete(value) ? value : undefined;
 }
 

@@ -300,12 +300,22 @@ describe('understanding the conventions of UK public-sector trackers', () => {
     );
   });
 
+  it('reads a colour typed in the status column as the RAG when the row has no RAG of its own', () => {
+    const doc = tracker(['Action', 'Status'], ['Survey again', 'Amber'], ['Publish values', 'Blue']);
+    expect(understandDocument(doc).draft.actions.map((a) => [a.status, a.rag])).toEqual([
+      ['not_started', 'amber'],
+      ['complete', null],
+    ]);
+    expect(messages(doc)).toEqual(['Status "Amber" is a RAG colour; it was read as the RAG']);
+  });
+
   it('makes the revised due date the target, keeping the original and its words', () => {
     const { draft } = understandDocument(
       tracker(
         ['Action', 'Original due date', 'Revised due date'],
         ['Survey again', 'end of Sept 21', 'March 2022'],
         ['Publish values', '31/03/2022', ''],
+        ['Hold roadshows', 'Q3 2022', 'N/A'],
       ),
     );
     expect(draft.actions[0]).toMatchObject({
@@ -315,6 +325,11 @@ describe('understanding the conventions of UK public-sector trackers', () => {
     });
     expect(draft.actions[1]).toMatchObject({
       targetDate: '31/03/2022',
+      revisedTargetDate: '',
+      revisedReason: '',
+    });
+    expect(draft.actions[2]).toMatchObject({
+      targetDate: 'Q3 2022',
       revisedTargetDate: '',
       revisedReason: '',
     });

@@ -32,7 +32,7 @@ import {
   highlightLabel,
   markingIn,
   ragFromOverallStatus,
-  ragColumnMeaning,
+  statusAndRag,
   statusFromWords,
   type HighlightLabel,
 } from './wording.js';
@@ -384,22 +384,12 @@ export function understandDocument(doc: SourceDocument, options: UnderstandOptio
     const target = parseTargetDate(targetText);
     if (target.kind === 'unparsed')
       warn(where, `Target date "${targetText}" could not be read as a date; it is kept as written`);
-    const statusText = textOf('status');
-    const ragText = textOf('rag');
-    const ragSays = ragColumnMeaning(ragText);
-    const rag = ragSays.rag;
-    // Blue (complete) in a BRAG rating, or a status typed where a colour was meant, is the status when none is stated.
-    const status =
-      statusText === '' && ragSays.status
-        ? ragSays.status
-        : readStatus(statusText, target.kind === 'complete', where);
-    if (ragText !== '' && rag === null && ragSays.status === null)
-      warn(where, `RAG "${ragText}" is not red, amber or green; it was left unset`);
-    if (ragSays.status && statusText !== '' && ragSays.status !== status)
-      warn(
-        where,
-        `RAG "${ragText}" reads as a status, but the status column says "${statusText}"; the status column was used and the RAG left unset`,
-      );
+    const { status, rag, messages } = statusAndRag(
+      textOf('status'),
+      textOf('rag'),
+      target.kind === 'complete',
+    );
+    for (const message of messages) warn(where, message);
     const percentText = textOf('percentComplete');
     const percentComplete = readPercentComplete(percentText, { fractions: true });
     if (percentComplete === undefined)
@@ -423,7 +413,10 @@ export function understandDocument(doc: SourceDocument, options: UnderstandOptio
     const futureActions = richTextOf(at('futureActions'));
     const author = owners[0] ?? 'Imported';
     const updates = [...datedUpdates(progress, author), ...datedUpdates(futureActions, author)];
-    const revisedText = textOf('revisedTarget');
+    // "N/A" or a dash in a revised date column means the date has not moved.
+    const revisedText = /^(n\/?a|none|nil|no change|not applicable|-+|–|—)$/i.test(textOf('revisedTarget'))
+      ? ''
+      : textOf('revisedTarget');
     const completedText = textOf('completedOn');
     const completed = completedText === '' ? null : parseTargetDate(completedText);
     const completedOn =
