@@ -3,6 +3,7 @@
 // what reads otherwise (mergeChanges.ts), so saving the same document twice changes nothing the second time.
 import { createActions, updateAction, type ActionInput } from '../actions/actionCommands.js';
 import type { PlanRow } from '../db/schema.js';
+import { InvalidInputError } from '../errors.js';
 import { createFinding, setActionFindings } from '../findings/findingCommands.js';
 import { findingsAnsweredBy } from '../findings/findingQueries.js';
 import type { Actor, Trx } from '../history/recordChange.js';
@@ -276,6 +277,14 @@ async function saveFindings(
       kind: finding.kind,
       sourceDocument: finding.sourceDocument,
       priority: finding.priority,
+    }).catch((error: unknown) => {
+      // Named as the document numbers it, as an action that cannot be saved is.
+      if (error instanceof InvalidInputError)
+        throw new InvalidInputError(
+          error.fieldErrors,
+          `Finding ${finding.reference}: ${Object.values(error.fieldErrors).join('; ')}`,
+        );
+      throw error;
     });
     ids.set(key(finding.reference), created.id);
     counts.findingsAdded++;

@@ -270,4 +270,20 @@ describeEachDatabase('importing a tracker that holds findings', (current) => {
       .execute();
     expect(plans).toEqual([]);
   });
+
+  it('names a finding that cannot be saved, and saves nothing', async () => {
+    const db = current();
+    const { draft } = understandDocument(await readSource('peel-2023.docx', await inspectionPlanDocx()));
+    draft.plan.title = 'Refused findings';
+    draft.findings![1]!.text = 'x'.repeat(10_001);
+    await expect(
+      db.kysely.transaction().execute((trx) => savePlanDraft(trx, testActor, draft)),
+    ).rejects.toThrow(/^Finding 2: The text of the finding must be 10000 characters or fewer$/);
+    const plans = await db.kysely
+      .selectFrom('plans')
+      .select('id')
+      .where('title', '=', 'Refused findings')
+      .execute();
+    expect(plans).toEqual([]);
+  });
 });
