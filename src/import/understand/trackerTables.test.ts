@@ -367,5 +367,9 @@ describe('understanding the conventions of UK public-sector trackers', () => {
     expect(progress).toContain('Notes:');
     expect(progress).toContain('Unions consulted');
     expect(both.warnings).toEqual([]);
+    const continued = understandDocument(
+      tracker(['Action', 'Progress', 'Notes'], ['A', 'Drafted', ''], ['', '', 'Signed off in May']),
+    );
+    expect(richTextToPlain(continued.draft.actions[0]!.progress!)).toContain('Signed off in May');
   });
 });

@@ -356,7 +356,9 @@ export function understandDocument(doc: SourceDocument, options: UnderstandOptio
     if (title === '') {
       const previous = actions.at(-1);
       if (previous && content.length > 0) {
-        previous.progress = [previous.progress, richTextOf(at('progress'))].filter(Boolean).join('');
+        previous.progress = [previous.progress, richTextOf(at('progress')), richTextOf(at('notes'))]
+          .filter(Boolean)
+          .join('');
         previous.futureActions = [previous.futureActions, richTextOf(at('futureActions'))]
           .filter(Boolean)
           .join('');
