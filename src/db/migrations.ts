@@ -631,6 +631,15 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.dropTable('findings').ifExists().execute();
       },
     },
+    '016-percent-complete': {
+      async up(db: Kysely<unknown>) {
+        // How far through an action is, as a tracker's "% complete" column states it: a figure, null when not given.
+        await db.schema.alterTable('actions').addColumn('percent_complete', 'integer').execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.alterTable('actions').dropColumn('percent_complete').execute();
+      },
+    },
     '018-survey-results': {
       async up(db: Kysely<unknown>) {
         // A plan's staff surveys (src/surveys/): each wave, the questions asked across waves with the focus area each

@@ -70,6 +70,8 @@ export interface ActionTable {
   revised_target_end: string | null;
   revised_reason: string;
   completed_on: string | null;
+  /** How far through the action is, 0 to 100; null when nobody has said. */
+  percent_complete: number | null;
   position: number;
   version: number;
   created_at: string;

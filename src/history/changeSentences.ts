@@ -179,6 +179,18 @@ function actionDateLines(before: Fields, after: Fields): ChangeLine[] {
   return lines;
 }
 
+/** "Percent complete: 40% → 60%". */
+function percentLine(before: Fields, after: Fields): ChangeLine[] {
+  if (!changed(before, after, 'percent_complete')) return [];
+  const figure = (value: unknown) => (value == null ? 'Not set' : `${text(value)}%`);
+  return [
+    {
+      kind: 'text',
+      text: `Percent complete: ${figure(before.percent_complete)} → ${figure(after.percent_complete)}`,
+    },
+  ];
+}
+
 function positionLine(before: Fields, after: Fields): ChangeLine[] {
   if (!changed(before, after, 'position')) return [];
   return [
@@ -193,6 +205,7 @@ function actionLines(before: Fields, after: Fields, known: RecordNames): ChangeL
   return [
     ...statusLine(before, after),
     ...ragLine(before, after, 'rag_reason', text),
+    ...percentLine(before, after),
     ...actionDateLines(before, after),
     ...(changed(before, after, 'owners')
       ? [

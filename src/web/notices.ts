@@ -47,7 +47,7 @@ const reportStates: SaveCounts['report'][] = ['none', 'unchanged', 'created', 'c
 const countedNotices: Record<string, (numbers: number[]) => string | undefined> = {
   imported(numbers) {
     const report = reportStates[numbers[5] ?? -1];
-    if (numbers.length !== 7 || !report) return undefined;
+    if (numbers.length !== 9 || !report) return undefined;
     const [actionsAdded, actionsChanged, themesAdded, themesChanged, updatesAdded] = numbers as [
       number,
       number,
@@ -55,7 +55,17 @@ const countedNotices: Record<string, (numbers: number[]) => string | undefined> 
       number,
       number,
     ];
-    const counts = { actionsAdded, actionsChanged, themesAdded, themesChanged, updatesAdded, report };
+    const [findingsAdded, findingLinksAdded] = numbers.slice(7) as [number, number];
+    const counts = {
+      actionsAdded,
+      actionsChanged,
+      themesAdded,
+      themesChanged,
+      updatesAdded,
+      findingsAdded,
+      findingLinksAdded,
+      report,
+    };
     return describeChanges(counts, numbers[6] === 1);
   },
 };
@@ -70,6 +80,8 @@ export function importedNotice(counts: SaveCounts, created: boolean): string {
     counts.updatesAdded,
     reportStates.indexOf(counts.report),
     created ? 1 : 0,
+    counts.findingsAdded,
+    counts.findingLinksAdded,
   ];
   return ['imported', ...numbers].join('.');
 }
