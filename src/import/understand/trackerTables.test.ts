@@ -335,6 +335,24 @@ describe('understanding the conventions of UK public-sector trackers', () => {
     });
   });
 
+  it('keeps the reason a date moved from its own column, and a reason given where the date did not move', () => {
+    const doc = tracker(
+      ['Action', 'Original due date', 'Revised due date', 'Reason for slippage'],
+      ['Survey again', 'end of Sept 21', 'March 2022', 'Supplier withdrew'],
+      ['Publish values', '31/03/2022', 'N/A', 'Awaiting sign-off, no change yet'],
+    );
+    const { draft } = understandDocument(doc);
+    expect(draft.actions[0]).toMatchObject({
+      revisedTargetDate: 'March 2022',
+      revisedReason: 'Supplier withdrew',
+    });
+    expect(draft.actions[1]).toMatchObject({ revisedTargetDate: '', revisedReason: '' });
+    expect(draft.actions[1]!.description).toContain(
+      '<p><b>Reason for slippage:</b> Awaiting sign-off, no change yet</p>',
+    );
+    expect(messages(doc)).toEqual([]);
+  });
+
   it('reads percent complete as typed or as a spreadsheet percentage, keeping a figure it refuses in the progress', () => {
     const doc = tracker(
       ['Action', '% complete', 'Progress'],

@@ -431,7 +431,16 @@ export function understandDocument(doc: SourceDocument, options: UnderstandOptio
     return {
       ref: actionRef,
       title,
-      description: [richTextOf(at('description')), ...extras].filter(Boolean).join(''),
+      description: [
+        richTextOf(at('description')),
+        ...extras,
+        // A reason given where the date did not move is kept, under its header, rather than lost.
+        revisedText === '' && textOf('revisedReason') !== ''
+          ? `<p><b>${escapeHtml(headerOf('revisedReason'))}:</b> ${escapeHtml(textOf('revisedReason'))}</p>`
+          : '',
+      ]
+        .filter(Boolean)
+        .join(''),
       owners,
       theme: table.theme,
       horizon: useHorizon(horizonText !== '' ? horizonText : table.horizon),
@@ -441,7 +450,10 @@ export function understandDocument(doc: SourceDocument, options: UnderstandOptio
       futureActions,
       targetDate: targetText,
       revisedTargetDate: revisedText,
-      revisedReason: revisedText === '' ? '' : `Revised date as given in ${basename(doc.fileName)}`,
+      revisedReason:
+        revisedText === ''
+          ? ''
+          : textOf('revisedReason') || `Revised date as given in ${basename(doc.fileName)}`,
       completedOn,
       percentComplete: percentComplete ?? null,
       ...(answers ? { findings: [answers.reference] } : {}),
