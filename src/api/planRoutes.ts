@@ -20,6 +20,7 @@ import {
 } from './schemas.js';
 import { readablePlans } from '../web/access.js';
 import { sendCached } from '../web/responseCache.js';
+import { findingsForExport } from '../findings/findingQueries.js';
 
 export async function planRoutes(plain: FastifyInstance): Promise<void> {
   const app = typed(plain);
@@ -153,8 +154,9 @@ export async function planRoutes(plain: FastifyInstance): Promise<void> {
         kind: 'api:export.json',
         build: async () => {
           const contents = await loadPlanContents(db.kysely, request.params.slug, { updates: 'all' });
+          const findings = await findingsForExport(db.kysely, contents.plan.id);
           return {
-            body: String(reply.serialize(presentPlanExport(contents))),
+            body: String(reply.serialize(presentPlanExport(contents, undefined, undefined, findings))),
             contentType: 'application/json; charset=utf-8',
             headers: { 'content-disposition': `attachment; filename="${contents.plan.slug}.json"` },
           };

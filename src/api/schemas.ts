@@ -3,6 +3,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { actionLimits, ownerLimits, planLimits, themeLimits, updateLimits } from '../fieldLimits.js';
 import { ownerKinds } from '../owners/ownerCommands.js';
 import { rags, statuses } from '../plans/vocabulary.js';
+import { findingKinds } from '../findings/findingKinds.js';
 
 const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 export const choice = (values: readonly string[], description: string) =>
@@ -139,6 +140,22 @@ export const ActionDetailSchema = Type.Composite([
   Type.Object({ updates: Type.Array(UpdateSchema) }),
 ]);
 
+/** A finding as a plan's export holds it, with the exported actions that answer it. */
+export const ExportFindingSchema = Type.Object({
+  id: Type.String(),
+  reference: Type.String(),
+  text: Type.String(),
+  kind: choice(
+    findingKinds,
+    'recommendation, area for improvement, survey finding, focus-group theme, or other',
+  ),
+  sourceDocument: Type.String(),
+  sourceDate: nullable(Type.String({ format: 'date' })),
+  priority: nullable(Type.String()),
+  position: Type.Integer(),
+  actionIds: Type.Array(Type.String(), { description: 'The ids of the actions in this file that answer it' }),
+});
+
 export const PlanExportSchema = Type.Object(
   {
     format: Type.Literal('headway.plan'),
@@ -149,6 +166,8 @@ export const PlanExportSchema = Type.Object(
     owners: Type.Array(OwnerSchema),
     themes: Type.Array(ThemeDetailSchema),
     actions: Type.Array(ActionDetailSchema),
+    // Optional: files written before plans kept findings, and a plan as it stood at a past moment, have none.
+    findings: Type.Optional(Type.Array(ExportFindingSchema)),
   },
   { description: 'The whole plan in the headway.plan interchange shape (docs/interchange.md)' },
 );

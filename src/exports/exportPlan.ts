@@ -9,6 +9,7 @@ import { presentPlanExport } from '../plans/presenters.js';
 import { buildActionPlanDocument, type ActionPlanDocument } from './actionPlanDocument.js';
 import { actionPlanToCsv } from './actionPlanCsv.js';
 import { actionPlanToDocx, actionPlanToPdf, actionPlanToXlsx } from './documentWriters.js';
+import { findingsForExport } from '../findings/findingQueries.js';
 
 export const planFormats = ['docx', 'pdf', 'xlsx', 'csv', 'json'] as const;
 export type PlanFormat = (typeof planFormats)[number];
@@ -35,7 +36,12 @@ export async function exportPlan(db: Db, slug: string, format: PlanFormat, at?: 
     format === 'json'
       ? Buffer.from(
           JSON.stringify(
-            presentPlanExport(contents, undefined, at ? londonDateAndTime(at).date : undefined),
+            presentPlanExport(
+              contents,
+              undefined,
+              at ? londonDateAndTime(at).date : undefined,
+              at ? undefined : await findingsForExport(db.kysely, contents.plan.id),
+            ),
             null,
             2,
           ),

@@ -93,3 +93,25 @@ export function findingsAnsweredBy(db: Reader, actionId: string) {
     .orderBy('findings.id')
     .execute();
 }
+
+/** A plan's findings in order, each with the ids of the actions answering it: what a plan's export.json holds. */
+export async function findingsForExport(
+  db: Reader,
+  planId: string,
+): Promise<{ finding: FindingRow; actionIds: string[] }[]> {
+  const findings = await db
+    .selectFrom('findings')
+    .selectAll()
+    .where('plan_id', '=', planId)
+    .orderBy('position')
+    .orderBy('id')
+    .execute();
+  const answering = await actionsAnswering(
+    db,
+    findings.map((f) => f.id),
+  );
+  return findings.map((finding) => ({
+    finding,
+    actionIds: (answering.get(finding.id) ?? []).map((action) => action.id),
+  }));
+}

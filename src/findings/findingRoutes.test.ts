@@ -114,5 +114,19 @@ describeEachDatabase('findings API', (current) => {
     expect((await send('GET', `${base}/coverage`)).json().counts.complete).toBe(1);
     // Nor can another plan's finding be read through this plan.
     expect((await send('GET', `${base}/${foreign.id}`)).statusCode).toBe(404);
+
+    // The plan's export.json holds its findings and the actions answering each; the plan as it stood does not.
+    const exported = (await send('GET', `/api/v1/plans/${plan.slug}/export.json`)).json();
+    expect(
+      exported.findings.map((f: { reference: string; actionIds: string[] }) => [f.reference, f.actionIds]),
+    ).toEqual([
+      ['R1', [done.id]],
+      ['R2', [done.id, going.id]],
+      ['R3', []],
+    ]);
+    const asAt = (
+      await send('GET', `/api/v1/plans/${plan.slug}/as-at?at=${encodeURIComponent(new Date().toISOString())}`)
+    ).json();
+    expect(asAt.findings).toBeUndefined();
   });
 });

@@ -7,6 +7,7 @@ import { ActionParams, Id, PageQuery, SlugParams, StatusSchema, choice, page } f
 import { inTransaction } from '../db/transaction.js';
 import { findingLimits } from '../fieldLimits.js';
 import { findPlanBySlug } from '../plans/planCommands.js';
+import { presentFinding } from '../plans/presenters.js';
 import { queryKey, sendCached } from '../web/responseCache.js';
 import { coverageStates, planCoverage } from './coverage.js';
 import { createFinding, deleteFinding, setActionFindings, updateFinding } from './findingCommands.js';
@@ -118,16 +119,13 @@ const ActionFindingsResponse = Type.Object({
   items: Type.Array(Type.Object({ id: Type.String(), reference: Type.String(), kind: KindSchema })),
 });
 
-function presentFinding({ finding, actions, state }: FindingWithActions): Static<typeof FindingSchema> {
+function presentFindingWithActions({
+  finding,
+  actions,
+  state,
+}: FindingWithActions): Static<typeof FindingSchema> {
   return {
-    id: finding.id,
-    reference: finding.reference,
-    text: finding.text,
-    kind: finding.kind,
-    sourceDocument: finding.source_document,
-    sourceDate: finding.source_date,
-    priority: finding.priority,
-    position: finding.position,
+    ...presentFinding(finding),
     version: finding.version,
     createdAt: finding.created_at,
     updatedAt: finding.updated_at,
@@ -141,7 +139,7 @@ export async function findingRoutes(plain: FastifyInstance): Promise<void> {
   const db = app.db;
 
   const findingDetail = async (planId: string, findingId: string) =>
-    presentFinding(await findingWithActions(db.kysely, planId, findingId));
+    presentFindingWithActions(await findingWithActions(db.kysely, planId, findingId));
 
   app.get(
     '/plans/:slug/findings',
@@ -163,7 +161,12 @@ export async function findingRoutes(plain: FastifyInstance): Promise<void> {
         query: queryKey({ limit, offset }),
         build: async () => {
           const found = await listFindingPage(db.kysely, request.planAccess!.planId, { limit, offset });
-          const body = { items: found.findings.map(presentFinding), total: found.total, limit, offset };
+          const body = {
+            items: found.findings.map(presentFindingWithActions),
+            total: found.total,
+            limit,
+            offset,
+          };
           return { body: String(reply.serialize(body)), contentType: 'application/json; charset=utf-8' };
         },
       });

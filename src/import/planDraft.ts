@@ -39,6 +39,8 @@ export interface DraftFinding {
   priority: string;
   /** The document it was read from: its title, or its file name. */
   sourceDocument: string;
+  /** The date of that document, where the source says it (an export.json does). */
+  sourceDate?: string | null;
 }
 
 export const reportSectionKeys = [

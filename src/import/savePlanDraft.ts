@@ -276,6 +276,7 @@ async function saveFindings(
       text: finding.text,
       kind: finding.kind,
       sourceDocument: finding.sourceDocument,
+      sourceDate: finding.sourceDate ?? null,
       priority: finding.priority,
     }).catch((error: unknown) => {
       // Named as the document numbers it, as an action that cannot be saved is.

@@ -15,6 +15,7 @@ import { FieldChecks } from '../validation.js';
 import { loadPlanContents } from './planContents.js';
 import { presentPlanExport } from './presenters.js';
 import { rags } from './vocabulary.js';
+import { findingsForExport } from '../findings/findingQueries.js';
 
 export interface PlanInput {
   title?: string;
@@ -175,7 +176,12 @@ export async function deletePlan(trx: Trx, actor: Actor, planId: string): Promis
     await forChange(trx, trx.selectFrom(table).select('id').where('plan_id', '=', planId), {
       deleting: true,
     }).execute();
-  const snapshot = presentPlanExport(await loadPlanContents(trx, plan.slug, { updates: 'all' }));
+  const snapshot = presentPlanExport(
+    await loadPlanContents(trx, plan.slug, { updates: 'all' }),
+    undefined,
+    undefined,
+    await findingsForExport(trx, planId),
+  );
   // Child rows first, in an order that both databases' foreign keys accept.
   await trx.deleteFrom('updates').where('plan_id', '=', planId).execute();
   await trx

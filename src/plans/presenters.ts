@@ -1,5 +1,5 @@
 // Shapes what the API and the export return: named for users, never raw database rows.
-import type { HorizonRow, OwnerRow, PlanRow, UpdateRow } from '../db/schema.js';
+import type { FindingRow, HorizonRow, OwnerRow, PlanRow, UpdateRow } from '../db/schema.js';
 import { isOverdue } from '../dates/targetDate.js';
 import { todayIso } from '../dates/ukDate.js';
 import type { ActionWithOwnerNames, PlanContents, ThemeWithLead } from './planContents.js';
@@ -119,11 +119,27 @@ export const interchangeVersion = 1;
  * The whole plan in the interchange shape (documented in docs/interchange.md and the OpenAPI document):
  * every theme with its updates, every action with its owners and updates, and the owners they name.
  */
+/** A finding's own fields, as the API and the export show them. */
+export function presentFinding(finding: FindingRow) {
+  return {
+    id: finding.id,
+    reference: finding.reference,
+    text: finding.text,
+    kind: finding.kind,
+    sourceDocument: finding.source_document,
+    sourceDate: finding.source_date,
+    priority: finding.priority,
+    position: finding.position,
+  };
+}
+
 export function presentPlanExport(
   contents: PlanContents,
   exportedAt = new Date().toISOString(),
   /** The day overdue is judged by: today, or the day of the moment a plan as it stood is shown at. */
   today = todayIso(),
+  /** The plan's findings with the actions answering each; left out of a plan as it stood, which does not rebuild them. */
+  findings?: { finding: FindingRow; actionIds: string[] }[],
 ) {
   const updatesByAction = new Map<string, UpdateRow[]>();
   const updatesByTheme = new Map<string, UpdateRow[]>();
@@ -150,6 +166,11 @@ export function presentPlanExport(
       ...presentAction(action, today),
       updates: (updatesByAction.get(action.id) ?? []).map(presentUpdate),
     })),
+    ...(findings
+      ? {
+          findings: findings.map(({ finding, actionIds }) => ({ ...presentFinding(finding), actionIds })),
+        }
+      : {}),
   };
 }
 

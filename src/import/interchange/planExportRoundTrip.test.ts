@@ -7,9 +7,17 @@ import { presentPlanExport, type PlanExport } from '../../plans/presenters.js';
 import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../../testing/databases.js';
 import { makeAction, makePlan, makeTheme, makeUpdate, testActor } from '../../testing/factories.js';
 import { saveImport, understandFile } from '../importFile.js';
+import { createFinding, setActionFindings } from '../../findings/findingCommands.js';
+import { findingsForExport } from '../../findings/findingQueries.js';
 
 async function exportOf(db: Db, slug: string): Promise<PlanExport> {
-  return presentPlanExport(await loadPlanContents(db.kysely, slug, { updates: 'all' }));
+  const contents = await loadPlanContents(db.kysely, slug, { updates: 'all' });
+  return presentPlanExport(
+    contents,
+    undefined,
+    undefined,
+    await findingsForExport(db.kysely, contents.plan.id),
+  );
 }
 
 /**
@@ -47,6 +55,10 @@ function comparable(file: PlanExport) {
       horizonId: rest.horizonId && horizon.get(rest.horizonId),
       updates: rest.updates.map(update),
     })),
+    findings: (file.findings ?? []).map(({ id: _fid, ...rest }) => ({
+      ...rest,
+      actionIds: rest.actionIds.map((id) => action.get(id)),
+    })),
   };
 }
 
@@ -82,7 +94,7 @@ describeEachDatabase('a plan exported as export.json and imported again', (curre
     },
   );
 
-  it('keeps updates that moved statuses, revised dates and their reasons, percent complete, theme updates, owners and marking', async () => {
+  it('keeps updates that moved statuses, revised dates and their reasons, percent complete, findings and the actions answering them, theme updates, owners and marking', async () => {
     const db = current();
     const plan = await makePlan(db, {
       title: 'Inspection response',
@@ -184,8 +196,36 @@ describeEachDatabase('a plan exported as export.json and imported again', (curre
       { effectiveOn: '2025-08-15', body: '<p>Supplier <i>withdrew</i></p>' },
     );
     await makeAction(db, plan.id, { title: 'Cancelled work', status: 'cancelled', targetDate: 'TBC' });
+    await db.kysely.transaction().execute(async (trx) => {
+      const afi = await createFinding(trx, testActor, plan.id, {
+        reference: 'AFI 1',
+        text: 'The force should improve how it develops its leaders',
+        kind: 'area_for_improvement',
+        sourceDocument: 'PEEL inspection 2025',
+        sourceDate: '2025-01-31',
+        priority: 'High',
+      });
+      await createFinding(trx, testActor, plan.id, {
+        reference: 'R2',
+        text: 'Publish the values staff helped to write',
+        kind: 'recommendation',
+      });
+      await setActionFindings(trx, testActor, plan.id, late.id, [afi.id]);
+      await setActionFindings(trx, testActor, plan.id, done.id, [afi.id]);
+    });
 
     const { before, after } = await roundTrip('inspection-response');
+    expect(before.findings?.map((f) => [f.reference, f.actionIds.length])).toEqual([
+      ['AFI 1', 2],
+      ['R2', 0],
+    ]);
+    expect(after.findings?.[0]).toMatchObject({
+      reference: 'AFI 1',
+      kind: 'area_for_improvement',
+      sourceDocument: 'PEEL inspection 2025',
+      sourceDate: '2025-01-31',
+      priority: 'High',
+    });
     expect(before.actions.find((a) => a.ref === '1.2')).toMatchObject({
       status: 'complete',
       completedOn: '2025-05-01',
@@ -196,5 +236,27 @@ describeEachDatabase('a plan exported as export.json and imported again', (curre
       email: 'ops.lead@example.org',
     });
     expect(comparable(after)).toEqual(comparable(before));
+  });
+
+  it('refuses a file whose finding names an action it does not hold, saving nothing', async () => {
+    const db = current();
+    const plan = await makePlan(db, { title: 'Plan with a finding' });
+    const action = await makeAction(db, plan.id, { title: 'Answer it' });
+    await db.kysely.transaction().execute(async (trx) => {
+      const finding = await createFinding(trx, testActor, plan.id, {
+        reference: 'R1',
+        text: 'Do it',
+        kind: 'other',
+      });
+      await setActionFindings(trx, testActor, plan.id, action.id, [finding.id]);
+    });
+    const file = await exportOf(db, plan.slug);
+    expect(file.findings![0]!.actionIds).toEqual([action.id]);
+    file.findings![0]!.actionIds = ['no-such-action'];
+    await expect(
+      understandFile({ fileName: 'bad.json', bytes: Buffer.from(JSON.stringify(file)) }),
+    ).rejects.toThrow(
+      'This JSON file is not a Headway plan export (the export.json of a plan): findings[0].actionIds names "no-such-action", which it does not hold. Nothing was saved',
+    );
   });
 });

@@ -115,6 +115,17 @@ function draftOf(file: PlanExport): PlanDraft {
     futureActions: theme.futureActions,
     updates: theme.updates.map(draftUpdate),
   }));
+  // The references of the findings each action answers, by the action's id in the file.
+  const answers = new Map<string, string[]>();
+  const findings = byPosition(file.findings ?? []);
+  const actionIds = new Set(file.actions.map((a) => a.id));
+  findings.forEach((finding, index) => {
+    for (const id of finding.actionIds) {
+      if (!actionIds.has(id))
+        throw notAnExport(`findings[${index}].actionIds names ${JSON.stringify(id)}, which it does not hold`);
+      answers.set(id, [...(answers.get(id) ?? []), finding.reference]);
+    }
+  });
   const draftActions: DraftAction[] = byPosition(file.actions).map((action, index) => {
     refuseUnknown(`actions[${index}].themeId`, action.themeId, themes);
     refuseUnknown(`actions[${index}].horizonId`, action.horizonId, horizons);
@@ -135,6 +146,7 @@ function draftOf(file: PlanExport): PlanDraft {
       revisedReason: action.revisedReason,
       completedOn: action.completedOn,
       percentComplete: action.percentComplete ?? null,
+      ...(answers.has(action.id) ? { findings: answers.get(action.id)! } : {}),
       updates: action.updates.map(draftUpdate),
     };
   });
@@ -154,6 +166,18 @@ function draftOf(file: PlanExport): PlanDraft {
     owners: file.owners.map((owner) => ({ name: owner.name, kind: owner.kind, email: owner.email })),
     themes: draftThemes,
     actions: draftActions,
+    ...(findings.length > 0
+      ? {
+          findings: findings.map((finding) => ({
+            reference: finding.reference,
+            text: finding.text,
+            kind: finding.kind,
+            priority: finding.priority ?? '',
+            sourceDocument: finding.sourceDocument,
+            sourceDate: finding.sourceDate,
+          })),
+        }
+      : {}),
   };
 }
 
