@@ -65,6 +65,27 @@ describeEachDatabase('the action-plan document as a workbook', (current) => {
     );
   });
 
+  it('adds a sheet of the findings coverage after the others when the plan has findings, and none when not', async () => {
+    await loadDemo(current(), { name: 'Test Manager' });
+    const contents = await loadPlanContents(current().kysely, 'staff-survey-2021', { updates: 'all' });
+    const lines = [
+      '2 survey findings: 2 with actions, 1 complete',
+      '4 focus-group themes: 3 with actions, none complete',
+    ];
+    const workbook = await readWorkbook(
+      await actionPlanToXlsx(buildActionPlanDocument(contents, '2026-11-23', lines)),
+    );
+    expect(workbook.worksheets.map((s) => s.name)).toEqual([
+      'Actions',
+      'Updates',
+      'Focus areas',
+      'Findings coverage',
+    ]);
+    expect(rowsOf(workbook.getWorksheet('Findings coverage')!)).toEqual(
+      lines.map((line) => ({ 'Findings coverage': line })),
+    );
+  });
+
   it('gives a date it could read as a real date, and leaves the words as written', async () => {
     const { workbook } = await workbookOf('staff-survey-2021');
     const june = rowsOf(workbook.getWorksheet('Actions')!).find(

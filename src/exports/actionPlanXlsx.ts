@@ -167,5 +167,15 @@ export async function actionPlanToXlsx(doc: ActionPlanDocument): Promise<Buffer>
     });
   finishTable(areas);
 
+  // How far the plan's actions answer its findings, by kind, as the Word file and the PDF say it: a sheet of its own,
+  // after the others, so that the actions stay the first sheet an import reads.
+  if (doc.findingsCoverage.length > 0) {
+    const coverage = tableSheet(workbook, doc, 'Findings coverage', [
+      { header: 'Findings coverage', key: 'line', width: 100 },
+    ]);
+    for (const line of doc.findingsCoverage) coverage.addRow({ line });
+    finishTable(coverage);
+  }
+
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
