@@ -83,6 +83,7 @@ async function batch(
   filter: HistoryFilter,
   direction: 'older' | 'newer',
   from: number | null,
+  limit: number,
 ): Promise<Row[]> {
   return db
     .selectFrom('history')
@@ -94,7 +95,7 @@ async function batch(
     .$if(filter.until !== null, (q) => q.where('at', '<', filter.until!))
     .$if(from !== null, (q) => q.where('id', direction === 'older' ? '<' : '>', from!))
     .orderBy('id', direction === 'older' ? 'desc' : 'asc')
-    .limit(batchSize)
+    .limit(limit)
     .execute();
 }
 
@@ -185,16 +186,20 @@ export async function historyPage(
   const direction = cursor && 'newer' in cursor ? 'newer' : 'older';
   let from = cursor === null ? null : 'newer' in cursor ? cursor.newer : cursor.older;
   const found: ChangeInWords[] = [];
+  // Unfiltered, nearly every row is told, so the first read takes one page and one more (to know there are more);
+  // a filter that keeps few rows reads on in larger batches.
+  let limit = filter.kinds.length === 0 ? size + 1 : batchSize;
   for (;;) {
-    const rows = await batch(db, scope, filter, direction, from);
+    const rows = await batch(db, scope, filter, direction, from, limit);
     const names = await recordNames(db, scope.planId, rows);
     for (const row of rows) {
       const entry = describeChange(row, names);
       if (matches(entry, filter)) found.push(entry);
       if (found.length > size) break;
     }
-    if (found.length > size || rows.length < batchSize) break;
+    if (found.length > size || rows.length < limit) break;
     from = Number(rows.at(-1)!.id);
+    limit = batchSize;
   }
   const more = found.length > size;
   const page = found.slice(0, size);
