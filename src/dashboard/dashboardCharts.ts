@@ -82,7 +82,7 @@ export function ragChart(rag: RagCounts, width: number): Chart {
 export function ragSummary(rag: RagCounts): string {
   const open = rag.red + rag.amber + rag.green + rag.none;
   if (open === 0) return 'No action is open, so there is no RAG to show.';
-  return `Of ${plural(open, 'open action')}, ${rag.red.toLocaleString('en-GB')} ${open === 1 && rag.red === 1 ? 'is' : 'are'} red, ${rag.amber.toLocaleString('en-GB')} amber, ${rag.green.toLocaleString('en-GB')} green and ${rag.none.toLocaleString('en-GB')} not set.`;
+  return `Of ${plural(open, 'open action')}, ${rag.red.toLocaleString('en-GB')} ${rag.red === 1 ? 'is' : 'are'} red, ${rag.amber.toLocaleString('en-GB')} amber, ${rag.green.toLocaleString('en-GB')} green and ${rag.none.toLocaleString('en-GB')} not set.`;
 }
 
 export function ragTable(rag: RagCounts) {
