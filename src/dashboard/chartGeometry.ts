@@ -102,8 +102,9 @@ function legend(
   width: number,
   size: number,
   entries: { label: string; draw: (x: number, y: number) => Shape[] }[],
+  /** The width of each entry's key: a swatch, or a stretch of line with its marker. */
+  key = size,
 ): number {
-  const key = size;
   let x = 0;
   let y = 0;
   for (const entry of entries) {
@@ -242,16 +243,17 @@ export function lineChart(
         {
           kind: 'polyline' as const,
           points: [
-            [x - 4, y + size / 2],
-            [x + size + 4, y + size / 2],
+            [x, y + size / 2],
+            [x + 2 * size, y + size / 2],
           ] as [number, number][],
           stroke: style.colour,
           strokeWidth: 3,
           dash: style.dash,
         },
-        ...markerShapes(x + size / 2, y + size / 2, style, 9),
+        ...markerShapes(x + size, y + size / 2, style, 9),
       ],
     })),
+    2 * size,
   );
   const left = 44;
   const right = width - 16;

@@ -53,7 +53,9 @@ export function statusSummary(groups: StatusGroup[], kind: string): string {
   const facts = (group: StatusGroup) =>
     `${plural(group.total, 'action')}, ${group.counts.complete.toLocaleString('en-GB')} complete`;
   if (withActions.length === 1) return `${most.label} has ${facts(most)}.`;
-  return `Of ${plural(withActions.length, kind)} with actions, ${most.label} has the most (${facts(most)}); ${best.label} has the largest share complete (${Math.round(100 * share(best))}%).`;
+  const bestShare = `the largest share complete (${Math.round(100 * share(best))}%)`;
+  const start = `Of ${plural(withActions.length, kind)} with actions, ${most.label} has the most (${facts(most)})`;
+  return best === most ? `${start} and ${bestShare}.` : `${start}; ${best.label} has ${bestShare}.`;
 }
 
 export function statusTable(groups: StatusGroup[]) {
