@@ -7,7 +7,7 @@ import { todayIso } from '../dates/ukDate.js';
 import type { Reader } from '../history/recordChange.js';
 import { isClosed, statuses } from '../plans/vocabulary.js';
 import { heldToTarget, loadActionHistories, stateAt, type ActionState } from './actionStates.js';
-import { biggestMovers, moverOf, type Mover } from './dashboardMovers.js';
+import { biggestMovers, moverOf, type Mover, type ScoredChange } from './dashboardMovers.js';
 import { trendDays, trendOf, type TrendPoint } from './dashboardTrend.js';
 
 export type StatusCounts = Record<Status, number>;
@@ -259,7 +259,7 @@ export async function loadDashboard(
     const known = lastReport.get(report.plan_id);
     if (!known || report.published_at! > known.published_at!) lastReport.set(report.plan_id, report);
   }
-  const movers: Mover[] = [];
+  const movers: ScoredChange[] = [];
   for (const action of actions) {
     const report = lastReport.get(action.plan_id);
     const states = histories.byAction.get(action.id)?.states;

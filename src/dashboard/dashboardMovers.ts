@@ -46,8 +46,15 @@ export interface MoverAction {
   now: ActionState;
 }
 
+/** A change found and scored, its words not yet written: only the few shown are put into words. */
+export interface ScoredChange {
+  action: MoverAction;
+  change: ActionChange;
+  score: number;
+}
+
 /** The change of one action between the report and now, scored; null when neither status, RAG nor date moved. */
-export function moverOf(action: MoverAction, then: ActionState): Mover | null {
+export function moverOf(action: MoverAction, then: ActionState): ScoredChange | null {
   const { now } = action;
   const change: ActionChange = { id: action.id, ref: action.ref, title: action.title };
   let score = 0;
@@ -57,37 +64,43 @@ export function moverOf(action: MoverAction, then: ActionState): Mover | null {
   }
   if (then.rag !== now.rag) {
     const label = (rag: Rag | null) => (rag ? ragLabels[rag] : 'Not set');
-    change.rag = { from: label(then.rag), to: label(now.rag), reason: excerpt(action.ragReason) };
+    change.rag = { from: label(then.rag), to: label(now.rag), reason: action.ragReason };
     score += 2 * ragSteps(then.rag, now.rag);
   }
   const before = heldToTarget(then);
   const after = heldToTarget(now);
   const words = (target: { text: string }) => target.text || 'No date';
   if (words(before) !== words(after)) {
-    change.targetDate = { from: words(before), to: words(after), reason: excerpt(action.revisedReason) };
+    change.targetDate = { from: words(before), to: words(after), reason: action.revisedReason };
     score += monthsMoved(before.end, after.end);
   }
-  if (score === 0) return null;
-  return {
-    planSlug: action.planSlug,
-    planTitle: action.planTitle,
-    actionId: action.id,
-    ref: action.ref,
-    title: action.title,
-    lines: changeLines(change),
-    score,
-  };
+  return score === 0 ? null : { action, change, score };
 }
 
-/** The top movers, biggest first; ties by plan and reference. */
-export function biggestMovers(movers: Mover[]): Mover[] {
-  return [...movers]
+/** The top movers, biggest first (ties by plan and reference), in words: the reasons as plain excerpts. */
+export function biggestMovers(changes: ScoredChange[]): Mover[] {
+  return [...changes]
     .sort(
       (a, b) =>
         b.score - a.score ||
-        a.planTitle.localeCompare(b.planTitle) ||
-        a.ref.localeCompare(b.ref, 'en-GB', { numeric: true }) ||
-        a.title.localeCompare(b.title),
+        a.action.planTitle.localeCompare(b.action.planTitle) ||
+        a.action.ref.localeCompare(b.action.ref, 'en-GB', { numeric: true }) ||
+        a.action.title.localeCompare(b.action.title),
     )
-    .slice(0, moverCount);
+    .slice(0, moverCount)
+    .map(({ action, change, score }) => ({
+      planSlug: action.planSlug,
+      planTitle: action.planTitle,
+      actionId: action.id,
+      ref: action.ref,
+      title: action.title,
+      lines: changeLines({
+        ...change,
+        ...(change.rag ? { rag: { ...change.rag, reason: excerpt(change.rag.reason) } } : {}),
+        ...(change.targetDate
+          ? { targetDate: { ...change.targetDate, reason: excerpt(change.targetDate.reason) } }
+          : {}),
+      }),
+      score,
+    }));
 }

@@ -5,7 +5,8 @@ import { findPlanBySlug } from '../plans/planCommands.js';
 import { readablePlans } from '../web/access.js';
 import { chartSvg } from './chartSvg.js';
 import { dashboardToPdf } from './dashboardPdf.js';
-import { loadDashboard, type DashboardFigures } from './dashboardFigures.js';
+import type { DashboardFigures } from './dashboardFigures.js';
+import { cachedDashboard } from './dashboardCache.js';
 import { dashboardSections, headlines, moversSince, narrowWidth, wideWidth } from './dashboardView.js';
 
 /**
@@ -54,7 +55,7 @@ export async function dashboardPages(app: FastifyInstance): Promise<void> {
     { config: { access: 'plan:read' } },
     async (request, reply) => {
       const plan = await findPlanBySlug(db, request.params.slug);
-      const figures = await loadDashboard(db, [plan.id], 'theme', todayIso());
+      const figures = await cachedDashboard(db, [plan.id], 'theme', todayIso());
       return reply.render('dashboard/views/dashboard.njk', {
         title: `Dashboard: ${plan.title}`,
         plan,
@@ -71,7 +72,7 @@ export async function dashboardPages(app: FastifyInstance): Promise<void> {
 
   app.get('/dashboard', { config: { access: 'signed-in' } }, async (request, reply) => {
     const readable = await readablePlanList(request);
-    const figures = await loadDashboard(db, readable.ids, 'plan', todayIso());
+    const figures = await cachedDashboard(db, readable.ids, 'plan', todayIso());
     return reply.render('dashboard/views/dashboard.njk', {
       title: 'Dashboard of all your plans',
       plan: null,
@@ -86,7 +87,7 @@ export async function dashboardPages(app: FastifyInstance): Promise<void> {
     { config: { access: 'plan:read' } },
     async (request, reply) => {
       const plan = await findPlanBySlug(db, request.params.slug);
-      const figures = await loadDashboard(db, [plan.id], 'theme', todayIso());
+      const figures = await cachedDashboard(db, [plan.id], 'theme', todayIso());
       const bytes = await dashboardToPdf(figures, {
         title: `Dashboard: ${plan.title}`,
         marking: plan.marking,
@@ -97,7 +98,7 @@ export async function dashboardPages(app: FastifyInstance): Promise<void> {
 
   app.get('/dashboard.pdf', { config: { access: 'signed-in' } }, async (request, reply) => {
     const readable = await readablePlanList(request);
-    const figures = await loadDashboard(db, readable.ids, 'plan', todayIso());
+    const figures = await cachedDashboard(db, readable.ids, 'plan', todayIso());
     const bytes = await dashboardToPdf(figures, {
       title: 'Dashboard of all your plans',
       marking: readable.marking,

@@ -7,7 +7,8 @@ import { todayIso } from '../dates/ukDate.js';
 import { findPlanBySlug } from '../plans/planCommands.js';
 import { statuses } from '../plans/vocabulary.js';
 import { readablePlanList } from './dashboardPages.js';
-import { loadDashboard } from './dashboardFigures.js';
+import type { loadDashboard } from './dashboardFigures.js';
+import { cachedDashboard } from './dashboardCache.js';
 import { dashboardSections } from './dashboardView.js';
 
 const Count = Type.Integer({ minimum: 0 });
@@ -114,7 +115,7 @@ export async function dashboardRoutes(plain: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const plan = await findPlanBySlug(db, request.params.slug);
-      return withSummaries(await loadDashboard(db, [plan.id], 'theme', todayIso()));
+      return withSummaries(await cachedDashboard(db, [plan.id], 'theme', todayIso()));
     },
   );
 
@@ -130,7 +131,7 @@ export async function dashboardRoutes(plain: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const readable = await readablePlanList(request);
-      return withSummaries(await loadDashboard(db, readable.ids, 'plan', todayIso()));
+      return withSummaries(await cachedDashboard(db, readable.ids, 'plan', todayIso()));
     },
   );
 }

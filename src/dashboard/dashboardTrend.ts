@@ -58,11 +58,13 @@ export function trendOf(
   current: Iterable<ActionState>,
 ): TrendPoint[] {
   const points = days.map((on) => ({ on, complete: 0, inProgress: 0, overdue: 0 }));
-  const past = days.slice(0, -1).map((on) => londonInstantIso(addDays(on, 1), 0, 0));
+  // The end of each day: the last instant before the next day begins in London.
+  const ends = days
+    .slice(0, -1)
+    .map((on) => new Date(Date.parse(londonInstantIso(addDays(on, 1), 0, 0)) - 1).toISOString());
   for (const states of histories)
-    past.forEach((end, i) => {
-      // The end of the day: the last row before the next day begins.
-      const state = stateAt(states, new Date(Date.parse(end) - 1).toISOString());
+    ends.forEach((end, i) => {
+      const state = stateAt(states, end);
       if (state) countState(points[i]!, state, days[i]!);
     });
   const today = points.at(-1)!;
