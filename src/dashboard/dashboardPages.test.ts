@@ -1,5 +1,6 @@
 // The dashboard pages, their PDFs and the API, as a person and a script use them, on both databases.
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
+import { findAction, updateAction } from '../actions/actionCommands.js';
 import { buildApp } from '../app.js';
 import { readConfig } from '../config.js';
 import { inTransaction } from '../db/transaction.js';
@@ -59,6 +60,20 @@ describeEachDatabase('the dashboard pages', (current) => {
     const planPage = await app.inject({ url: `/plans/${plan.slug}` });
     expect(planPage.body).toContain(`href="/plans/${plan.slug}/dashboard"`);
     expect(planPage.body).toContain('href="/dashboard"');
+  });
+
+  it('draws the figures again once anything in the plan changes, never serving figures made stale', async () => {
+    const { plan, survey } = await scripted('Culture plan');
+    const url = `/plans/${plan.slug}/dashboard`;
+    expect((await app.inject({ url })).body).toMatch(/data-figure="Complete">25%</);
+    expect((await app.inject({ url: `/api/v1${url}` })).json().percentComplete).toBe(25);
+    await inTransaction(current(), async (trx) => {
+      const action = await findAction(trx, plan.id, survey);
+      await updateAction(trx, testActor, plan.id, survey, action.version, { status: 'complete' });
+    });
+    expect((await app.inject({ url })).body).toMatch(/data-figure="Complete">50%</);
+    expect((await app.inject({ url: `/api/v1${url}` })).json().percentComplete).toBe(50);
+    expect((await app.inject({ url: '/dashboard' })).body).toContain('Culture plan');
   });
 
   it('escapes hostile theme titles in the charts, their labels and tables', async () => {
