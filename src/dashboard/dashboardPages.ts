@@ -33,8 +33,9 @@ function pageContext(figures: DashboardFigures) {
     sections: dashboardSections(figures).map((section) => ({
       ...section,
       // Two drawings of each chart: the page shows the one that suits the screen's width (headway.css).
-      wide: chartSvg(section.chart(wideWidth), section.summary, 'hw-chart--wide'),
-      narrow: chartSvg(section.chart(narrowWidth), section.summary, 'hw-chart--narrow'),
+      svg:
+        chartSvg(section.chart(wideWidth), section.summary, 'hw-chart--wide') +
+        chartSvg(section.chart(narrowWidth), section.summary, 'hw-chart--narrow'),
     })),
   };
 }

@@ -1,4 +1,5 @@
 // Reads a plan's reports: the list with period and state, and one report as its model (live, or frozen if published).
+import { reportDashboard } from '../dashboard/reportDashboard.js';
 import type { Kysely } from 'kysely';
 import type { Database, PlanRow, ReportRow } from '../db/schema.js';
 import { todayIso } from '../dates/ukDate.js';
@@ -62,6 +63,7 @@ export async function loadReport(
   const model = buildReportModel(contents, report, previous ? frozen(previous) : null, today, {
     findingsCoverage: coverage.byKind.map((kind) => kind.sentence),
     sinceLastBoard: previous ? await changesSinceReport(db, slug, previous) : null,
+    dashboard: await reportDashboard(db, contents.plan.id, today),
   });
   return { plan: contents.plan, report, model };
 }
