@@ -4,7 +4,6 @@ import { todayIso } from '../dates/ukDate.js';
 import { findPlanBySlug } from '../plans/planCommands.js';
 import { readablePlans } from '../web/access.js';
 import { chartSvg } from './chartSvg.js';
-import { dashboardToPdf } from './dashboardPdf.js';
 import type { DashboardFigures } from './dashboardFigures.js';
 import { cachedDashboard } from './dashboardCache.js';
 import { dashboardSections, headlines, moversSince, narrowWidth, wideWidth } from './dashboardView.js';
@@ -38,6 +37,11 @@ function pageContext(figures: DashboardFigures) {
         chartSvg(section.chart(narrowWidth), section.summary, 'hw-chart--narrow'),
     })),
   };
+}
+
+/** The PDF writer, loaded on first use: pdfkit is not loaded at start-up (src/exports/documentWriters.ts). */
+async function dashboardToPdf(...args: Parameters<typeof import('./dashboardPdf.js').dashboardToPdf>) {
+  return (await import('./dashboardPdf.js')).dashboardToPdf(...args);
 }
 
 function sendPdf(reply: FastifyReply, bytes: Buffer, fileName: string) {

@@ -1,7 +1,7 @@
 // The highlight report as a PDF board paper, from the same model and words as the Word file: labelled sections in two
 // columns, progress tables with the theme merged down its rows, the generated lists, and the marking, page numbers and
 // date on every page.
-import { drawReportCharts } from '../dashboard/reportCharts.js';
+import { drawReportCharts } from '../dashboard/reportChartsPdf.js';
 import type { ReportModel } from '../reports/reportModel.js';
 import { PdfBook, type PdfParagraph } from './pdfLayout.js';
 import { linesToPdf, richTextToPdf } from './richTextToPdf.js';

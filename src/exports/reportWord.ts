@@ -13,7 +13,7 @@ import {
   TextRun,
   WidthType,
 } from 'docx';
-import { reportChartsWord } from '../dashboard/reportCharts.js';
+import { reportChartsWord } from '../dashboard/reportChartsWord.js';
 import type { ReportModel } from '../reports/reportModel.js';
 import { generatedLists, labelledSections, type GeneratedList, type LabelledRow } from './reportText.js';
 import { richTextToWord } from './richTextToWord.js';
