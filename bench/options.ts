@@ -12,6 +12,7 @@ export const benchNames = [
   'http',
   'scale',
   'dashboard',
+  'history',
 ] as const;
 export type BenchName = (typeof benchNames)[number];
 /**
@@ -61,12 +62,13 @@ export interface BenchOptions {
   command: string;
 }
 
-const usage = `Usage: npm run bench -- [--only-bench=plan-load|import|export|sync-cost|crash|soak|import-memory|http|scale|dashboard] [--quick]
+const usage = `Usage: npm run bench -- [--only-bench=plan-load|import|export|sync-cost|crash|soak|import-memory|http|scale|history|dashboard] [--quick]
                       [--only=sqlite|postgres] [--seconds=N] [--connections=N] [--runs=N] [--rounds=N]
                       [--docs|--no-docs]
   --only-bench  run one benchmark (default: plan load, import, then export; sync-cost, crash and soak
                 run only when named, and write docs/reliability.md; import-memory, http (side by side with
-                the Node floor and nginx) and scale (100,000 actions) run only when named)
+                the Node floor and nginx), scale (100,000 actions) and history (a plan as at a date, a
+                comparison and history paging over 20,000 rows of history) run only when named)
   --seconds, --connections  plan load: length of each measurement and concurrent connections;
                 sync-cost: length of each measurement; soak: length of the run (default 300; a
                 shorter soak leaves the recorded figures alone unless given --docs)

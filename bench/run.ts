@@ -13,6 +13,7 @@ import { importMemoryBenchmark } from './importMemory/importMemoryBenchmark.js';
 import { importSpeedBenchmark } from './importSpeed/importSpeedBenchmark.js';
 import { httpBenchmark } from './http/httpBenchmark.js';
 import { scaleBenchmark } from './http/scaleBenchmark.js';
+import { historyBenchmark } from './history/historyBenchmark.js';
 import { OptionsError, readOptions, type BenchOptions } from './options.js';
 import { rewriteSection } from './performanceDoc.js';
 import {
@@ -51,6 +52,7 @@ async function main(): Promise<number> {
       http: () => httpBenchmark(options, say),
       scale: () => scaleBenchmark(options, say),
       dashboard: () => dashboardBenchmark(projectRoot, options, say),
+      history: () => historyBenchmark(projectRoot, options, say),
     };
     const code = await runs[benchmark]();
     exitCode = Math.max(exitCode, code);

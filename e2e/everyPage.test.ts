@@ -16,7 +16,13 @@ import { createReport } from '../src/reports/reportCommands.js';
 import { browserAvailable, startBrowserApp, type BrowserApp } from '../src/testing/browser.js';
 import { openTestDatabase, type TestDatabase } from '../src/testing/databases.js';
 import { testActor } from '../src/testing/factories.js';
-import { accountRecords, fillRoute, roundRecords, type RouteRecords } from '../src/testing/routes.js';
+import {
+  accountRecords,
+  fillRoute,
+  roundRecords,
+  surveyRecords,
+  type RouteRecords,
+} from '../src/testing/routes.js';
 import { readSample } from '../src/testing/samples.js';
 import { buildTestApp, signedInUser } from '../src/testing/testApp.js';
 
@@ -170,6 +176,8 @@ describe.runIf(browserAvailable())('every page in Chromium, at 1280 and 320 CSS 
       id: pendingImport,
       // An open update request and a personal link in it: the round's pages and the link's page.
       ...(await roundRecords(db, plan)),
+      // Two waves of the staff survey, the question marked for the focus area: the survey pages and its change.
+      ...(await surveyRecords(db, plan.id, 'Staff survey', theme.id)),
     };
 
     const config = readConfig({}, { databaseUrl: ':memory:' });

@@ -15,6 +15,7 @@ import {
   makeOneOfEach,
   pageRoutes,
   roundRecords,
+  surveyRecords,
   type RouteRecords,
 } from '../src/testing/routes.js';
 import type { RouteEntry } from '../src/web/routeTable.js';
@@ -212,6 +213,8 @@ async function storePayloads(app: BrowserApp, text: string, rich: string, n: num
     ownerId: owner.id,
     reportId,
     findingId: finding.id,
+    // A survey and question named by the payload, marked for the focus area: the survey, focus area and report pages.
+    ...(await surveyRecords(app.db, plan.id, text, theme.id)),
     id: pendingImport,
   };
 }

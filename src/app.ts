@@ -8,6 +8,7 @@ import type { Db } from './db/connection.js';
 import { dashboardPages } from './dashboard/dashboardPages.js';
 import { exportPages } from './exports/exportPages.js';
 import { findingPages } from './findings/findingPages.js';
+import { surveyPages } from './surveys/surveyPages.js';
 import { historyPages } from './history/historyPages.js';
 import { importPages } from './import/importPages.js';
 import { outboxPages } from './jobs/outboxPages.js';
@@ -100,6 +101,7 @@ export async function buildApp({
   await app.register(themePages);
   await app.register(actionPages);
   await app.register(findingPages);
+  await app.register(surveyPages);
   await app.register(updatePages);
   await app.register(ownerPages);
   await app.register(importPages);

@@ -46,6 +46,8 @@ export const findingLimits = {
   priority: 60,
 } as const;
 
+export const surveyLimits = { name: 200, question: 1_000, driver: 200 } as const;
+
 export const updateLimits = { author: 200, body: richText } as const;
 
 export const reportLimits = { periodText: 200, overallStatus: 200, section: richText } as const;

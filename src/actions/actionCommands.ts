@@ -17,6 +17,7 @@ import { toRichText } from '../richtext/sanitise.js';
 import { reindexActions } from '../search/searchIndex.js';
 import { actionLimits } from '../fieldLimits.js';
 import { FieldChecks } from '../validation.js';
+import { isPercentComplete, percentCompleteMessage } from './percentComplete.js';
 
 export interface ActionInput {
   ref?: string;
@@ -35,6 +36,8 @@ export interface ActionInput {
   revisedTargetDate?: string;
   revisedReason?: string;
   completedOn?: string | null;
+  /** A whole number from 0 to 100; null for none. */
+  percentComplete?: number | null;
   /**
    * The day a change of status takes effect, for the completion date: a dated update's own date. Today when not
    * given. Not part of the API or the forms, which say completedOn when they mean a day.
@@ -135,6 +138,10 @@ async function actionValues(
       : checks.isoDate('completedOn', 'the completion date', input.completedOn),
     input.statusOn ?? todayIso(),
   );
+  const percentComplete =
+    input.percentComplete === undefined ? (existing?.percent_complete ?? null) : input.percentComplete;
+  if (percentComplete !== null && !isPercentComplete(percentComplete))
+    checks.fail('percentComplete', percentCompleteMessage);
   const target = parseTargetDate(targetText);
   const revised = parseTargetDate(revisedText);
   const values = {
@@ -184,6 +191,7 @@ async function actionValues(
     revised_target_end: revised.end,
     revised_reason: revisedReason,
     completed_on: completedOn,
+    percent_complete: percentComplete,
   };
   checks.done();
   return { values, owners: input.owners === undefined ? undefined : owners };

@@ -22,6 +22,7 @@ import { editedRichText, toEditableText } from '../richtext/editableText.js';
 import { setActionFindings } from '../findings/findingCommands.js';
 import { findingChoices, findingsAnsweredBy } from '../findings/findingQueries.js';
 import { actionTimeline } from './actionTimeline.js';
+import { percentCompleteMessage, readPercentComplete } from './percentComplete.js';
 import {
   createAction,
   deleteAction,
@@ -44,6 +45,8 @@ function completedOnFrom(body: FormBody) {
 function actionInputFrom(body: FormBody, stored?: ActionWithOwners): ActionInput {
   const completedOn = completedOnFrom(body);
   if (!completedOn.ok) throw new InvalidInputError({ [completedOn.field]: completedOn.message });
+  const percentComplete = readPercentComplete(formText(body, 'percentComplete') ?? '');
+  if (percentComplete === undefined) throw new InvalidInputError({ percentComplete: percentCompleteMessage });
   return {
     ref: formText(body, 'ref'),
     title: formText(body, 'title'),
@@ -60,6 +63,7 @@ function actionInputFrom(body: FormBody, stored?: ActionWithOwners): ActionInput
     revisedTargetDate: formText(body, 'revisedTargetDate'),
     revisedReason: formText(body, 'revisedReason'),
     completedOn: completedOn.iso,
+    percentComplete,
   };
 }
 
@@ -80,6 +84,7 @@ function actionForm(action: ActionWithOwners) {
     revisedTargetDate: action.revised_target_text,
     revisedReason: action.revised_reason,
     completedOn: action.completed_on ?? '',
+    percentComplete: action.percent_complete === null ? '' : String(action.percent_complete),
     version: String(action.version),
   };
 }
@@ -100,6 +105,7 @@ const actionLabels: Record<string, string> = {
   revisedTargetDate: 'Revised target date',
   revisedReason: 'Why the date moved',
   completedOn: 'Completed on',
+  percentComplete: 'Percent complete',
 };
 
 /** The findings a form says the action answers; undefined when it offered none to choose (the plan has none). */

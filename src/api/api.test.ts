@@ -340,6 +340,7 @@ describeEachDatabase('JSON API', (current) => {
       'PATCH /api/v1/plans/{slug}/findings/{findingId}',
       'DELETE /api/v1/plans/{slug}/findings/{findingId}',
       'PUT /api/v1/plans/{slug}/actions/{actionId}/findings',
+      'GET /api/v1/plans/{slug}/surveys',
     ])
       expect(routes).toContain(route);
     expect(routes.filter((route) => !route.includes(' /api/v1/'))).toEqual([]);

@@ -17,6 +17,7 @@ import { roundRoutes } from '../rounds/roundRoutes.js';
 import { historyRoutes } from '../history/historyRoutes.js';
 import { findingRoutes } from '../findings/findingRoutes.js';
 import { dashboardRoutes } from '../dashboard/dashboardRoutes.js';
+import { surveyRoutes } from '../surveys/surveyRoutes.js';
 
 type BuildValidator = ReturnType<typeof AjvCompiler>;
 
@@ -81,6 +82,10 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
           description:
             'What a plan answers (recommendations, areas for improvement, survey findings), the actions answering each, and coverage',
         },
+        {
+          name: 'surveys',
+          description: "A plan's staff survey results across waves, and how each question moved",
+        },
       ],
     },
   });
@@ -119,6 +124,7 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
       await v1.register(historyRoutes);
       await v1.register(findingRoutes);
       await v1.register(dashboardRoutes);
+      await v1.register(surveyRoutes);
     },
     { prefix: '/api/v1' },
   );

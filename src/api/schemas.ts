@@ -105,6 +105,12 @@ export const ActionSchema = Type.Object({
   revisedTargetDate: TargetDateSchema,
   revisedReason: Type.String(),
   completedOn: nullable(Type.String({ format: 'date' })),
+  // Optional so that a plan's export.json written before actions had it is still read.
+  percentComplete: Type.Optional(
+    nullable(
+      Type.Integer({ minimum: 0, maximum: 100, description: 'How far through the action is, in percent' }),
+    ),
+  ),
   overdue: Type.Boolean({ description: 'Not complete or cancelled, and the end of its target has passed' }),
   position: Type.Integer(),
   version: Type.Integer(),
@@ -230,6 +236,11 @@ const actionFields = {
   revisedTargetDate: Type.Optional(Text(actionLimits.revisedTargetDate, 'As written; needs revisedReason')),
   revisedReason: Type.Optional(Text(actionLimits.revisedReason)),
   completedOn: Type.Optional(nullable(Type.String({ format: 'date' }))),
+  percentComplete: Type.Optional(
+    nullable(
+      Type.Integer({ minimum: 0, maximum: 100, description: 'How far through the action is, in percent' }),
+    ),
+  ),
 };
 export const ActionCreateBody = Type.Object(
   { title: Text(actionLimits.title), ...actionFields },

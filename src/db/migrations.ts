@@ -631,6 +631,81 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.dropTable('findings').ifExists().execute();
       },
     },
+    '016-percent-complete': {
+      async up(db: Kysely<unknown>) {
+        // How far through an action is, as a tracker's "% complete" column states it: a figure, null when not given.
+        await db.schema.alterTable('actions').addColumn('percent_complete', 'integer').execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.alterTable('actions').dropColumn('percent_complete').execute();
+      },
+    },
+    '018-survey-results': {
+      async up(db: Kysely<unknown>) {
+        // A plan's staff surveys (src/surveys/): each wave, the questions asked across waves with the focus area each
+        // measures, and each question's score in each wave, so a focus area can show whether its actions worked.
+        await db.schema
+          .createTable('survey_waves')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('plan_id', 'text', (c) => c.notNull().references('plans.id').onDelete('cascade'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('held_on', 'text', (c) => c.notNull())
+          .addColumn('responses', 'integer')
+          .addColumn('response_rate', 'double precision')
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('survey_waves_plan')
+          .on('survey_waves')
+          .columns(['plan_id', 'held_on'])
+          .execute();
+        await db.schema
+          .createTable('survey_questions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('plan_id', 'text', (c) => c.notNull().references('plans.id').onDelete('cascade'))
+          .addColumn('text', 'text', (c) => c.notNull())
+          .addColumn('driver', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('theme_id', 'text', (c) => c.references('themes.id').onDelete('set null'))
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('survey_questions_plan')
+          .on('survey_questions')
+          .columns(['plan_id', 'position'])
+          .execute();
+        await db.schema
+          .createIndex('survey_questions_theme')
+          .on('survey_questions')
+          .column('theme_id')
+          .execute();
+        await db.schema
+          .createTable('survey_scores')
+          .addColumn('wave_id', 'text', (c) => c.notNull().references('survey_waves.id').onDelete('cascade'))
+          .addColumn('question_id', 'text', (c) =>
+            c.notNull().references('survey_questions.id').onDelete('cascade'),
+          )
+          .addColumn('score', 'double precision', (c) => c.notNull())
+          .addColumn('responses', 'integer')
+          .addColumn('comparator', 'double precision')
+          .addPrimaryKeyConstraint('survey_scores_pk', ['wave_id', 'question_id'])
+          .execute();
+        await db.schema
+          .createIndex('survey_scores_question')
+          .on('survey_scores')
+          .column('question_id')
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('survey_scores').ifExists().execute();
+        await db.schema.dropTable('survey_questions').ifExists().execute();
+        await db.schema.dropTable('survey_waves').ifExists().execute();
+      },
+    },
   };
 }
 

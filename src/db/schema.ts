@@ -70,6 +70,8 @@ export interface ActionTable {
   revised_target_end: string | null;
   revised_reason: string;
   completed_on: string | null;
+  /** How far through the action is, 0 to 100; null when nobody has said. */
+  percent_complete: number | null;
   position: number;
   version: number;
   created_at: string;
@@ -156,7 +158,11 @@ export interface HistoryTable {
     | 'update_round'
     | 'finding'
     /** An action answering a finding, or no longer: record_id is the finding's, subject_id the action's. */
-    | 'action_finding';
+    | 'action_finding'
+    /** A staff survey's wave, with its scores (src/surveys/). */
+    | 'survey_wave'
+    /** A survey question, and the focus area it measures. */
+    | 'survey_question';
   record_id: string;
   plan_id: string | null;
   /** What happened; the security events (sign-in, tokens, roles) have their own words so an administrator can find them. */
@@ -409,6 +415,44 @@ export interface PersonalLinkAttemptTable {
   outcome: 'post' | 'invalid';
 }
 
+/** One running of a staff survey (src/surveys/): "Staff survey 2023", held on a date, with how many answered. */
+export interface SurveyWaveTable {
+  id: string;
+  plan_id: string;
+  name: string;
+  /** ISO date the survey closed, or ran. */
+  held_on: string;
+  responses: number | null;
+  /** Per cent of those asked who answered, 0–100. */
+  response_rate: number | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A question or driver the plan's surveys ask, across waves, and the focus area it measures. */
+export interface SurveyQuestionTable {
+  id: string;
+  plan_id: string;
+  text: string;
+  /** The survey's own grouping, e.g. "Leadership"; '' when it has none. */
+  driver: string;
+  theme_id: string | null;
+  position: number;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A question's score in one wave: per cent positive (0–100), with its responses and a comparator where given. */
+export interface SurveyScoreTable {
+  wave_id: string;
+  question_id: string;
+  score: number;
+  responses: number | null;
+  comparator: number | null;
+}
+
 export interface Database {
   plans: PlanTable;
   horizons: HorizonTable;
@@ -418,6 +462,9 @@ export interface Database {
   action_owners: ActionOwnerTable;
   findings: FindingTable;
   action_findings: ActionFindingTable;
+  survey_waves: SurveyWaveTable;
+  survey_questions: SurveyQuestionTable;
+  survey_scores: SurveyScoreTable;
   updates: UpdateTable;
   history: HistoryTable;
   reports: ReportTable;
@@ -447,6 +494,9 @@ export type ThemeRow = Selectable<ThemeTable>;
 export type ActionRow = Selectable<ActionTable>;
 export type OwnerRow = Selectable<OwnerTable>;
 export type FindingRow = Selectable<FindingTable>;
+export type SurveyWaveRow = Selectable<SurveyWaveTable>;
+export type SurveyQuestionRow = Selectable<SurveyQuestionTable>;
+export type SurveyScoreRow = Selectable<SurveyScoreTable>;
 export type ActionOwnerRow = Selectable<ActionOwnerTable>;
 export type UpdateRow = Selectable<UpdateTable>;
 export type HistoryRow = Selectable<HistoryTable>;

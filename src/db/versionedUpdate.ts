@@ -6,7 +6,16 @@ import type { Trx } from '../history/recordChange.js';
 import type { Database, Status } from './schema.js';
 
 export type VersionedTable =
-  'plans' | 'themes' | 'actions' | 'updates' | 'reports' | 'owners' | 'update_rounds' | 'findings';
+  | 'plans'
+  | 'themes'
+  | 'actions'
+  | 'updates'
+  | 'reports'
+  | 'owners'
+  | 'update_rounds'
+  | 'findings'
+  | 'survey_waves'
+  | 'survey_questions';
 
 const recordNames: Record<VersionedTable, string> = {
   plans: 'plan',
@@ -17,6 +26,8 @@ const recordNames: Record<VersionedTable, string> = {
   owners: 'owner',
   update_rounds: 'update request',
   findings: 'finding',
+  survey_waves: 'survey',
+  survey_questions: 'survey question',
 };
 
 /** What may be written besides the version, which only updateAtVersion moves. */

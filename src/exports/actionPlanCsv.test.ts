@@ -1,6 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { expect, it } from 'vitest';
 import { loadDemo } from '../demo/loadDemo.js';
+import { readSource } from '../import/read/readSource.js';
+import { understandDocument } from '../import/understand/understandDocument.js';
 import { loadPlanContents } from '../plans/planContents.js';
 import { describeEachDatabase } from '../testing/databases.js';
 import { makeAction, makePlan, makeUpdate } from '../testing/factories.js';
@@ -34,6 +36,20 @@ describeEachDatabase('the action-plan document as CSV', (current) => {
       '2021-06-30',
     );
     expect(rows.every((r) => !/<[a-z]/.test(r.Progress!))).toBe(true);
+  });
+
+  it('has a "% complete" column when an action says how far through it is, read back by the importer', async () => {
+    const plan = await makePlan(current());
+    await makeAction(current(), plan.id, { title: 'Survey again', percentComplete: 60 });
+    await makeAction(current(), plan.id, { title: 'Publish the values' });
+    const doc = buildActionPlanDocument(
+      await loadPlanContents(current().kysely, plan.slug, { updates: 'all' }),
+    );
+    const csv = actionPlanToCsv(doc);
+    const rows = parse(csv, { bom: true, columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => r['% complete'])).toEqual(['60%', '']);
+    const { draft } = understandDocument(await readSource('plan.csv', csv));
+    expect(draft.actions.map((a) => a.percentComplete)).toEqual([60, null]);
   });
 
   it('quotes commas, quotes and line breaks, and never lets a cell run as a formula', async () => {

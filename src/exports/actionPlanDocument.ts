@@ -25,7 +25,8 @@ export type ActionPlanColumn =
   | 'Future Planned Actions'
   | 'Dates for delivery'
   | 'Status'
-  | 'RAG';
+  | 'RAG'
+  | '% complete';
 
 export interface DocumentUpdate {
   effectiveOn: string;
@@ -58,6 +59,8 @@ export interface DocumentAction {
   status: Status;
   statusLabel: string;
   rag: string;
+  /** "60%", or '' when nobody has said how far through it is. */
+  percentComplete: string;
   /** Every update, oldest first. */
   updates: DocumentUpdate[];
   /** The updates the Progress cell lists after the progress text, oldest first: see `unsaidUpdates`. */
@@ -183,6 +186,7 @@ export function buildActionPlanDocument(
       status: action.status,
       statusLabel: statusLabels[action.status],
       rag: action.rag ? ragLabels[action.rag] : '',
+      percentComplete: typeof action.percent_complete === 'number' ? `${action.percent_complete}%` : '',
       updates,
       listedUpdates: unsaidUpdates(updates, action.progress, action.future_actions),
     };
@@ -234,6 +238,7 @@ export function buildActionPlanDocument(
     'Dates for delivery',
     'Status',
     ...(actions.some((a) => a.rag !== '') ? (['RAG'] as const) : []),
+    ...(actions.some((a) => a.percentComplete !== '') ? (['% complete'] as const) : []),
   ];
 
   return {
@@ -275,6 +280,7 @@ function actionTextOf(action: DocumentAction): Record<ActionPlanColumn, string> 
     'Dates for delivery': action.dates,
     Status: action.statusLabel,
     RAG: action.rag,
+    '% complete': action.percentComplete,
   };
 }
 

@@ -38,6 +38,7 @@ const weights: Record<ActionPlanColumn, number> = {
   'Dates for delivery': 11,
   Status: 7,
   RAG: 5,
+  '% complete': 5,
 };
 
 type Widths = Map<ActionPlanColumn, number>;

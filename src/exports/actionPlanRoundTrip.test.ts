@@ -34,6 +34,7 @@ function expectSamePlan(contents: PlanContents, result: Awaited<ReturnType<typeo
   expect(draft.actions.map((a) => a.owners)).toEqual(actions.map((a) => a.owners));
   expect(draft.actions.map((a) => a.status)).toEqual(actions.map((a) => a.status));
   expect(draft.actions.map((a) => a.rag ?? null)).toEqual(actions.map((a) => a.rag));
+  expect(draft.actions.map((a) => a.percentComplete ?? null)).toEqual(actions.map((a) => a.percent_complete));
   expect(draft.actions.map((a) => a.targetDate ?? '')).toEqual(actions.map((a) => a.target_text));
   expect(draft.actions.map((a) => a.theme ?? null)).toEqual(
     actions.map((a) => (a.theme_id ? themeOf.get(a.theme_id) : null)),
@@ -91,7 +92,7 @@ describeEachDatabase('the action-plan document read back', (current) => {
       });
     }
 
-    it(`gives back every column from .${form}: refs, RAG, a theme's lead and updates, lists in rich text`, async () => {
+    it(`gives back every column from .${form}: refs, RAG, percent complete, a theme's lead and updates, lists in rich text`, async () => {
       const plan = await makePlan(current(), { marking: 'OFFICIAL-SENSITIVE' });
       const theme = await makeTheme(current(), plan.id, { title: 'Wellbeing', lead: 'Dr Ann Lee' });
       const helpline = await makeAction(current(), plan.id, {
@@ -101,6 +102,7 @@ describeEachDatabase('the action-plan document read back', (current) => {
         owners: ['Ann Lee', 'HR Team'],
         status: 'in_progress',
         rag: 'amber',
+        percentComplete: 40,
         progress: '<p>Provider chosen</p><ol><li>Contract signed</li><li>Line tested</li></ol>',
         targetDate: 'end of sept 21',
       });

@@ -25,6 +25,7 @@ const widths: Record<ActionPlanColumn | (typeof parsedDateColumns)[number], numb
   'Dates for delivery': 18,
   Status: 13,
   RAG: 8,
+  '% complete': 11,
   'Parsed start': 16,
   'Parsed end': 16,
 };

@@ -46,6 +46,9 @@ export function generatedLists(model: ReportModel): GeneratedList[] {
       empty: 'No actions fall due in the next period.',
     },
     ...(coverage.length > 0 ? [{ heading: 'Findings coverage', lines: coverage, empty: '' }] : []),
+    ...((model.surveyChanges ?? []).length > 0
+      ? [{ heading: 'Staff survey', lines: model.surveyChanges!, empty: '' }]
+      : []),
     changesList(model),
   ];
 }

@@ -68,6 +68,9 @@ async function findingValues(
       ? (existing?.priority ?? '')
       : checks.text('priority', 'the priority', input.priority, { max: findingLimits.priority });
   if (reference !== '' && reference !== existing?.reference) {
+    // Held until the transaction ends: two people giving the same new reference at once are then checked one after
+    // the other, so the second is told it is taken instead of both being saved (PostgreSQL; SQLite writes one at a time).
+    await forChange(trx, trx.selectFrom('plans').select('id').where('id', '=', planId)).execute();
     const taken = await trx
       .selectFrom('findings')
       .select('id')

@@ -179,6 +179,18 @@ function actionDateLines(before: Fields, after: Fields): ChangeLine[] {
   return lines;
 }
 
+/** "Percent complete: 40% → 60%". */
+function percentLine(before: Fields, after: Fields): ChangeLine[] {
+  if (!changed(before, after, 'percent_complete')) return [];
+  const figure = (value: unknown) => (value == null ? 'Not set' : `${text(value)}%`);
+  return [
+    {
+      kind: 'text',
+      text: `Percent complete: ${figure(before.percent_complete)} → ${figure(after.percent_complete)}`,
+    },
+  ];
+}
+
 function positionLine(before: Fields, after: Fields): ChangeLine[] {
   if (!changed(before, after, 'position')) return [];
   return [
@@ -193,6 +205,7 @@ function actionLines(before: Fields, after: Fields, known: RecordNames): ChangeL
   return [
     ...statusLine(before, after),
     ...ragLine(before, after, 'rag_reason', text),
+    ...percentLine(before, after),
     ...actionDateLines(before, after),
     ...(changed(before, after, 'owners')
       ? [
@@ -264,6 +277,46 @@ function planLines(before: Fields, after: Fields): ChangeLine[] {
     ]),
     ...richLines(before, after, [['summary', 'Summary']]),
   ];
+}
+
+/** A wave of the staff survey: its name, date and response figures, and how many scores were brought in. */
+function surveyWaveLines(change: string, before: Fields, after: Fields): ChangeLine[] {
+  if (change === 'create') return [{ kind: 'added', text: 'Survey added' }];
+  if (change === 'delete') {
+    const scores = Array.isArray(before.scores) ? before.scores.length : 0;
+    return [
+      {
+        kind: 'removed',
+        text: `Survey deleted, with ${scores} ${scores === 1 ? 'score' : 'scores'}`,
+      },
+    ];
+  }
+  const figure = (value: unknown, unit = '') =>
+    value === null || value === undefined ? 'Not given' : `${text(value)}${unit}`;
+  const lines: ChangeLine[] = [...plainLines(before, after, [['name', 'Name', 'details']])];
+  if (changed(before, after, 'held_on'))
+    lines.push({
+      kind: 'dates',
+      text: `Date: ${formatUkDate(text(before.held_on))} → ${formatUkDate(text(after.held_on))}`,
+    });
+  if (changed(before, after, 'responses'))
+    lines.push({
+      kind: 'details',
+      text: `Responses: ${figure(before.responses)} → ${figure(after.responses)}`,
+    });
+  if (changed(before, after, 'response_rate'))
+    lines.push({
+      kind: 'details',
+      text: `Response rate: ${figure(before.response_rate, '%')} → ${figure(after.response_rate, '%')}`,
+    });
+  const added = Number(after.scoresAdded ?? 0);
+  const changedScores = Number(after.scoresChanged ?? 0);
+  if (added > 0 || changedScores > 0)
+    lines.push({
+      kind: 'details',
+      text: `Scores: ${[added > 0 ? `${added} added` : '', changedScores > 0 ? `${changedScores} changed` : ''].filter(Boolean).join(', ')}`,
+    });
+  return lines;
 }
 
 /** "Finding R3". */
@@ -385,6 +438,10 @@ function subjectOf(
       return findingName(record);
     case 'action_finding':
       return `Finding ${text(record.finding_reference)}`;
+    case 'survey_wave':
+      return `Survey: ${text(record.name)}`;
+    case 'survey_question':
+      return `Survey question: ${text(record.text)}`;
     default:
       return 'Plan';
   }
@@ -420,6 +477,14 @@ export function describeChange(row: Row, known: RecordNames = new Map()): Change
   else if (row.record_type === 'report') lines = reportLines(row.change, before, after);
   else if (row.record_type === 'finding') lines = findingLines(row.change, before, after);
   else if (row.record_type === 'action_finding') lines = actionFindingLines(row.change, before, after);
+  else if (row.record_type === 'survey_wave') lines = surveyWaveLines(row.change, before, after);
+  else if (row.record_type === 'survey_question')
+    lines = [
+      {
+        kind: 'details',
+        text: `Focus area: ${text(before.theme) || 'None'} → ${text(after.theme) || 'None'}`,
+      },
+    ];
   else if (row.change === 'create') lines = [{ kind: 'added', text: 'Added' }];
   else if (row.change === 'delete') lines = [{ kind: 'removed', text: 'Deleted' }];
   else if (row.record_type === 'action') lines = actionLines(before, after, known);

@@ -15,6 +15,8 @@ const toldTypes = [
   'report',
   'finding',
   'action_finding',
+  'survey_wave',
+  'survey_question',
 ] as const;
 
 export interface HistoryScope {

@@ -118,6 +118,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         actionsAdded: 0,
         actionsChanged: 0,
         updatesAdded: 0,
+        findingsAdded: 0,
+        findingLinksAdded: 0,
         report: 'none',
       });
       const told = await run([samplePath('staff-survey-action-plan.docx'), '--into', slug], env);

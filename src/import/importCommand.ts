@@ -12,6 +12,7 @@ import type { SaveResult } from './savePlanDraft.js';
 import {
   describeChanges,
   draftCounts,
+  draftFindings,
   notAPlan,
   nothingToSave,
   saveImport,
@@ -109,6 +110,7 @@ function summaryOf(
       title: saved?.plan.title ?? understood.draft.plan.title,
     },
     counts: { themes: counts.themes, actions: counts.actions, updates: counts.updates },
+    findings: draftFindings(understood.draft)?.summary ?? null,
     statuses,
     warnings: understood.warnings,
     merge,
@@ -122,6 +124,7 @@ function printSummary(summary: ReturnType<typeof summaryOf>, saved: SaveResult |
   console.log(
     `${summary.plan.title}: ${counts.themes} themes, ${counts.actions} actions, ${counts.updates} dated updates`,
   );
+  if (summary.findings) console.log(`Findings: ${summary.findings}`);
   const byStatus = Object.entries(statuses).filter(([, n]) => n > 0);
   if (byStatus.length)
     console.log(`Statuses: ${byStatus.map(([s, n]) => `${s.replace('_', ' ')} ${n}`).join(', ')}`);

@@ -2,6 +2,7 @@
 import type { Db } from '../db/connection.js';
 import type { PlanRow, Status } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
+import { countOfKind, findingKindLabels, findingKinds } from '../findings/findingKinds.js';
 import type { Actor, Trx } from '../history/recordChange.js';
 import { findPlanBySlug } from '../plans/planCommands.js';
 import { statuses } from '../plans/vocabulary.js';
@@ -18,7 +19,8 @@ export type { ImportRequest, UnderstoodFile } from './understandFile.js';
  * otherwise become an empty plan, saved as if the import had worked.
  */
 export function nothingToSave(draft: PlanDraft): string | null {
-  if (draft.actions.length > 0 || draft.themes.length > 0 || draft.report) return null;
+  if (draft.actions.length > 0 || draft.themes.length > 0 || draft.findings?.length || draft.report)
+    return null;
   return 'The file holds no actions, themes or highlight report that Headway recognised, so there is nothing to save. Nothing was saved';
 }
 
@@ -64,6 +66,30 @@ export function draftCounts(draft: PlanDraft) {
   };
 }
 
+/**
+ * The draft's findings with the actions that answer each, and the count a board would ask for first: "6
+ * recommendations, 14 actions". Null when the document states no findings.
+ */
+export function draftFindings(draft: PlanDraft) {
+  const findings = draft.findings ?? [];
+  if (findings.length === 0) return null;
+  const answering = draft.actions.filter((action) => (action.findings ?? []).length > 0);
+  const kinds = findingKinds.filter((kind) => findings.some((finding) => finding.kind === kind));
+  const counts = kinds.map((kind) =>
+    countOfKind(findings.filter((finding) => finding.kind === kind).length, kind),
+  );
+  return {
+    summary: [...counts, `${answering.length} ${answering.length === 1 ? 'action' : 'actions'}`].join(', '),
+    list: findings.map((finding) => ({
+      ...finding,
+      kindLabel: findingKindLabels[finding.kind],
+      actions: answering
+        .filter((action) => action.findings!.includes(finding.reference))
+        .map((action) => ({ ref: action.ref ?? '', title: action.title })),
+    })),
+  };
+}
+
 /** The actor an import writes history as: the person (and their user id, when signed in), with the file as the source. */
 export function importActor(actor: Actor, fileName: string): Actor {
   return { ...actor, source: `import: ${fileName}` };
@@ -105,15 +131,17 @@ export function saveImport(
 /** "Imported: 14 actions added, 4 themes added, 5 updates added", or that nothing changed. */
 export function describeChanges(counts: SaveCounts, created = false): string {
   const parts = [
-    [counts.actionsAdded, 'action', 'added'],
-    [counts.actionsChanged, 'action', 'changed'],
-    [counts.themesAdded, 'theme', 'added'],
-    [counts.themesChanged, 'theme', 'changed'],
-    [counts.updatesAdded, 'update', 'added'],
+    [counts.actionsAdded, 'action', 'actions', 'added'],
+    [counts.actionsChanged, 'action', 'actions', 'changed'],
+    [counts.themesAdded, 'theme', 'themes', 'added'],
+    [counts.themesChanged, 'theme', 'themes', 'changed'],
+    [counts.updatesAdded, 'update', 'updates', 'added'],
+    [counts.findingsAdded, 'finding', 'findings', 'added'],
+    [counts.findingLinksAdded, 'link from an action to a finding', 'links from actions to findings', 'added'],
   ] as const;
   const said = parts
     .filter(([n]) => n > 0)
-    .map(([n, what, how]) => `${n} ${what}${n === 1 ? '' : 's'} ${how}`);
+    .map(([n, one, many, how]) => `${n} ${n === 1 ? one : many} ${how}`);
   if (counts.report === 'created') said.push('a draft report added');
   if (counts.report === 'changed') said.push('the draft report changed');
   if (said.length > 0) return `Imported: ${said.join(', ')}`;

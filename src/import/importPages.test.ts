@@ -152,11 +152,17 @@ describeEachDatabase('import pages', (current) => {
   });
 
   it('says what an import changed from numbers in the link, never from words in it', async () => {
-    const said = await app.inject('/plans?notice=imported.1.0.2.0.3.2.0');
+    const said = await app.inject('/plans?notice=imported.1.0.2.0.3.2.0.6.14');
     expect(said.body).toContain(
-      'Imported: 1 action added, 2 themes added, 3 updates added, a draft report added',
+      'Imported: 1 action added, 2 themes added, 3 updates added, 6 findings added, 14 links from actions to findings added, a draft report added',
     );
-    for (const key of ['imported.1.2', 'imported.x.0.0.0.0.0.0', 'imported.1.0.0.0.0.9.0', 'constructor.1'])
+    for (const key of [
+      'imported.1.2',
+      'imported.1.0.2.0.3.2.0',
+      'imported.x.0.0.0.0.0.0.0.0',
+      'imported.1.0.0.0.0.9.0.0.0',
+      'constructor.1',
+    ])
       expect((await app.inject(`/plans?notice=${key}`)).body, key).not.toContain('govuk-notification-banner');
   });
 

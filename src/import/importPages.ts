@@ -13,6 +13,7 @@ import { formText, type FormBody } from '../web/forms.js';
 import { importedNotice, withNotice } from '../web/notices.js';
 import {
   draftCounts,
+  draftFindings,
   notAPlan,
   nothingToSave,
   saveUnderstanding,
@@ -198,6 +199,7 @@ function reviewOf(understood: UnderstoodFile, overrides: ColumnOverrides) {
     ...draftCounts(draft),
     plan: draft.plan,
     sheets: understood.sheets,
+    findings: draftFindings(draft),
     report: draft.report
       ? {
           ...draft.report,

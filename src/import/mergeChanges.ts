@@ -100,6 +100,7 @@ export function describeFieldChange(change: FieldChange): string {
 
 const statusText = (status: Status | '' | null | undefined) => (status ? statusLabels[status] : '');
 const ragText = (rag: Rag | '' | null | undefined) => (rag ? ragLabels[rag] : '');
+const percentFigure = (percent: number | null) => (percent === null ? '' : `${percent}%`);
 
 /** An action as stored, with the names its theme, horizon and owners go by. */
 export interface StoredAction {
@@ -154,6 +155,13 @@ export function actionChanges(stored: StoredAction, draft: DraftAction): ActionF
     add(
       textChange('Date completed', formatUkDate(row.completed_on), formatUkDate(draft.completedOn)),
       'completedOn',
+    );
+  // A document that does not say how far through an action is leaves the figure as it was.
+  const percent = draft.percentComplete;
+  if (percent !== undefined && percent !== null && percent !== row.percent_complete)
+    add(
+      textChange('Percent complete', percentFigure(row.percent_complete), percentFigure(percent)),
+      'percentComplete',
     );
   return changes;
 }

@@ -1,5 +1,6 @@
 // A plan as a document states it, before it is saved: what the importer understands and the sample plans are written in.
 import type { ActionInput } from '../actions/actionCommands.js';
+import type { FindingKind } from '../db/schema.js';
 import type { OwnerInput } from '../owners/ownerCommands.js';
 import type { PlanInput } from '../plans/planCommands.js';
 import type { ThemeInput } from '../themes/themeCommands.js';
@@ -19,11 +20,25 @@ export interface DraftTheme extends ThemeInput {
 
 export interface DraftAction extends Omit<ActionInput, 'themeId' | 'horizonId'> {
   title: string;
+  /** The references of the draft's findings that this action answers. */
+  findings?: string[];
   /** The title of the theme the action sits under, or null for none. */
   theme: string | null;
   /** The name of one of the plan's horizons, or null for none. */
   horizon: string | null;
   updates: DraftUpdate[];
+}
+
+/** A finding the document states (a recommendation, an area for improvement …), which its actions answer. */
+export interface DraftFinding {
+  /** Unique within the draft: the document's own number, or one given in the document's order. */
+  reference: string;
+  text: string;
+  kind: FindingKind;
+  /** In the document's words ("High"); '' for none. */
+  priority: string;
+  /** The document it was read from: its title, or its file name. */
+  sourceDocument: string;
 }
 
 export const reportSectionKeys = [
@@ -64,5 +79,7 @@ export interface PlanDraft {
   themes: DraftTheme[];
   /** In the document's order. */
   actions: DraftAction[];
+  /** In the document's order; each action names those it answers. */
+  findings?: DraftFinding[];
   report?: DraftReport | null;
 }

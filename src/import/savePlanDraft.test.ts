@@ -46,6 +46,8 @@ describeEachDatabase('saving an understood plan', (current) => {
       actionsAdded: 0,
       actionsChanged: 0,
       updatesAdded: 0,
+      findingsAdded: 0,
+      findingLinksAdded: 0,
       report: 'none',
     });
     expect(await historyCount()).toBe(before);

@@ -3,6 +3,9 @@
 // what reads otherwise (mergeChanges.ts), so saving the same document twice changes nothing the second time.
 import { createActions, updateAction, type ActionInput } from '../actions/actionCommands.js';
 import type { PlanRow } from '../db/schema.js';
+import { InvalidInputError } from '../errors.js';
+import { createFinding, setActionFindings } from '../findings/findingCommands.js';
+import { findingsAnsweredBy } from '../findings/findingQueries.js';
 import type { Actor, Trx } from '../history/recordChange.js';
 import { createPlan, setHorizons, updatePlan } from '../plans/planCommands.js';
 import { createOwner, ownerNameKey, type OwnerInput } from '../owners/ownerCommands.js';
@@ -22,7 +25,7 @@ import {
   updateKey,
   type StoredTheme,
 } from './mergeChanges.js';
-import type { DraftAction, DraftTheme, DraftUpdate, PlanDraft } from './planDraft.js';
+import type { DraftAction, DraftFinding, DraftTheme, DraftUpdate, PlanDraft } from './planDraft.js';
 
 export interface SaveCounts {
   themesAdded: number;
@@ -30,6 +33,9 @@ export interface SaveCounts {
   actionsAdded: number;
   actionsChanged: number;
   updatesAdded: number;
+  findingsAdded: number;
+  /** Actions newly linked to a finding they answer. */
+  findingLinksAdded: number;
   report: 'created' | 'changed' | 'unchanged' | 'none';
 }
 
@@ -54,6 +60,8 @@ export async function savePlanDraft(
     actionsAdded: 0,
     actionsChanged: 0,
     updatesAdded: 0,
+    findingsAdded: 0,
+    findingLinksAdded: 0,
     report: 'none',
   };
   const plan = into
@@ -144,6 +152,7 @@ export async function savePlanDraft(
   counts.updatesAdded += (await postUpdates(trx, actor, plan.id, batch)).length;
 
   await restoreStatedStatuses(trx, actor, plan.id, saved);
+  await saveFindings(trx, actor, plan.id, draft.findings ?? [], saved.actions, counts);
   const rag = draft.plan.rag || null;
   // A draft that reads the same, spaced otherwise, is left as it is.
   if (draft.report)
@@ -237,8 +246,58 @@ async function keepTheme(
 }
 
 function actionInput(action: DraftAction): ActionInput {
-  const { updates: _updates, theme: _theme, horizon: _horizon, ...input } = action;
+  const { updates: _updates, theme: _theme, horizon: _horizon, findings: _findings, ...input } = action;
   return input;
+}
+
+/**
+ * The draft's findings, each matched to one the plan has by its reference or added, and the links from the actions
+ * saved to the findings they answer: added to those an action has, never taken away, each with its row of history.
+ */
+async function saveFindings(
+  trx: Trx,
+  actor: Actor,
+  planId: string,
+  findings: DraftFinding[],
+  actions: SavedRecords['actions'],
+  counts: SaveCounts,
+): Promise<void> {
+  if (findings.length === 0) return;
+  const stored = await trx
+    .selectFrom('findings')
+    .select(['id', 'reference'])
+    .where('plan_id', '=', planId)
+    .execute();
+  const ids = new Map(stored.map((finding) => [key(finding.reference), finding.id]));
+  for (const finding of findings) {
+    if (ids.has(key(finding.reference))) continue;
+    const created = await createFinding(trx, actor, planId, {
+      reference: finding.reference,
+      text: finding.text,
+      kind: finding.kind,
+      sourceDocument: finding.sourceDocument,
+      priority: finding.priority,
+    }).catch((error: unknown) => {
+      // Named as the document numbers it, as an action that cannot be saved is.
+      if (error instanceof InvalidInputError)
+        throw new InvalidInputError(
+          error.fieldErrors,
+          `Finding ${finding.reference}: ${Object.values(error.fieldErrors).join('; ')}`,
+        );
+      throw error;
+    });
+    ids.set(key(finding.reference), created.id);
+    counts.findingsAdded++;
+  }
+  for (const { draft, id } of actions) {
+    const wanted = (draft.findings ?? []).flatMap((reference) => ids.get(key(reference)) ?? []);
+    if (wanted.length === 0) continue;
+    const current = (await findingsAnsweredBy(trx, id)).map((finding) => finding.id);
+    const added = wanted.filter((findingId) => !current.includes(findingId));
+    if (added.length === 0) continue;
+    await setActionFindings(trx, actor, planId, id, [...current, ...added]);
+    counts.findingLinksAdded += added.length;
+  }
 }
 
 /** Posts updates the action or theme does not have yet (see newUpdates), one by one. */

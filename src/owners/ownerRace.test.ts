@@ -13,19 +13,11 @@ import {
   type TestDatabase,
 } from '../testing/databases.js';
 import { makePlan } from '../testing/factories.js';
-import { startServerProcess, type ServerProcess } from '../testing/serverProcess.js';
+import { startServerProcess, together, type ServerProcess } from '../testing/serverProcess.js';
 import { signedInUser, type SignedInAs } from '../testing/testApp.js';
 
 const clients = 80;
 const postgresAvailable = (await postgresReachable()) || postgresRequired;
-
-/** Sends all the requests at once and waits for every answer. */
-async function together(count: number, send: (i: number) => Promise<Response>) {
-  const responses = await Promise.all(Array.from({ length: count }, (_, i) => send(i)));
-  return Promise.all(
-    responses.map(async (response) => ({ status: response.status, body: await response.text() })),
-  );
-}
 
 for (const dialect of ['sqlite', 'postgres'] as const) {
   const run = dialect === 'postgres' && !postgresAvailable ? describe.skip : describe;

@@ -3,6 +3,7 @@ import type { Db } from '../db/connection.js';
 import type { PlanRole } from '../db/schema.js';
 import type { Trx } from '../history/recordChange.js';
 import type { User } from './users.js';
+import { reusableQuery } from '../db/reusableQuery.js';
 
 /**
  * manager: everything in the plan; contributor: read, and post updates and change status on any
@@ -19,14 +20,17 @@ export function atLeast(level: PlanAccessLevel | null, needed: PlanAccessLevel):
 
 type Reader = Db | { kysely: Trx };
 
-export async function planAccessFor(db: Reader, user: User, planId: string): Promise<PlanAccessLevel | null> {
-  if (user.role === 'admin') return 'manager';
-  const member = await db.kysely
+const membership = reusableQuery(['planId', 'userId'], (kysely, { planId, userId }) =>
+  kysely
     .selectFrom('plan_members')
     .select('role')
     .where('plan_id', '=', planId)
-    .where('user_id', '=', user.id)
-    .executeTakeFirst();
+    .where('user_id', '=', userId),
+);
+
+export async function planAccessFor(db: Reader, user: User, planId: string): Promise<PlanAccessLevel | null> {
+  if (user.role === 'admin') return 'manager';
+  const [member] = await membership(db.kysely, { planId, userId: user.id });
   if (member) return member.role;
   if (user.ownerId && (await ownsSomethingIn(db, user.ownerId, planId))) return 'owner';
   return null;

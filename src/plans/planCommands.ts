@@ -184,6 +184,12 @@ export async function deletePlan(trx: Trx, actor: Actor, planId: string): Promis
     .execute();
   await trx.deleteFrom('findings').where('plan_id', '=', planId).execute();
   await trx
+    .deleteFrom('survey_scores')
+    .where('wave_id', 'in', trx.selectFrom('survey_waves').select('id').where('plan_id', '=', planId))
+    .execute();
+  await trx.deleteFrom('survey_questions').where('plan_id', '=', planId).execute();
+  await trx.deleteFrom('survey_waves').where('plan_id', '=', planId).execute();
+  await trx
     .deleteFrom('action_owners')
     .where('action_id', 'in', trx.selectFrom('actions').select('id').where('plan_id', '=', planId))
     .execute();

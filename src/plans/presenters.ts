@@ -85,6 +85,7 @@ export function presentAction(action: ActionWithOwnerNames, today = todayIso()) 
     },
     revisedReason: action.revised_reason,
     completedOn: action.completed_on,
+    percentComplete: action.percent_complete,
     overdue: isOverdue(effectiveTarget(action), action.status, today),
     position: action.position,
     version: action.version,

@@ -100,6 +100,11 @@ export interface ReportModel {
   findingsCoverage?: string[];
   /** The dashboard's status by theme and trend, for the charts; absent from reports published before they were kept. */
   dashboard?: ReportDashboard | null;
+  /**
+   * How the staff survey moved on the questions marked for a focus area, between its last two waves ("Vision clarity:
+   * 54% → 61%, +7 points (Leadership)"); absent from reports published before survey results were kept.
+   */
+  surveyChanges?: string[];
   generatedOn: string;
 }
 
@@ -217,6 +222,7 @@ export function buildReportModel(
     findingsCoverage?: string[];
     sinceLastBoard?: BoardChanges | null;
     dashboard?: ReportDashboard | null;
+    surveyChanges?: string[];
   } = {},
 ): ReportModel {
   const themes = new Map(contents.themes.map((t) => [t.id, t.title]));
@@ -275,6 +281,7 @@ export function buildReportModel(
     actions,
     findingsCoverage: extras.findingsCoverage ?? [],
     dashboard: extras.dashboard ?? null,
+    surveyChanges: extras.surveyChanges ?? [],
     generatedOn,
   };
 }

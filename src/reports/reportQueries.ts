@@ -8,6 +8,7 @@ import { planCoverage } from '../findings/coverage.js';
 import { asAtLabel } from '../history/planAsAt.js';
 import { loadComparison } from '../history/planComparison.js';
 import { loadPlanContents } from '../plans/planContents.js';
+import { planSurveys, surveyChangeLines } from '../surveys/surveyQueries.js';
 import {
   boardChanges,
   buildReportModel,
@@ -64,6 +65,7 @@ export async function loadReport(
     findingsCoverage: coverage.byKind.map((kind) => kind.sentence),
     sinceLastBoard: previous ? await changesSinceReport(db, slug, previous) : null,
     dashboard: await reportDashboard(db, contents.plan.id, today),
+    surveyChanges: surveyChangeLines(await planSurveys(db, contents.plan.id), contents.themes),
   });
   return { plan: contents.plan, report, model };
 }

@@ -6,6 +6,7 @@ import { nowIso } from '../db/migrations.js';
 import type { Trx } from '../history/recordChange.js';
 import { presentUser, type User } from '../people/users.js';
 import { newSecret, secretHash } from './secrets.js';
+import { reusableQuery } from '../db/reusableQuery.js';
 
 export const sessionCookieName = 'headway_session';
 
@@ -45,6 +46,16 @@ export async function startSession(
 }
 
 /** The user behind a session cookie, or null when there is no such session, it has expired, or the user is disabled. */
+/** The user of a session with its times, by the hash of the session's secret. */
+const sessionUser = reusableQuery(['idHash'], (kysely, { idHash }) =>
+  kysely
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .selectAll('users')
+    .select(['sessions.last_seen_at', 'sessions.expires_at'])
+    .where('sessions.id_hash', '=', idHash),
+);
+
 export async function userForSession(
   db: Db,
   secret: string,
@@ -52,13 +63,7 @@ export async function userForSession(
   now = new Date(),
 ): Promise<User | null> {
   const idHash = secretHash(secret);
-  const row = await db.kysely
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .selectAll('users')
-    .select(['sessions.last_seen_at', 'sessions.expires_at'])
-    .where('sessions.id_hash', '=', idHash)
-    .executeTakeFirst();
+  const [row] = await sessionUser(db.kysely, { idHash });
   if (!row) return null;
   const idleSince = now.getTime() - Date.parse(row.last_seen_at);
   if (

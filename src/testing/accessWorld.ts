@@ -15,6 +15,7 @@ import { londonDate } from '../dates/ukDate.js';
 import type { PlanRow } from '../db/schema.js';
 import { startRound } from '../rounds/roundCommands.js';
 import { createFinding, setActionFindings } from '../findings/findingCommands.js';
+import { createWave, saveScores } from '../surveys/surveyCommands.js';
 import { makeAction, makePlan, makeTheme, makeUpdate, testActor } from './factories.js';
 import { signedInUser, type SignedInAs } from './testApp.js';
 
@@ -56,6 +57,9 @@ export interface PlanFixture {
   publishedReportId: string;
   /** A finding of this plan, answered by actionId. */
   findingId: string;
+  /** A wave of the plan's staff survey, with one score on questionId. */
+  waveId: string;
+  questionId: string;
   /** An owner of an action of this plan (never the `own` user's). */
   ownerId: string;
   /** An open update request asking Rhea, an owner with an address and no account, about two actions of her own. */
@@ -178,6 +182,16 @@ async function makePlanFixture(
     await setActionFindings(trx, testActor, plan.id, action.id, [made.id]);
     return made;
   });
+  const wave = await inTransaction(db, async (trx) => {
+    const made = await createWave(trx, testActor, plan.id, { name: `${words} survey`, heldOn: '2024-03-29' });
+    await saveScores(trx, testActor, plan.id, made.id, 1, [{ question: `${words} question`, score: 60 }]);
+    return made;
+  });
+  const question = await db.kysely
+    .selectFrom('survey_questions')
+    .select('id')
+    .where('plan_id', '=', plan.id)
+    .executeTakeFirstOrThrow();
   const owner = await db.kysely
     .selectFrom('owners')
     .select('id')
@@ -194,6 +208,8 @@ async function makePlanFixture(
     updateId: update.id,
     otherUpdateId: otherUpdate.id,
     findingId: finding.id,
+    waveId: wave.id,
+    questionId: question.id,
     ...(await makeReports(db, plan, words)),
     ownerId: owner.id,
   };
@@ -280,6 +296,9 @@ export async function fingerprint(db: Db): Promise<string> {
     'action_owners',
     'findings',
     'action_findings',
+    'survey_waves',
+    'survey_questions',
+    'survey_scores',
     'owners',
     'updates',
     'reports',
@@ -301,6 +320,8 @@ export async function fingerprint(db: Db): Promise<string> {
     'owners',
     'update_rounds',
     'findings',
+    'survey_waves',
+    'survey_questions',
   ]);
   const parts = tables.map((table) =>
     versioned.has(table)

@@ -16,10 +16,45 @@ import type { PlanRow } from '../db/schema.js';
 import { createPersonalLink } from '../rounds/personalLinks.js';
 import { startRound } from '../rounds/roundCommands.js';
 import { createFinding, setActionFindings } from '../findings/findingCommands.js';
+import { createWave, saveScores, setQuestionTheme } from '../surveys/surveyCommands.js';
 import { makeAction, makePlan, makeTheme, makeUpdate, testActor } from './factories.js';
 
 /** A record for every path parameter a route can name, keyed by the parameter's name. */
 export type RouteRecords = Record<string, string>;
+
+/**
+ * A wave of the plan's staff survey with one score, its question marked for the focus area when one is given: the
+ * survey pages' records. `text` names the wave and the question, so a test of what pages show can put its words there.
+ */
+export async function surveyRecords(
+  db: Db,
+  planId: string,
+  text = 'Staff survey',
+  themeId: string | null = null,
+): Promise<{ waveId: string; questionId: string }> {
+  return db.kysely.transaction().execute(async (trx) => {
+    const first = await createWave(trx, testActor, planId, {
+      name: text.slice(0, 200),
+      heldOn: '2023-03-31',
+    });
+    const second = await createWave(trx, testActor, planId, {
+      name: `${text.slice(0, 190)} again`,
+      heldOn: '2024-03-29',
+    });
+    const question = text.slice(0, 1000);
+    await saveScores(trx, testActor, planId, first.id, 1, [
+      { question, driver: text.slice(0, 200), score: 54 },
+    ]);
+    await saveScores(trx, testActor, planId, second.id, 1, [{ question, score: 61, comparator: 58 }]);
+    const { id } = await trx
+      .selectFrom('survey_questions')
+      .select('id')
+      .where('plan_id', '=', planId)
+      .executeTakeFirstOrThrow();
+    if (themeId) await setQuestionTheme(trx, testActor, planId, id, 1, themeId);
+    return { waveId: second.id, questionId: id };
+  });
+}
 
 /**
  * One of each kind of record behind a page: a plan with a theme, an action, an update, a finding the action answers and a
@@ -73,6 +108,7 @@ export async function makeOneOfEach(
   const jobId = await failedEmailJob(db, title);
   return {
     ...(await roundRecords(db, plan)),
+    ...(await surveyRecords(db, plan.id, `${title} survey`, theme.id)),
     token,
     linkSecret,
     jobId,

@@ -88,3 +88,14 @@ export function startServerProcess(options: ServerProcessOptions): Promise<Serve
     });
   });
 }
+
+/** Sends `count` requests at once and waits for every answer, with its body read: a race of many clients. */
+export async function together(
+  count: number,
+  send: (i: number) => Promise<Response>,
+): Promise<{ status: number; body: string }[]> {
+  const responses = await Promise.all(Array.from({ length: count }, (_, i) => send(i)));
+  return Promise.all(
+    responses.map(async (response) => ({ status: response.status, body: await response.text() })),
+  );
+}

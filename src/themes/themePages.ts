@@ -20,6 +20,7 @@ import {
   type ThemeInput,
 } from './themeCommands.js';
 import { themeWithUpdates } from './themeQueries.js';
+import { changesByTheme, perCent, planSurveys } from '../surveys/surveyQueries.js';
 
 type ThemeParams = { slug: string; themeId: string };
 
@@ -105,12 +106,15 @@ export async function themePages(app: FastifyInstance): Promise<void> {
         plan.id,
         request.params.themeId,
       );
+      const survey = changesByTheme(await planSurveys(app.db.kysely, plan.id)).get(theme.id) ?? [];
       return reply.render('themes/views/theme.njk', {
         title: theme.title,
         plan,
         theme,
         updates,
         actions,
+        survey,
+        perCent,
         statuses,
         marking: plan.marking,
         today: todayIso(),

@@ -15,6 +15,7 @@ import type { User } from '../people/users.js';
 import { userForApiToken, type TokenHolder } from '../signin/apiTokens.js';
 import { sessionCookieName, sessionTimes, userForSession, clearSessionCookie } from '../signin/sessions.js';
 import { sendProblem } from './errorHandler.js';
+import { reusableQuery } from '../db/reusableQuery.js';
 
 /**
  * - public: anyone, signed in or not (sign-in, health, assets);
@@ -94,6 +95,10 @@ function mayCreatePlans(user: User): boolean {
   return user.role === 'admin' || user.role === 'manager';
 }
 
+const planBySlug = reusableQuery(['slug'], (kysely, { slug }) =>
+  kysely.selectFrom('plans').select(['id', 'slug', 'content_version']).where('slug', '=', slug),
+);
+
 async function enforce(request: FastifyRequest): Promise<void> {
   // An address that matches no route is a 404 for someone signed in, and the sign-in page for anyone else.
   const access = request.is404 ? 'signed-in' : request.routeOptions.config.access;
@@ -114,13 +119,7 @@ async function enforce(request: FastifyRequest): Promise<void> {
     return;
   }
   const slug = (request.params as { slug?: string }).slug;
-  const plan = slug
-    ? await request.server.db.kysely
-        .selectFrom('plans')
-        .select(['id', 'slug', 'content_version'])
-        .where('slug', '=', slug)
-        .executeTakeFirst()
-    : undefined;
+  const [plan] = slug ? await planBySlug(request.server.db.kysely, { slug }) : [];
   const level = plan ? await planAccessFor(request.server.db, user, plan.id) : null;
   // A plan the user may not read answers exactly as a plan that does not exist, so slugs cannot be probed.
   if (!plan || level === null) throw new NotFoundError('Plan');

@@ -135,6 +135,19 @@ const matrix: Record<string, string> = {
   'POST /plans/:slug/findings/:findingId/edit':             'ok    ok  403 403  403 403 404  in   in  in',
   'GET /plans/:slug/findings/:findingId/delete':            'ok    ok  403 403  403 403 404  in   in  in',
   'POST /plans/:slug/findings/:findingId/delete':           'ok    ok  403 403  403 403 404  in   in  in',
+  // Staff survey results: read by the plan's readers, kept by its managers.
+  'GET /plans/:slug/surveys':                               'ok    ok  ok  ok   ok  ok  404  in   in  in',
+  'GET /plans/:slug/surveys/new':                           'ok    ok  403 403  403 403 404  in   in  in',
+  'POST /plans/:slug/surveys':                              'ok    ok  403 403  403 403 404  in   in  in',
+  'GET /plans/:slug/surveys/:waveId':                       'ok    ok  ok  ok   ok  ok  404  in   in  in',
+  'GET /plans/:slug/surveys/:waveId/edit':                  'ok    ok  403 403  403 403 404  in   in  in',
+  'POST /plans/:slug/surveys/:waveId/edit':                 'ok    ok  403 403  403 403 404  in   in  in',
+  'GET /plans/:slug/surveys/:waveId/delete':                'ok    ok  403 403  403 403 404  in   in  in',
+  'POST /plans/:slug/surveys/:waveId/delete':               'ok    ok  403 403  403 403 404  in   in  in',
+  'POST /plans/:slug/surveys/:waveId/scores':               'ok    ok  403 403  403 403 404  in   in  in',
+  'POST /plans/:slug/surveys/:waveId/score':                'ok    ok  403 403  403 403 404  in   in  in',
+  'GET /plans/:slug/surveys/questions/:questionId':         'ok    ok  403 403  403 403 404  in   in  in',
+  'POST /plans/:slug/surveys/questions/:questionId':        'ok    ok  403 403  403 403 404  in   in  in',
   'GET /plans/:slug/themes/:themeId/history':               'ok    ok  ok  ok   ok  ok  404  in   in  in',
   'GET /plans/:slug/as-at':                                 'ok    ok  ok  ok   ok  ok  404  in   in  in',
   'GET /plans/:slug/compare':                               'ok    ok  ok  ok   ok  ok  404  in   in  in',
@@ -199,6 +212,7 @@ const matrix: Record<string, string> = {
   'GET /api/v1/plans/:slug/findings/:findingId':            'ok    ok  ok  ok   ok  ok  404  in   ok  ok',
   'PATCH /api/v1/plans/:slug/findings/:findingId':          'ok    ok  403 403  403 403 404  in   403 ok',
   'DELETE /api/v1/plans/:slug/findings/:findingId':         'ok    ok  403 403  403 403 404  in   403 ok',
+  'GET /api/v1/plans/:slug/surveys':                        'ok    ok  ok  ok   ok  ok  404  in   ok  ok',
   'PUT /api/v1/plans/:slug/actions/:actionId/findings':     'ok    ok  403 403  403 403 404  in   403 ok',
   'GET /api/v1/owners':                                     'ok    ok  ok  ok   ok  ok  ok   in   ok  ok',
   'POST /api/v1/owners':                                    'ok    ok  403 403  403 403 ok   in   403 ok',
@@ -280,6 +294,7 @@ const usesUp = new Set([
   'DELETE /api/v1/plans/:slug/actions/:actionId',
   'POST /plans/:slug/findings/:findingId/delete',
   'DELETE /api/v1/plans/:slug/findings/:findingId',
+  'POST /plans/:slug/surveys/:waveId/delete',
   'POST /plans/:slug/updates/:updateId/delete',
   'DELETE /api/v1/plans/:slug/updates/:updateId',
   'POST /plans/:slug/reports/:reportId/publish',
@@ -332,12 +347,23 @@ const importUpload = Buffer.from(
     `--${boundary}--\r\n`,
 );
 
+/** The scores form as a browser sends it: the survey's version, then a file of one score. */
+async function scoresUpload(t: Target, waveId: string): Promise<Buffer> {
+  return Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="version"\r\n\r\n${await version(t, 'survey_waves', waveId)}\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="scores.csv"\r\n` +
+      `Content-Type: text/csv\r\n\r\nQuestion,Score\n${t.words} question from a file,55%\n\r\n` +
+      `--${boundary}--\r\n`,
+  );
+}
+
 async function planRow(t: Target) {
   return t.db.kysely.selectFrom('plans').selectAll().where('id', '=', t.plan.id).executeTakeFirstOrThrow();
 }
 async function version(
   t: Target,
-  table: 'themes' | 'actions' | 'updates' | 'reports' | 'plans' | 'findings',
+  table:
+    'themes' | 'actions' | 'updates' | 'reports' | 'plans' | 'findings' | 'survey_waves' | 'survey_questions',
   id: string,
 ) {
   // A guessed id names nothing: any version will do, since the answer must be 404 before it is read.
@@ -458,6 +484,30 @@ const requests: Record<string, (t: Target, ids: Ids) => Promise<Body> | Body> = 
     form: await findingForm(t, ids.findingId),
   }),
   'POST /plans/:slug/findings/:findingId/delete': () => ({ form: { confirm: 'yes' } }),
+  'POST /plans/:slug/surveys': (t) => ({
+    form: { name: `${t.words} survey ${++made}`, ...dateFieldValues('heldOn', '2024-03-29') },
+  }),
+  'POST /plans/:slug/surveys/:waveId/edit': async (t, ids) => ({
+    form: {
+      version: String(await version(t, 'survey_waves', ids.waveId)),
+      name: `${t.words} survey edited ${++made}`,
+      ...dateFieldValues('heldOn', '2024-03-29'),
+    },
+  }),
+  'POST /plans/:slug/surveys/:waveId/delete': () => ({ form: { confirm: 'yes' } }),
+  'POST /plans/:slug/surveys/:waveId/scores': async (t, ids) => ({
+    multipart: await scoresUpload(t, ids.waveId),
+  }),
+  'POST /plans/:slug/surveys/:waveId/score': async (t, ids) => ({
+    form: {
+      version: String(await version(t, 'survey_waves', ids.waveId)),
+      question: `${t.words} question typed ${++made}`,
+      score: '62',
+    },
+  }),
+  'POST /plans/:slug/surveys/questions/:questionId': async (t, ids) => ({
+    form: { version: String(await version(t, 'survey_questions', ids.questionId)), themeId: t.plan.themeId },
+  }),
   'POST /api/v1/plans/:slug/findings': (t) => ({
     json: { reference: `R${++made}`, text: `${t.words} finding added`, kind: 'recommendation' },
   }),
@@ -632,6 +682,8 @@ interface Ids {
   updateId: string;
   reportId: string;
   findingId: string;
+  waveId: string;
+  questionId: string;
   ownerId: string;
   id: string;
   token: string;
@@ -663,6 +715,8 @@ async function idsFor(t: Target, route: string): Promise<Ids> {
     updateId: other ? t.plan.otherUpdateId : t.plan.updateId,
     reportId: onPublishedReport.has(route) ? t.plan.publishedReportId : t.plan.draftReportId,
     findingId: t.plan.findingId,
+    waveId: t.plan.waveId,
+    questionId: t.plan.questionId,
     ownerId: t.plan.ownerId,
     id: t.onB ? t.world.strangerImport : (t.world.imports[person] ?? t.world.strangerImport),
     token,

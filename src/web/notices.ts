@@ -11,6 +11,10 @@ const notices: Record<string, string> = {
   'action-deleted': 'Action deleted',
   'finding-saved': 'Finding saved',
   'finding-deleted': 'Finding deleted; the actions that answered it are kept',
+  'survey-saved': 'Survey saved',
+  'survey-deleted': 'Survey deleted, with its scores',
+  'score-saved': 'Score saved',
+  'question-saved': 'Focus area saved',
   'update-posted': 'Update posted',
   'update-saved': 'Update saved',
   'update-deleted': 'Update deleted',
@@ -43,7 +47,7 @@ const reportStates: SaveCounts['report'][] = ['none', 'unchanged', 'created', 'c
 const countedNotices: Record<string, (numbers: number[]) => string | undefined> = {
   imported(numbers) {
     const report = reportStates[numbers[5] ?? -1];
-    if (numbers.length !== 7 || !report) return undefined;
+    if (numbers.length !== 9 || !report) return undefined;
     const [actionsAdded, actionsChanged, themesAdded, themesChanged, updatesAdded] = numbers as [
       number,
       number,
@@ -51,7 +55,17 @@ const countedNotices: Record<string, (numbers: number[]) => string | undefined> 
       number,
       number,
     ];
-    const counts = { actionsAdded, actionsChanged, themesAdded, themesChanged, updatesAdded, report };
+    const [findingsAdded, findingLinksAdded] = numbers.slice(7) as [number, number];
+    const counts = {
+      actionsAdded,
+      actionsChanged,
+      themesAdded,
+      themesChanged,
+      updatesAdded,
+      findingsAdded,
+      findingLinksAdded,
+      report,
+    };
     return describeChanges(counts, numbers[6] === 1);
   },
 };
@@ -66,6 +80,8 @@ export function importedNotice(counts: SaveCounts, created: boolean): string {
     counts.updatesAdded,
     reportStates.indexOf(counts.report),
     created ? 1 : 0,
+    counts.findingsAdded,
+    counts.findingLinksAdded,
   ];
   return ['imported', ...numbers].join('.');
 }

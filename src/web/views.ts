@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import nunjucks from 'nunjucks';
 import { describeTargetDate, formatUkDate, formatUkDateTime } from '../dates/ukDate.js';
+import { percentCompleteText } from '../actions/percentComplete.js';
 import { ragLabels, statusLabels } from '../plans/vocabulary.js';
 import { csrfFieldName } from './csrf.js';
 import { dateInputOptions } from './dateFields.js';
@@ -50,6 +51,7 @@ export function createViews(): nunjucks.Environment {
     rag ? ((ragLabels as Record<string, string>)[rag] ?? rag) : '',
   );
   env.addFilter('targetDescription', describeTargetDate);
+  env.addFilter('percentComplete', (value: number | null | undefined) => percentCompleteText(value ?? null));
   // Tags are drawn by filters rather than GOV.UK's macro: a plan page draws hundreds, and macros are slow per call.
   env.addFilter('statusTag', (status: string | null) =>
     status ? tag((statusLabels as Record<string, string>)[status] ?? status, statusTagClasses[status]) : '',

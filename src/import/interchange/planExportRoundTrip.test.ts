@@ -82,7 +82,7 @@ describeEachDatabase('a plan exported as export.json and imported again', (curre
     },
   );
 
-  it('keeps updates that moved statuses, revised dates and their reasons, theme updates, owners and marking', async () => {
+  it('keeps updates that moved statuses, revised dates and their reasons, percent complete, theme updates, owners and marking', async () => {
     const db = current();
     const plan = await makePlan(db, {
       title: 'Inspection response',
@@ -137,6 +137,7 @@ describeEachDatabase('a plan exported as export.json and imported again', (curre
       targetDate: 'end of sept 25',
       revisedTargetDate: 'March 2026',
       revisedReason: 'The supplier withdrew in August',
+      percentComplete: 40,
       description: '<ul><li>Design</li><li>Deliver</li></ul>',
     });
     const done = await makeAction(db, plan.id, {
@@ -189,6 +190,8 @@ describeEachDatabase('a plan exported as export.json and imported again', (curre
       status: 'complete',
       completedOn: '2025-05-01',
     });
+    expect(before.actions.find((a) => a.ref === '1.1')?.percentComplete).toBe(40);
+    expect(after.actions.find((a) => a.ref === '1.1')?.percentComplete).toBe(40);
     expect(before.owners.find((o) => o.name === 'Chief Superintendent Ops')).toMatchObject({
       email: 'ops.lead@example.org',
     });

@@ -134,6 +134,7 @@ function draftOf(file: PlanExport): PlanDraft {
       revisedTargetDate: action.revisedTargetDate.text,
       revisedReason: action.revisedReason,
       completedOn: action.completedOn,
+      percentComplete: action.percentComplete ?? null,
       updates: action.updates.map(draftUpdate),
     };
   });

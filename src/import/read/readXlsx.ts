@@ -27,8 +27,8 @@ interface Sheet {
 interface Workbook {
   sheets: Sheet[];
   date1904: boolean;
-  /** For each cell style index, whether it shows a date. */
-  dateStyles: boolean[];
+  /** For each cell style index, whether it shows a date, a percentage, or a number as it is. */
+  numberStyles: NumberStyle[];
   sharedStrings: CellContent[];
 }
 
@@ -157,17 +157,25 @@ async function readSheetList(zip: ZipParts): Promise<Pick<Workbook, 'sheets' | '
   return { sheets, date1904: ['1', 'true'].includes(date1904) };
 }
 
-async function readDateStyles(zip: ZipParts): Promise<boolean[]> {
+type NumberStyle = 'date' | 'percent' | 'number';
+
+/** Excel's built-in percentage formats, 0% and 0.00%. */
+const percentFormatIds = new Set([9, 10]);
+
+async function readNumberStyles(zip: ZipParts): Promise<NumberStyle[]> {
   const styles = await readTree(zip, 'xl/styles.xml');
   const custom = new Map<number, string>();
   for (const format of children(child(styles ?? undefined, 'numFmts'), 'numFmt'))
     custom.set(Number(attribute(format, 'numFmtId')), attribute(format, 'formatCode') ?? '');
   return children(child(styles ?? undefined, 'cellXfs'), 'xf').map((xf) => {
     const id = Number(attribute(xf, 'numFmtId') ?? 0);
-    if (dateFormatIds.has(id)) return true;
-    // A custom format is a date when, quoted text and colours aside, it has day, month or year codes.
+    if (dateFormatIds.has(id)) return 'date';
+    if (percentFormatIds.has(id)) return 'percent';
+    // A custom format is a date when, quoted text and colours aside, it has day, month or year codes; a percentage
+    // when it has a percent sign.
     const code = (custom.get(id) ?? '').replace(/"[^"]*"|\[[^\]]*\]|\\./g, '');
-    return /[dy]/i.test(code) || /(^|[^h:])m{3,}/i.test(code);
+    if (/[dy]/i.test(code) || /(^|[^h:])m{3,}/i.test(code)) return 'date';
+    return code.includes('%') ? 'percent' : 'number';
   });
 }
 
@@ -256,8 +264,11 @@ function cellContent(
   if (type === 'b') return { text: raw === '1' ? 'TRUE' : 'FALSE', html: '' };
   if (type === 'str') return { text: raw, html: '' };
   if (type === 'e' || raw === '') return empty;
-  const isDate = workbook.dateStyles[Number(attributes.s ?? 0)] ?? false;
-  const iso = isDate ? serialToIso(Number(raw), workbook.date1904) : null;
+  const style = workbook.numberStyles[Number(attributes.s ?? 0)] ?? 'number';
+  // A percentage is stored as a fraction (0.6) and shown as the person typed it (60%).
+  if (style === 'percent' && Number.isFinite(Number(raw)))
+    return { text: `${numberText(String(Number(raw) * 100))}%`, html: '' };
+  const iso = style === 'date' ? serialToIso(Number(raw), workbook.date1904) : null;
   return { text: iso ? formatUkDate(iso) : numberText(raw), html: '' };
 }
 
@@ -397,7 +408,7 @@ export async function readXlsx(
   const workbook: Workbook = {
     sheets,
     date1904,
-    dateStyles: await readDateStyles(zip),
+    numberStyles: await readNumberStyles(zip),
     sharedStrings: sharedXml ? readSharedStrings(sharedXml) : [],
   };
   const sheetXml = await zip.read(sheet.path);

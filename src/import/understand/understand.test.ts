@@ -13,8 +13,8 @@ describe('recogniseHeader', () => {
   it.each([
     ['Action', 'title'],
     ['Deliverable', 'title'],
-    ['Recommendation', 'title'],
-    ['Area for improvement', 'title'],
+    ['Recommendation', 'finding'],
+    ['Area for improvement', 'finding'],
     ['Owner', 'owner'],
     ['Lead', 'owner'],
     ['Responsible officer', 'owner'],

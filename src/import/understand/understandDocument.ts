@@ -2,18 +2,22 @@
 import { basename } from 'node:path';
 import type { Status } from '../../db/schema.js';
 import { parseTargetDate } from '../../dates/targetDate.js';
+import { findingLimits } from '../../fieldLimits.js';
 import { toRichText } from '../../richtext/sanitise.js';
 import {
   reportSectionKeys,
   type DraftAction,
+  type DraftFinding,
   type DraftTheme,
   type DraftUpdate,
   type PlanDraft,
   type ReportSectionKey,
 } from '../planDraft.js';
 import type { SourceCell, SourceDocument, SourceRow } from '../source.js';
+import { readPercentComplete } from '../../actions/percentComplete.js';
 import {
   columnFieldLabels,
+  findingKindOfHeader,
   normaliseHeader,
   isPassedOver,
   looksLikeHeader,
@@ -22,12 +26,13 @@ import {
   type ColumnOverrides,
 } from './columns.js';
 import { splitDatedEntries } from './datedEntries.js';
+import { FindingRows, findingHeading, type FindingCell } from './findingRows.js';
 import { horizonFromHeading, mediumTermPriorities } from './horizons.js';
 import {
   highlightLabel,
   markingIn,
   ragFromOverallStatus,
-  ragFromWords,
+  statusAndRag,
   statusFromWords,
   type HighlightLabel,
 } from './wording.js';
@@ -82,6 +87,33 @@ interface ActiveTable {
 
 const empty: SourceCell = { text: '', html: '', colSpan: 1, mergedAbove: false };
 
+/** The columns of a finding's own row that say nothing of an action: a row with only these states a finding alone. */
+const findingRowFields = new Set<ColumnField>(['ref', 'theme', 'finding', 'priority']);
+
+/**
+ * The columns' fields once a table's finding and response are told apart. A table with a finding column and no action
+ * column answers its findings in its "Planned actions" column when it has one; else its findings are its actions,
+ * tracked one a row, as a table of recommendations with their owners, next steps and status is. A column mapped by
+ * hand stays as mapped.
+ */
+function answeringColumns(
+  headers: string[],
+  fields: (ColumnField | null)[],
+  overrides: ColumnOverrides,
+): (ColumnField | null)[] {
+  if (fields.includes('title') || !fields.includes('finding')) return fields;
+  const chosen = (index: number) => normaliseHeader(headers[index]!) in overrides;
+  const planned = fields.findIndex(
+    (field, index) =>
+      field === 'futureActions' &&
+      !chosen(index) &&
+      /^planned actions?\b/.test(normaliseHeader(headers[index]!)),
+  );
+  const promoted =
+    planned >= 0 ? planned : fields.findIndex((field, index) => field === 'finding' && !chosen(index));
+  return fields.map((field, index) => (index === promoted ? 'title' : field));
+}
+
 /** A row's cells laid on the grid: a cell spanning columns takes its place, then empty ones; merged-above cells are empty. */
 function gridOf(row: SourceRow): Grid {
   const cells: SourceCell[] = [];
@@ -126,6 +158,7 @@ export function understandDocument(doc: SourceDocument, options: UnderstandOptio
   let tableNumber = 0;
 
   const warn = (where: string, message: string) => warnings.push({ where, message });
+  const findingRows = new FindingRows(warn);
   const useHorizon = (name: string | null) => {
     if (name === null) return null;
     if (!horizons.some((h) => h.toLowerCase() === name.toLowerCase())) horizons.push(name);
@@ -186,7 +219,11 @@ export function understandDocument(doc: SourceDocument, options: UnderstandOptio
   const startTable = (grid: Grid, where: string): boolean => {
     // Headers are a few short words; most rows are not, and need not be looked up word by word.
     if (grid.texts.filter((text) => looksLikeHeader(text, overrides)).length < 2) return false;
-    const fields = grid.texts.map((text) => recogniseHeader(text, overrides));
+    const fields = answeringColumns(
+      grid.texts,
+      grid.texts.map((text) => recogniseHeader(text, overrides)),
+      overrides,
+    );
     const known = fields.filter((f) => f !== null);
     if (known.length < 2 || !known.includes('title')) return false;
     const seen = new Set<ColumnField>();
@@ -216,6 +253,7 @@ export function understandDocument(doc: SourceDocument, options: UnderstandOptio
           `Column "${column.header}" was not recognised; its cells are kept in each action's description unless you map it`,
         );
     seenTable = true;
+    findingRows.startTable();
     const table: RecognisedTable = { where, columns, rowCount: 0 };
     tables.push(table);
     active = {
@@ -262,7 +300,9 @@ export function understandDocument(doc: SourceDocument, options: UnderstandOptio
     const looksLikeHeading = lone && (/<(u|b|strong)\b/i.test(cells[0]!.html) || texts[0]!.endsWith(':'));
     if (spansAll || (looksLikeHeading && table.fields[0] !== 'theme')) {
       const heading = oneLine(texts.find((t) => t !== '') ?? '');
-      if (!readHeading(heading, where)) {
+      const finding = findingHeading(heading);
+      if (finding) findingRows.readHeading(finding, where);
+      else if (!readHeading(heading, where)) {
         table.theme = heading.replace(/:$/, '');
         useTheme(table.theme);
       }
@@ -291,12 +331,34 @@ export function understandDocument(doc: SourceDocument, options: UnderstandOptio
       table.theme = themeName;
       useTheme(themeName);
     }
+    const findingText = textOf('finding');
+    const findingColumn = table.fields.indexOf('finding');
+    const ownFinding =
+      findingText === ''
+        ? null
+        : findingRows.readCell(
+            {
+              text: findingText,
+              kind: findingKindOfHeader(table.table.columns[findingColumn]!.header),
+              rowReference: textOf('ref'),
+              priority: textOf('priority'),
+            } satisfies FindingCell,
+            where,
+          );
     const title = textOf('title');
+    const content = filled.filter((i) => !findingRowFields.has(table.fields[i] ?? 'title'));
+    if (title === '' && ownFinding && content.length > 0) {
+      // A finding tracked as its own action: its status, owner and progress stand on its row.
+      actions.push(readAction(table, at, textOf, where, extras, ownFinding.text, ownFinding));
+      return;
+    }
+    if (title === '' && ownFinding) return;
     if (title === '') {
       const previous = actions.at(-1);
-      const content = filled.filter((i) => table.fields[i] !== 'theme');
       if (previous && content.length > 0) {
-        previous.progress = [previous.progress, richTextOf(at('progress'))].filter(Boolean).join('');
+        previous.progress = [previous.progress, richTextOf(at('progress')), richTextOf(at('notes'))]
+          .filter(Boolean)
+          .join('');
         previous.futureActions = [previous.futureActions, richTextOf(at('futureActions'))]
           .filter(Boolean)
           .join('');
@@ -304,7 +366,7 @@ export function understandDocument(doc: SourceDocument, options: UnderstandOptio
       }
       return;
     }
-    actions.push(readAction(table, at, textOf, where, extras));
+    actions.push(readAction(table, at, textOf, where, extras, title, ownFinding));
   };
 
   const readAction = (
@@ -313,6 +375,8 @@ export function understandDocument(doc: SourceDocument, options: UnderstandOptio
     textOf: (field: ColumnField) => string,
     where: string,
     extras: string[],
+    title: string,
+    ownFinding: DraftFinding | null,
   ): DraftAction => {
     const owners = (at('owner')?.text ?? '')
       .split(/\n|;|\s\/\s/)
@@ -322,17 +386,39 @@ export function understandDocument(doc: SourceDocument, options: UnderstandOptio
     const target = parseTargetDate(targetText);
     if (target.kind === 'unparsed')
       warn(where, `Target date "${targetText}" could not be read as a date; it is kept as written`);
-    const statusText = textOf('status');
-    const status = readStatus(statusText, target.kind === 'complete', where);
-    const ragText = textOf('rag');
-    const rag = ragFromWords(ragText);
-    if (ragText !== '' && rag === null)
-      warn(where, `RAG "${ragText}" is not red, amber or green; it was left unset`);
-    const progress = richTextOf(at('progress'));
+    const { status, rag, messages } = statusAndRag(
+      textOf('status'),
+      textOf('rag'),
+      target.kind === 'complete',
+    );
+    for (const message of messages) warn(where, message);
+    const percentText = textOf('percentComplete');
+    const percentComplete = readPercentComplete(percentText, { fractions: true });
+    if (percentComplete === undefined)
+      warn(
+        where,
+        `Percent complete "${percentText}" is not a whole number from 0 to 100; it was left unset and kept in the progress`,
+      );
+    const headerOf = (field: ColumnField) => table.table.columns[table.fields.indexOf(field)]!.header;
+    const progressHtml = richTextOf(at('progress'));
+    const notesHtml = richTextOf(at('notes'));
+    // Notes beside a progress column are kept after it under their own header, so neither loses its words.
+    const progress = [
+      progressHtml,
+      progressHtml && notesHtml ? `<p><b>${escapeHtml(headerOf('notes'))}:</b></p>${notesHtml}` : notesHtml,
+      percentComplete === undefined
+        ? `<p>${escapeHtml(headerOf('percentComplete'))}: ${escapeHtml(percentText)}</p>`
+        : '',
+    ]
+      .filter(Boolean)
+      .join('');
     const futureActions = richTextOf(at('futureActions'));
     const author = owners[0] ?? 'Imported';
     const updates = [...datedUpdates(progress, author), ...datedUpdates(futureActions, author)];
-    const revisedText = textOf('revisedTarget');
+    // "N/A" or a dash in a revised date column means the date has not moved.
+    const revisedText = /^(n\/?a|none|nil|no change|not applicable|-+|–|—)$/i.test(textOf('revisedTarget'))
+      ? ''
+      : textOf('revisedTarget');
     const completedText = textOf('completedOn');
     const completed = completedText === '' ? null : parseTargetDate(completedText);
     const completedOn =
@@ -340,10 +426,21 @@ export function understandDocument(doc: SourceDocument, options: UnderstandOptio
     if (completedText !== '' && completedOn === null)
       warn(where, `Date completed "${completedText}" is not a single day; it was left unset`);
     const horizonText = textOf('horizon');
+    const actionRef = textOf('ref');
+    const answers = findingRows.answeredBy(actionRef, ownFinding, where);
     return {
-      ref: textOf('ref'),
-      title: textOf('title'),
-      description: [richTextOf(at('description')), ...extras].filter(Boolean).join(''),
+      ref: actionRef,
+      title,
+      description: [
+        richTextOf(at('description')),
+        ...extras,
+        // A reason given where the date did not move is kept, under its header, rather than lost.
+        revisedText === '' && textOf('revisedReason') !== ''
+          ? `<p><b>${escapeHtml(headerOf('revisedReason'))}:</b> ${escapeHtml(textOf('revisedReason'))}</p>`
+          : '',
+      ]
+        .filter(Boolean)
+        .join(''),
       owners,
       theme: table.theme,
       horizon: useHorizon(horizonText !== '' ? horizonText : table.horizon),
@@ -353,8 +450,13 @@ export function understandDocument(doc: SourceDocument, options: UnderstandOptio
       futureActions,
       targetDate: targetText,
       revisedTargetDate: revisedText,
-      revisedReason: revisedText === '' ? '' : `Revised date as given in ${basename(doc.fileName)}`,
+      revisedReason:
+        revisedText === ''
+          ? ''
+          : textOf('revisedReason') || `Revised date as given in ${basename(doc.fileName)}`,
       completedOn,
+      percentComplete: percentComplete ?? null,
+      ...(answers ? { findings: [answers.reference] } : {}),
       updates,
     };
   };
@@ -485,18 +587,32 @@ export function understandDocument(doc: SourceDocument, options: UnderstandOptio
           updates: [],
         });
     }
+    const planTitle =
+      title ??
+      titleCase(
+        basename(doc.fileName)
+          .replace(/\.[a-z0-9]+$/i, '')
+          .replace(/[-_]+/g, ' '),
+      );
+    const answered = new Set(actions.flatMap((action) => action.findings ?? []));
+    const findings = findingRows.findings.map((finding) => {
+      if (!answered.has(finding.reference))
+        warn(
+          findingRows.places.get(finding) ?? 'Document',
+          `Finding ${finding.reference} has no action in the document; it is kept as a finding that no action answers yet`,
+        );
+      // Named by the document's title where it has one: a file name says less to a board.
+      return {
+        ...finding,
+        sourceDocument: (title ?? basename(doc.fileName)).slice(0, findingLimits.sourceDocument),
+      };
+    });
     const period = periodRange(periodText);
     const hasReport = periodText !== '' || overall !== '' || Object.keys(sections).length > 0;
     const summary = [sections.summary ?? '', ...summaryExtras].join('');
     return {
       plan: {
-        title:
-          title ??
-          titleCase(
-            basename(doc.fileName)
-              .replace(/\.[a-z0-9]+$/i, '')
-              .replace(/[-_]+/g, ' '),
-          ),
+        title: planTitle,
         source: `Imported from ${basename(doc.fileName)}`,
         sponsor: highlights.sponsor?.text.replace(/\s+/g, ' ').trim() ?? '',
         marking: marking ?? '',
@@ -507,6 +623,7 @@ export function understandDocument(doc: SourceDocument, options: UnderstandOptio
       },
       themes: [...themes.values()],
       actions,
+      ...(findings.length > 0 ? { findings } : {}),
       report: hasReport
         ? { periodText, periodStart: period.start, periodEnd: period.end, overallStatus: overall, sections }
         : null,
