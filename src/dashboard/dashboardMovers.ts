@@ -77,15 +77,21 @@ export function moverOf(action: MoverAction, then: ActionState): ScoredChange | 
   return score === 0 ? null : { action, change, score };
 }
 
+/** Names in the order a reader expects: "1.2" before "1.10". */
+const byWords = new Intl.Collator('en-GB', { numeric: true });
+
 /** The top movers, biggest first (ties by plan and reference), in words: the reasons as plain excerpts. */
 export function biggestMovers(changes: ScoredChange[]): Mover[] {
-  return [...changes]
+  // Only those that can be among the first few are put in order by name: thousands may move in a large plan.
+  const threshold = changes.map((c) => c.score).sort((a, b) => b - a)[moverCount - 1] ?? 0;
+  return changes
+    .filter((c) => c.score >= threshold)
     .sort(
       (a, b) =>
         b.score - a.score ||
-        a.action.planTitle.localeCompare(b.action.planTitle) ||
-        a.action.ref.localeCompare(b.action.ref, 'en-GB', { numeric: true }) ||
-        a.action.title.localeCompare(b.action.title),
+        byWords.compare(a.action.planTitle, b.action.planTitle) ||
+        byWords.compare(a.action.ref, b.action.ref) ||
+        byWords.compare(a.action.title, b.action.title),
     )
     .slice(0, moverCount)
     .map(({ action, change, score }) => ({
