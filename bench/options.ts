@@ -11,6 +11,7 @@ export const benchNames = [
   'import-memory',
   'http',
   'scale',
+  'dashboard',
   'history',
 ] as const;
 export type BenchName = (typeof benchNames)[number];
@@ -61,7 +62,7 @@ export interface BenchOptions {
   command: string;
 }
 
-const usage = `Usage: npm run bench -- [--only-bench=plan-load|import|export|sync-cost|crash|soak|import-memory|http|scale|history] [--quick]
+const usage = `Usage: npm run bench -- [--only-bench=plan-load|import|export|sync-cost|crash|soak|import-memory|http|scale|history|dashboard] [--quick]
                       [--only=sqlite|postgres] [--seconds=N] [--connections=N] [--runs=N] [--rounds=N]
                       [--docs|--no-docs]
   --only-bench  run one benchmark (default: plan load, import, then export; sync-cost, crash and soak

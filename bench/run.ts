@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { crashBenchmark } from './crash/crashBenchmark.js';
+import { dashboardBenchmark } from './dashboard/dashboardBenchmark.js';
 import { describeMachine } from './machine.js';
 import { soakBenchmark } from './soak/soakBenchmark.js';
 import { syncCostBenchmark } from './syncCost/syncCostBenchmark.js';
@@ -50,6 +51,7 @@ async function main(): Promise<number> {
       'import-memory': () => importMemoryBenchmark(projectRoot, options, say),
       http: () => httpBenchmark(options, say),
       scale: () => scaleBenchmark(options, say),
+      dashboard: () => dashboardBenchmark(projectRoot, options, say),
       history: () => historyBenchmark(projectRoot, options, say),
     };
     const code = await runs[benchmark]();

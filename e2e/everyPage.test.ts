@@ -56,6 +56,8 @@ const notPages: Record<string, string> = {
   '/plans/:slug/export.json': 'a download',
   '/plans/:slug/reports/:reportId/report.docx': 'a download',
   '/plans/:slug/reports/:reportId/report.pdf': 'a download',
+  '/plans/:slug/dashboard.pdf': 'a download',
+  '/dashboard.pdf': 'a download',
 };
 const isApi = (url: string) => url.startsWith('/api/v1/') || url === '/api/v1';
 

@@ -5,6 +5,7 @@ import { actionPages } from './actions/actionPages.js';
 import { buildValidators, registerApi } from './api/registerApi.js';
 import type { Config } from './config.js';
 import type { Db } from './db/connection.js';
+import { dashboardPages } from './dashboard/dashboardPages.js';
 import { exportPages } from './exports/exportPages.js';
 import { findingPages } from './findings/findingPages.js';
 import { surveyPages } from './surveys/surveyPages.js';
@@ -107,6 +108,7 @@ export async function buildApp({
   await app.register(reportPages);
   await app.register(exportPages);
   await app.register(historyPages);
+  await app.register(dashboardPages);
   await app.register(accountPages);
   await app.register(adminUserPages);
   await app.register(planPeoplePages);

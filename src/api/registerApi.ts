@@ -16,6 +16,7 @@ import { myWorkRoutes } from '../mywork/myWorkRoutes.js';
 import { roundRoutes } from '../rounds/roundRoutes.js';
 import { historyRoutes } from '../history/historyRoutes.js';
 import { findingRoutes } from '../findings/findingRoutes.js';
+import { dashboardRoutes } from '../dashboard/dashboardRoutes.js';
 import { surveyRoutes } from '../surveys/surveyRoutes.js';
 
 type BuildValidator = ReturnType<typeof AjvCompiler>;
@@ -72,6 +73,11 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
         },
         { name: 'history', description: 'What changed, in words, and a plan as it stood at any moment' },
         {
+          name: 'dashboard',
+          description:
+            'Figures for a plan or every plan you may read: statuses, overdue, RAG, trend and movers',
+        },
+        {
           name: 'findings',
           description:
             'What a plan answers (recommendations, areas for improvement, survey findings), the actions answering each, and coverage',
@@ -117,6 +123,7 @@ export async function registerApi(app: FastifyInstance): Promise<void> {
       await v1.register(roundRoutes);
       await v1.register(historyRoutes);
       await v1.register(findingRoutes);
+      await v1.register(dashboardRoutes);
       await v1.register(surveyRoutes);
     },
     { prefix: '/api/v1' },

@@ -298,6 +298,66 @@ export class PdfBook {
     this.ops.push(`${n(x)} ${n(y)} ${n(w)} ${n(h)} re ${rgb(colour)} rg f`);
   }
 
+  /** Room for a drawing `height` points high, on a new page if this one has not that much left; its top. */
+  reserve(height: number): number {
+    if (this.y + height > this.bottom) this.newPage();
+    const top = this.y;
+    this.y += height;
+    return top;
+  }
+
+  /** A filled rectangle, in the page's coordinates (points, y down from the top): for charts. */
+  drawRect(x: number, y: number, width: number, height: number, colour: string): void {
+    this.fill(x, y, width, height, colour);
+  }
+
+  /** Straight lines through the points, solid or dashed ([dash, gap] in points). */
+  drawPolyline(points: [number, number][], colour: string, width: number, dash: number[] = []): void {
+    if (points.length < 2) return;
+    const path = points.map(([x, y], i) => `${n(x)} ${n(y)} ${i === 0 ? 'm' : 'l'}`).join(' ');
+    const dashed = dash.length > 0 ? `[${dash.map(n).join(' ')}] 0 d ` : '';
+    this.ops.push(`q ${dashed}${path} ${n(width)} w ${rgb(colour)} RG S Q`);
+  }
+
+  /** A filled shape through the points. */
+  drawPolygon(points: [number, number][], colour: string): void {
+    const path = points.map(([x, y], i) => `${n(x)} ${n(y)} ${i === 0 ? 'm' : 'l'}`).join(' ');
+    this.ops.push(`${path} h ${rgb(colour)} rg f`);
+  }
+
+  /** A filled circle, drawn as four Bézier curves. */
+  drawCircle(x: number, y: number, radius: number, colour: string): void {
+    const k = radius * 0.5523;
+    const c = (x1: number, y1: number, x2: number, y2: number, x3: number, y3: number) =>
+      `${n(x1)} ${n(y1)} ${n(x2)} ${n(y2)} ${n(x3)} ${n(y3)} c`;
+    this.ops.push(
+      [
+        `${n(x + radius)} ${n(y)} m`,
+        c(x + radius, y + k, x + k, y + radius, x, y + radius),
+        c(x - k, y + radius, x - radius, y + k, x - radius, y),
+        c(x - radius, y - k, x - k, y - radius, x, y - radius),
+        c(x + k, y - radius, x + radius, y - k, x + radius, y),
+        `h ${rgb(colour)} rg f`,
+      ].join(' '),
+    );
+  }
+
+  /** One line of text whose baseline is at y, starting at, centred on or ending at x. */
+  drawText(
+    x: number,
+    baseline: number,
+    text: string,
+    size: number,
+    options: { bold?: boolean; anchor?: 'start' | 'middle' | 'end' } = {},
+  ): void {
+    const font: FontName = options.bold ? 'Helvetica-Bold' : 'Helvetica';
+    const words = printable(text);
+    const width = this.unitWidth(font, words) * size;
+    const left = options.anchor === 'end' ? x - width : options.anchor === 'middle' ? x - width / 2 : x;
+    const top = baseline - (this.fontOf(font).font.ascender / 1000) * size;
+    this.textAt([{ text: words, font, x: left, y: top }], size);
+  }
+
   /** Paragraphs broken into lines that fit `width` points at `size` points. */
   lines(paragraphs: PdfParagraph[], width: number, size: number): Line[] {
     const lines: Line[] = [];

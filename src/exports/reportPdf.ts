@@ -1,6 +1,7 @@
 // The highlight report as a PDF board paper, from the same model and words as the Word file: labelled sections in two
 // columns, progress tables with the theme merged down its rows, the generated lists, and the marking, page numbers and
 // date on every page.
+import { drawReportCharts } from '../dashboard/reportChartsPdf.js';
 import type { ReportModel } from '../reports/reportModel.js';
 import { PdfBook, type PdfParagraph } from './pdfLayout.js';
 import { linesToPdf, richTextToPdf } from './richTextToPdf.js';
@@ -72,6 +73,7 @@ export async function reportToPdf(model: ReportModel): Promise<Buffer> {
       textSize,
     );
   }
+  drawReportCharts(book, model.dashboard);
   if (sections.after.length > 0) {
     book.space(14);
     labelledTable(book, sections.after);

@@ -13,6 +13,7 @@ import {
   TextRun,
   WidthType,
 } from 'docx';
+import { reportChartsWord } from '../dashboard/reportChartsWord.js';
 import type { ReportModel } from '../reports/reportModel.js';
 import { generatedLists, labelledSections, type GeneratedList, type LabelledRow } from './reportText.js';
 import { richTextToWord } from './richTextToWord.js';
@@ -129,6 +130,7 @@ export async function reportToWord(model: ReportModel): Promise<Buffer> {
     }),
     labelledTable(sections.before),
     ...model.progress.flatMap((horizon) => [heading(horizon.heading), progressTable(horizon.themes)]),
+    ...reportChartsWord(model.dashboard),
     ...(sections.after.length > 0 ? [new Paragraph({ children: [] }), labelledTable(sections.after)] : []),
     ...generatedLists(model).flatMap(generatedList),
   ];

@@ -1,5 +1,6 @@
 // One model of a highlight report for a period, drawn from live data: the page, Word and PDF are all drawn from it.
 // Publishing stores this model as it stands, so a published report renders the same for ever.
+import type { ReportDashboard } from '../dashboard/reportDashboard.js';
 import type { ReportRow, Status } from '../db/schema.js';
 import { isOverdue } from '../dates/targetDate.js';
 import { formatUkDateRange } from '../dates/ukDate.js';
@@ -97,6 +98,8 @@ export interface ReportModel {
    * actions, 5 complete"); empty when the plan has no findings, absent from reports published before findings were kept.
    */
   findingsCoverage?: string[];
+  /** The dashboard's status by theme and trend, for the charts; absent from reports published before they were kept. */
+  dashboard?: ReportDashboard | null;
   /**
    * How the staff survey moved on the questions marked for a focus area, between its last two waves ("Vision clarity:
    * 54% → 61%, +7 points (Leadership)"); absent from reports published before survey results were kept.
@@ -218,6 +221,7 @@ export function buildReportModel(
   extras: {
     findingsCoverage?: string[];
     sinceLastBoard?: BoardChanges | null;
+    dashboard?: ReportDashboard | null;
     surveyChanges?: string[];
   } = {},
 ): ReportModel {
@@ -276,6 +280,7 @@ export function buildReportModel(
     sinceLastBoard: extras.sinceLastBoard ?? null,
     actions,
     findingsCoverage: extras.findingsCoverage ?? [],
+    dashboard: extras.dashboard ?? null,
     surveyChanges: extras.surveyChanges ?? [],
     generatedOn,
   };

@@ -1,4 +1,5 @@
 // The highlight-report pages: the plan's reports, drafting one for a period, editing, publishing and correcting.
+import { reportChartsSvg } from '../dashboard/reportCharts.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { PlanRow, ReportRow } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
@@ -147,6 +148,7 @@ export async function reportPages(app: FastifyInstance): Promise<void> {
         plan,
         report,
         model,
+        charts: reportChartsSvg(model.dashboard),
         marking: model.marking,
         breadcrumbs: crumbs(plan),
       });
@@ -179,7 +181,10 @@ export async function reportPages(app: FastifyInstance): Promise<void> {
     { config: { access: 'plan:read' } },
     async (request, reply) => {
       const { model } = await loadReport(app.db.kysely, request.params.slug, request.params.reportId);
-      return reply.render('reports/views/reportPrint.njk', { model });
+      return reply.render('reports/views/reportPrint.njk', {
+        model,
+        charts: reportChartsSvg(model.dashboard),
+      });
     },
   );
 

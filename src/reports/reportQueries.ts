@@ -1,4 +1,5 @@
 // Reads a plan's reports: the list with period and state, and one report as its model (live, or frozen if published).
+import { reportDashboard } from '../dashboard/reportDashboard.js';
 import type { Kysely } from 'kysely';
 import type { Database, PlanRow, ReportRow } from '../db/schema.js';
 import { todayIso } from '../dates/ukDate.js';
@@ -63,6 +64,7 @@ export async function loadReport(
   const model = buildReportModel(contents, report, previous ? frozen(previous) : null, today, {
     findingsCoverage: coverage.byKind.map((kind) => kind.sentence),
     sinceLastBoard: previous ? await changesSinceReport(db, slug, previous) : null,
+    dashboard: await reportDashboard(db, contents.plan.id, today),
     surveyChanges: surveyChangeLines(await planSurveys(db, contents.plan.id), contents.themes),
   });
   return { plan: contents.plan, report, model };

@@ -34,6 +34,7 @@ export function navigationFor(user: User | null, path: string): NavigationItem[]
     // Those who own or lead something land on My work: it comes first for them.
     ...(user.ownerId ? [{ href: '/my-work', text: 'My work', active: path.startsWith('/my-work') }] : []),
     { href: '/plans', text: 'Plans', active: path.startsWith('/plans') },
+    { href: '/dashboard', text: 'Dashboard', active: path.startsWith('/dashboard') },
     { href: '/owners', text: 'Owners', active: path.startsWith('/owners') },
   ];
   if (user.role === 'admin' || user.role === 'manager')

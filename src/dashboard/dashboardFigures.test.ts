@@ -1,0 +1,99 @@
+// The dashboard's figures for a plan with a scripted quarter of history, with the clock held still, on both databases.
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { describeEachDatabase } from '../testing/databases.js';
+import { makeScriptedPlan, scriptedToday } from './dashboardFixture.js';
+import { loadDashboard } from './dashboardFigures.js';
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describeEachDatabase('the dashboard’s figures', (current) => {
+  it('counts statuses by theme and horizon, % complete, overdue, due before the next board and the RAG mix', async () => {
+    const ids = await makeScriptedPlan(current(), 'Culture plan');
+    const figures = await loadDashboard(current().kysely, [ids.plan.id], 'theme', scriptedToday);
+    expect(figures.total).toBe(5);
+    expect(figures.counts).toEqual({ not_started: 1, in_progress: 2, ongoing: 0, complete: 1, cancelled: 1 });
+    // One complete of the four not cancelled.
+    expect(figures.percentComplete).toBe(25);
+    // "Survey again" was due on 31 January; "Open a quiet room" was due on 15 February but has moved to 30 April.
+    expect(figures.overdue).toBe(1);
+    expect(
+      figures.byGroup.map((g) => [
+        g.label,
+        g.counts.complete,
+        g.counts.in_progress,
+        g.counts.not_started,
+        g.counts.cancelled,
+      ]),
+    ).toEqual([
+      ['Vision clarity', 1, 1, 0, 0],
+      ['Wellbeing', 0, 1, 1, 1],
+    ]);
+    expect(figures.byHorizon.map((g) => [g.label, g.total])).toEqual([
+      ['Short term', 3],
+      ['Medium term', 1],
+      ['No horizon', 1],
+    ]);
+    // The quiet room's new date, 30 April, falls before the board on 1 May.
+    expect(figures.boards).toEqual([
+      expect.objectContaining({ meetingName: 'Fire Authority, May', meetingOn: '2026-05-01', due: 1 }),
+    ]);
+    expect(figures.withoutBoard).toEqual([]);
+    expect(figures.rag).toEqual({ red: 1, amber: 1, green: 0, none: 1 });
+  });
+
+  it('says there is no board when no update request names a meeting from today on', async () => {
+    const ids = await makeScriptedPlan(current(), 'Culture plan');
+    const figures = await loadDashboard(current().kysely, [ids.plan.id], 'theme', '2026-05-02');
+    expect(figures.boards).toEqual([]);
+    expect(figures.withoutBoard.map((p) => p.title)).toEqual(['Culture plan']);
+  });
+
+  it('rebuilds the trend at each month end from history, and today from the actions as they stand', async () => {
+    const ids = await makeScriptedPlan(current(), 'Culture plan');
+    const figures = await loadDashboard(current().kysely, [ids.plan.id], 'theme', scriptedToday);
+    expect(figures.trend).toEqual([
+      // 31 January: the vision and the quiet room in progress; the survey due that day is not yet overdue.
+      { on: '2026-01-31', complete: 0, inProgress: 2, overdue: 0 },
+      // 28 February: the vision complete; the quiet room (due 15 February) and the survey overdue.
+      { on: '2026-02-28', complete: 1, inProgress: 1, overdue: 2 },
+      // Today: focus groups started, the quiet room's date moved to 30 April.
+      { on: '2026-03-20', complete: 1, inProgress: 2, overdue: 1 },
+    ]);
+  });
+
+  it('ranks the biggest movers since the last published report and tells them in words', async () => {
+    const ids = await makeScriptedPlan(current(), 'Culture plan');
+    const figures = await loadDashboard(current().kysely, [ids.plan.id], 'theme', scriptedToday);
+    expect(figures.movers.since).toEqual([
+      expect.objectContaining({ period: 'February 2026', publishedAt: '2026-03-01T09:30:00.000Z' }),
+    ]);
+    expect(figures.movers.actions.map((m) => [m.title, m.score, m.lines])).toEqual([
+      ['Run focus groups', 5, ['Status: Not started → In progress', 'RAG: Amber → Red: Venue withdrew']],
+      [
+        'Open a quiet room',
+        4,
+        ['RAG: Red → Amber: Builders booked', "Target date moved from '15/2/26' to '30/4/26': Builders late"],
+      ],
+    ]);
+  });
+
+  it('counts across plans, one bar a plan, and leaves out the plans not asked for', async () => {
+    const a = await makeScriptedPlan(current(), 'Alpha plan');
+    const b = await makeScriptedPlan(current(), 'Beta plan');
+    await makeScriptedPlan(current(), 'Gamma plan');
+    const figures = await loadDashboard(current().kysely, [a.plan.id, b.plan.id], 'plan', scriptedToday);
+    expect(figures.plans.map((p) => p.title)).toEqual(['Alpha plan', 'Beta plan']);
+    expect(figures.total).toBe(10);
+    expect(figures.byGroup.map((g) => [g.label, g.total, g.href])).toEqual([
+      ['Alpha plan', 5, `/plans/${a.plan.slug}/dashboard`],
+      ['Beta plan', 5, `/plans/${b.plan.slug}/dashboard`],
+    ]);
+    expect(figures.trend.at(-1)).toEqual({ on: scriptedToday, complete: 2, inProgress: 4, overdue: 2 });
+    expect(figures.movers.actions).toHaveLength(4);
+  });
+});
