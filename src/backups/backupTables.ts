@@ -47,6 +47,8 @@ export const leftOutTables: Readonly<Record<string, string>> = {
   pending_imports: 'uploaded files waiting in the import review, kept for a day',
   personal_link_attempts: 'requests through personal links counted for their limits over the last hour',
   jobs: 'e-mail and reminders queued or sent: a restore must not send again what went before, and scheduled work is derived again from the plans and rounds',
+  action_states:
+    "each action's status, RAG and dates after each change, derived from the history: a restore rebuilds it",
   ...Object.fromEntries(
     searchIndexTables.map((table) => [
       table,

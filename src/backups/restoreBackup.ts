@@ -7,6 +7,7 @@ import { listMigrations, migrateToLatest } from '../db/migrations.js';
 import type { Database } from '../db/schema.js';
 import type { Trx } from '../history/recordChange.js';
 import { rebuildSearchIndex, searchIndexTables } from '../search/searchIndex.js';
+import { rebuildActionStates } from '../history/actionStates.js';
 import { BackupError, readBackup, type BackupHeader, type BackupValue } from './backupFile.js';
 import { backedUpTables } from './backupTables.js';
 
@@ -44,6 +45,7 @@ export async function restoreBackup(db: Db, file: string): Promise<RestoreSummar
     const rows = await loadRows(trx, file);
     // Backups leave the search index out: it is made again from the rows just restored.
     await rebuildSearchIndex(trx);
+    await rebuildActionStates(trx);
     if (db.dialect === 'postgres') await moveSequencesPastRestoredRows(trx);
     return { header, rows };
   });

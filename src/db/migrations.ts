@@ -3,6 +3,7 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import type { Db, DialectName } from './connection.js';
 import type { Trx } from '../history/recordChange.js';
 import { createSearchIndex, dropSearchIndex, rebuildSearchIndex } from '../search/searchIndex.js';
+import { rebuildActionStates } from '../history/actionStates.js';
 import type { Database } from './schema.js';
 
 export function migrations(dialect: DialectName): Record<string, Migration> {
@@ -704,6 +705,45 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.dropTable('survey_scores').ifExists().execute();
         await db.schema.dropTable('survey_questions').ifExists().execute();
         await db.schema.dropTable('survey_waves').ifExists().execute();
+      },
+    },
+    '019-action-states': {
+      async up(db: Kysely<unknown>) {
+        // Each change to an action reduced to its status, RAG and dates, for the dashboard's trend and movers
+        // (src/history/actionStates.ts), filled from the history already there. Kysely runs PostgreSQL's migrations
+        // in a transaction but not SQLite's: this one makes its own there, as the search index's does.
+        const work = async (trx: Trx) => {
+          await trx.schema
+            .createTable('action_states')
+            .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
+              dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+            )
+            .addColumn('action_id', 'text', (c) => c.notNull())
+            .addColumn('plan_id', 'text', (c) => c.notNull())
+            .addColumn('at', 'text', (c) => c.notNull())
+            .addColumn('deleted', 'integer', (c) => c.notNull())
+            .addColumn('status', 'text', (c) => c.notNull())
+            .addColumn('rag', 'text')
+            .addColumn('target_text', 'text', (c) => c.notNull())
+            .addColumn('target_kind', 'text', (c) => c.notNull())
+            .addColumn('target_end', 'text')
+            .addColumn('revised_text', 'text', (c) => c.notNull())
+            .addColumn('revised_kind', 'text', (c) => c.notNull())
+            .addColumn('revised_end', 'text')
+            .execute();
+          await trx.schema
+            .createIndex('action_states_plan')
+            .on('action_states')
+            .columns(['plan_id', 'action_id', 'id'])
+            .execute();
+          await rebuildActionStates(trx);
+        };
+        const database = db as Kysely<Database>;
+        if (database.isTransaction) await work(database as Trx);
+        else await database.transaction().execute(work);
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('action_states').ifExists().execute();
       },
     },
   };

@@ -453,6 +453,24 @@ export interface SurveyScoreTable {
   comparator: number | null;
 }
 
+/** An action as one change left it (src/history/actionStates.ts): derived from the history, for the dashboard. */
+export interface ActionStateTable {
+  id: Generated<number>;
+  action_id: string;
+  plan_id: string;
+  at: string;
+  /** 1 where the change deleted the action. */
+  deleted: number;
+  status: string;
+  rag: string | null;
+  target_text: string;
+  target_kind: string;
+  target_end: string | null;
+  revised_text: string;
+  revised_kind: string;
+  revised_end: string | null;
+}
+
 export interface Database {
   plans: PlanTable;
   horizons: HorizonTable;
@@ -467,6 +485,7 @@ export interface Database {
   survey_scores: SurveyScoreTable;
   updates: UpdateTable;
   history: HistoryTable;
+  action_states: ActionStateTable;
   reports: ReportTable;
   pending_imports: PendingImportTable;
   users: UserTable;

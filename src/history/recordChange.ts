@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { insertRows, rowsPerStatement } from '../db/insertRows.js';
 import { nowIso } from '../db/migrations.js';
 import type { Database, HistoryTable } from '../db/schema.js';
+import { writeActionStates } from './actionStates.js';
 import { planContentChanged } from './contentVersion.js';
 
 /** Who is making a change: a signed-in person, the importer, the CLI. Decided in one place (src/web/currentActor.ts). */
@@ -61,10 +62,12 @@ function subjectOf(change: Change): string | null {
 }
 
 export async function recordChange(trx: Trx, actor: Actor, change: Change): Promise<void> {
+  const at = nowIso();
   await trx
     .insertInto('history')
-    .values(historyRow(actor, change, nowIso()))
+    .values(historyRow(actor, change, at))
     .execute();
+  await writeActionStates(trx, [change], at);
   await planContentChanged(trx, [change.planId]);
 }
 
@@ -78,6 +81,7 @@ export async function recordChanges(trx: Trx, actor: Actor, changes: Change[]): 
       'history',
       changes.slice(i, i + rowsPerStatement).map((change) => historyRow(actor, change, at)),
     );
+  await writeActionStates(trx, changes, at);
   await planContentChanged(
     trx,
     changes.map((change) => change.planId),
