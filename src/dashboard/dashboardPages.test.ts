@@ -9,6 +9,7 @@ import { describeEachDatabase } from '../testing/databases.js';
 import { makeAction, makePlan, makeTheme, testActor } from '../testing/factories.js';
 import { missingTools, readPdfPages, withPdfFile } from '../testing/pdfText.js';
 import { buildTestApp, injectAs, signedInUser, type TestApp } from '../testing/testApp.js';
+import { surveyRecords } from '../testing/routes.js';
 import { makeScriptedPlan } from './dashboardFixture.js';
 
 const missingPdfTools = missingTools(['pdftotext']);
@@ -60,6 +61,16 @@ describeEachDatabase('the dashboard pages', (current) => {
     const planPage = await app.inject({ url: `/plans/${plan.slug}` });
     expect(planPage.body).toContain(`href="/plans/${plan.slug}/dashboard"`);
     expect(planPage.body).toContain('href="/dashboard"');
+    expect(html).not.toContain('data-dashboard-survey');
+  });
+
+  it('says how the staff survey moved on the questions marked for a focus area', async () => {
+    const plan = await makePlan(current(), { title: 'Survey dashboard plan' });
+    const theme = await makeTheme(current(), plan.id, { title: 'Vision clarity' });
+    await surveyRecords(current(), plan.id, 'I understand the vision', theme.id);
+    const html = (await app.inject({ url: `/plans/${plan.slug}/dashboard` })).body;
+    const section = html.slice(html.indexOf('data-dashboard-survey'));
+    expect(section).toContain('I understand the vision: 54% → 61%, +7 points (Vision clarity)');
   });
 
   it('draws the figures again once anything in the plan changes, never serving figures made stale', async () => {

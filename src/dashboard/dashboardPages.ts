@@ -7,6 +7,7 @@ import { chartSvg } from './chartSvg.js';
 import type { DashboardFigures } from './dashboardFigures.js';
 import { cachedDashboard } from './dashboardCache.js';
 import { dashboardSections, headlines, moversSince, narrowWidth, wideWidth } from './dashboardView.js';
+import { planSurveys, surveyChangeLines } from '../surveys/surveyQueries.js';
 
 /**
  * The plans the person may read, for the dashboard across plans: their ids, and their markings in one line (each
@@ -61,9 +62,16 @@ export async function dashboardPages(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const plan = await findPlanBySlug(db, request.params.slug);
       const figures = await cachedDashboard(db, [plan.id], 'theme', todayIso());
+      const themes = await db
+        .selectFrom('themes')
+        .select(['id', 'title'])
+        .where('plan_id', '=', plan.id)
+        .orderBy('position')
+        .execute();
       return reply.render('dashboard/views/dashboard.njk', {
         title: `Dashboard: ${plan.title}`,
         plan,
+        survey: surveyChangeLines(await planSurveys(db, plan.id), themes),
         marking: plan.marking,
         pdfHref: `/plans/${plan.slug}/dashboard.pdf`,
         breadcrumbs: [
