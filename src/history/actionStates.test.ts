@@ -22,11 +22,15 @@ describeEachDatabase('the actions’ states kept beside the history', (current) 
         revisedReason: 'Waiting for the survey',
       }),
     );
+    // An edit that moves none of the fields a state keeps adds no state.
+    await inTransaction(db, (trx) =>
+      updateAction(trx, testActor, plan.id, kept.id, 2, { progress: '<p>Met the supplier</p>' }),
+    );
     await inTransaction(db, (trx) => deleteAction(trx, testActor, plan.id, gone.id));
     // A change that fails after writing its history leaves no state behind either.
     await expect(
       inTransaction(db, async (trx) => {
-        await updateAction(trx, testActor, plan.id, kept.id, 2, { status: 'complete' });
+        await updateAction(trx, testActor, plan.id, kept.id, 3, { status: 'complete' });
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');

@@ -11,14 +11,37 @@ type Row = Omit<ActionStateTable, 'id'>;
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
 const textOrNull = (value: unknown) => (typeof value === 'string' ? value : null);
 
-/** The state a change left an action in; a deletion leaves none. */
+/** The fields of an action a state keeps. */
+const stateFields = [
+  'status',
+  'rag',
+  'target_text',
+  'target_kind',
+  'target_end',
+  'revised_target_text',
+  'revised_target_kind',
+  'revised_target_end',
+] as const;
+
+/**
+ * The state a change left an action in (a deletion leaves none), or null for a change that moved none of the fields a
+ * state keeps (an edit of its progress, say): the state before it still stands, and the table stays short.
+ */
 export function actionStateRow(
-  change: Pick<Change, 'recordId' | 'planId' | 'change' | 'after'>,
+  change: Pick<Change, 'recordId' | 'planId' | 'change' | 'before' | 'after'>,
   at: string,
 ): Row | null {
   if (change.planId === null) return null;
   const after = (change.change === 'delete' ? null : change.after) as
     Record<string, unknown> | null | undefined;
+  const before = change.before as Record<string, unknown> | null | undefined;
+  if (
+    change.change === 'update' &&
+    before &&
+    after &&
+    stateFields.every((field) => before[field] === after[field])
+  )
+    return null;
   return {
     action_id: change.recordId,
     plan_id: change.planId,
@@ -50,7 +73,7 @@ export async function rebuildActionStates(db: Kysely<Database>): Promise<void> {
   for (;;) {
     const rows = await db
       .selectFrom('history')
-      .select(['id', 'record_id', 'plan_id', 'change', 'at', 'after_json'])
+      .select(['id', 'record_id', 'plan_id', 'change', 'at', 'before_json', 'after_json'])
       .where('record_type', '=', 'action')
       .where('id', '>', after)
       .orderBy('id')
@@ -64,6 +87,7 @@ export async function rebuildActionStates(db: Kysely<Database>): Promise<void> {
             recordId: row.record_id,
             planId: row.plan_id,
             change: row.change,
+            before: row.before_json ? (JSON.parse(row.before_json) as unknown) : null,
             after: row.after_json ? (JSON.parse(row.after_json) as unknown) : null,
           },
           row.at,
