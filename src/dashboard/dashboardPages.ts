@@ -45,11 +45,11 @@ async function dashboardToPdf(...args: Parameters<typeof import('./dashboardPdf.
   return (await import('./dashboardPdf.js')).dashboardToPdf(...args);
 }
 
+/** A download, kept out of every cache by the no-store every response carries (src/web/security.ts). */
 function sendPdf(reply: FastifyReply, bytes: Buffer, fileName: string) {
   return reply
     .type('application/pdf')
     .header('content-disposition', `attachment; filename="${fileName}"`)
-    .header('cache-control', 'private, no-store')
     .send(bytes);
 }
 
