@@ -3,7 +3,6 @@
 // for most completed, month by month), a published report and a board to come in each plan; then the dashboard across
 // all ten plans, as an administrator opens /dashboard, timed (target: at most 100 ms), on each database.
 import os from 'node:os';
-import { join } from 'node:path';
 import { buildApp } from '../../src/app.js';
 import { readConfig } from '../../src/config.js';
 import { openDatabase, type Db } from '../../src/db/connection.js';
@@ -19,7 +18,7 @@ import { signedInUser } from '../../src/testing/testApp.js';
 import { bulkLoadPlans } from '../http/bulkLoad.js';
 import { describeMachine } from '../machine.js';
 import type { BenchOptions } from '../options.js';
-import { rewriteSection } from '../performanceDoc.js';
+import { recordFigures } from '../performanceDoc.js';
 import { freshPostgres, freshSqlite, withoutPassword } from '../planLoad/benchDatabases.js';
 import { describePlans } from '../planLoad/planData.js';
 
@@ -245,24 +244,19 @@ export async function dashboardBenchmark(
   for (const line of lines) say(line);
   const load = `Load average (1 minute) ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores.`;
   say(`\n${load}`);
-  if (failures.length > 0) {
-    say('\n!!!!!!!! DASHBOARD BENCHMARK FAILED !!!!!!!!');
-    for (const line of failures) say(`  - ${line}`);
-    say('docs/performance.md was left unchanged.');
-    return 1;
-  }
-  if (!options.writeDocs) {
-    say('\n(Quick run: docs/performance.md left unchanged; add --docs to record these figures.)');
-    return 0;
-  }
-  const section = [
-    `Last run ${new Date().toISOString().slice(0, 10)} with \`${options.command}\` on ${describeMachine()}. ${load}`,
-    '',
-    '| Database | Measured | Median | Fastest | Slowest | Target | Result |',
-    '| --- | --- | ---: | ---: | ---: | ---: | --- |',
-    ...lines,
-  ].join('\n');
-  await rewriteSection(join(projectRoot, 'docs', 'performance.md'), 'dashboard', section);
-  say('\nDashboard figures written to docs/performance.md.');
-  return 0;
+  return recordFigures(say, {
+    projectRoot,
+    name: 'dashboard',
+    label: 'Dashboard',
+    failures,
+    writeDocs: options.writeDocs,
+    section: () =>
+      [
+        `Last run ${new Date().toISOString().slice(0, 10)} with \`${options.command}\` on ${describeMachine()}. ${load}`,
+        '',
+        '| Database | Measured | Median | Fastest | Slowest | Target | Result |',
+        '| --- | --- | ---: | ---: | ---: | ---: | --- |',
+        ...lines,
+      ].join('\n'),
+  });
 }

@@ -1,14 +1,13 @@
 // The export-speed part of `npm run bench`: a 500-action plan with 5,000 updates, written through the app's own
 // commands, exported as the action-plan document to .docx (target under 1 s) and to PDF (under 2 s), on each database.
 import os from 'node:os';
-import { join } from 'node:path';
 import { openDatabase } from '../../src/db/connection.js';
 import { migrateToLatest } from '../../src/db/migrations.js';
 import { openZip } from '../../src/import/read/zip.js';
 import { exportPlan } from '../../src/exports/exportPlan.js';
 import { describeMachine } from '../machine.js';
 import type { BenchOptions } from '../options.js';
-import { rewriteSection } from '../performanceDoc.js';
+import { recordFigures } from '../performanceDoc.js';
 import { freshPostgres, freshSqlite, withoutPassword } from '../planLoad/benchDatabases.js';
 import { loadPlans } from '../planLoad/loadPlans.js';
 import { describePlans, type PlanSpec } from '../planLoad/planData.js';
@@ -131,29 +130,24 @@ export async function exportSpeedBenchmark(
   say(`\n${table}\n`);
   for (const line of [...ratios, ...notes]) say(line);
 
-  if (failures.length > 0 || cases.length === 0) {
-    say('\n!!!!!!!! EXPORT BENCHMARK FAILED: these figures are not valid !!!!!!!!');
-    for (const line of failures) say(`  - ${line}`);
-    if (cases.length === 0) say('  - none of the databases asked for could be reached');
-    say('docs/performance.md was left unchanged.');
-    return 1;
-  }
-  if (!options.writeDocs) {
-    say('\n(Quick run: docs/performance.md left unchanged; add --docs to record these figures.)');
-    return 0;
-  }
-  const section = [
-    `Last run ${new Date().toISOString().slice(0, 10)} with \`${options.command}\` on ${describeMachine()}.`,
-    '',
-    `Data (seed ${options.seed}): ${data}. Each format exported once untimed, then ${runs} times timed, per database.`,
-    `Load average (1 minute) ${loadBefore.toFixed(1)} as the run began and ${os.loadavg()[0]!.toFixed(1)} as it ended, on ${os.cpus().length} cores: the machine is shared, and a busy one slows every export.`,
-    '',
-    table,
-    '',
-    ...ratios,
-    ...notes,
-  ].join('\n');
-  await rewriteSection(join(projectRoot, 'docs', 'performance.md'), 'export', section);
-  say('\nExport figures written to docs/performance.md.');
-  return 0;
+  return recordFigures(say, {
+    projectRoot,
+    name: 'export',
+    label: 'Export',
+    failures,
+    unmeasured: cases.length === 0,
+    writeDocs: options.writeDocs,
+    section: () =>
+      [
+        `Last run ${new Date().toISOString().slice(0, 10)} with \`${options.command}\` on ${describeMachine()}.`,
+        '',
+        `Data (seed ${options.seed}): ${data}. Each format exported once untimed, then ${runs} times timed, per database.`,
+        `Load average (1 minute) ${loadBefore.toFixed(1)} as the run began and ${os.loadavg()[0]!.toFixed(1)} as it ended, on ${os.cpus().length} cores: the machine is shared, and a busy one slows every export.`,
+        '',
+        table,
+        '',
+        ...ratios,
+        ...notes,
+      ].join('\n'),
+  });
 }

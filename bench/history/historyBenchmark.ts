@@ -4,7 +4,6 @@
 // and the plan's history paged from the newest rows to the oldest. Targets: as at a date and a comparison at most
 // 150 ms each; the oldest page of history no slower than 1.5× the newest.
 import os from 'node:os';
-import { join } from 'node:path';
 import { updateAction, type ActionInput } from '../../src/actions/actionCommands.js';
 import { openDatabase, type Db } from '../../src/db/connection.js';
 import { migrateToLatest } from '../../src/db/migrations.js';
@@ -13,7 +12,7 @@ import type { Actor } from '../../src/history/recordChange.js';
 import { buildTestApp, type TestApp } from '../../src/testing/testApp.js';
 import { describeMachine } from '../machine.js';
 import type { BenchOptions } from '../options.js';
-import { rewriteSection } from '../performanceDoc.js';
+import { recordFigures } from '../performanceDoc.js';
 import {
   freshPostgres,
   freshSqlite,
@@ -247,29 +246,24 @@ export async function historyBenchmark(
   });
   say(`\n${table}\n`);
   for (const line of [...ratios, ...notes]) say(line);
-  if (failures.length > 0 || results.length === 0) {
-    say('\n!!!!!!!! CHANGE-OVER-TIME BENCHMARK FAILED: these figures are not valid !!!!!!!!');
-    for (const line of failures) say(`  - ${line}`);
-    if (results.length === 0) say('  - none of the databases asked for could be reached');
-    say('docs/performance.md was left unchanged.');
-    return 1;
-  }
-  if (!options.writeDocs) {
-    say('\n(Quick run: docs/performance.md left unchanged; add --docs to record these figures.)');
-    return 0;
-  }
-  const section = [
-    `Last run ${new Date().toISOString().slice(0, 10)} with \`${options.command}\` on ${describeMachine()}.`,
-    '',
-    `Data (seed ${options.seed}): one plan of ${actions} actions, its history written through the app's commands (the plan, its themes and actions, ${(actions * 4).toLocaleString('en-GB')} updates, then edits of status, RAG, target dates and owners in turn). The as-at moment is half-way through the edits. Each page requested once untimed, then ${runs} times timed, through the app signed in (in-process requests, no network).`,
-    `Load average (1 minute) ${loadBefore.toFixed(1)} as the run began and ${os.loadavg()[0]!.toFixed(1)} as it ended, on ${os.cpus().length} cores.`,
-    '',
-    table,
-    '',
-    ...ratios,
-    ...notes,
-  ].join('\n');
-  await rewriteSection(join(projectRoot, 'docs', 'performance.md'), 'history', section);
-  say('\nChange-over-time figures written to docs/performance.md.');
-  return 0;
+  return recordFigures(say, {
+    projectRoot,
+    name: 'history',
+    label: 'Change-over-time',
+    failures,
+    unmeasured: results.length === 0,
+    writeDocs: options.writeDocs,
+    section: () =>
+      [
+        `Last run ${new Date().toISOString().slice(0, 10)} with \`${options.command}\` on ${describeMachine()}.`,
+        '',
+        `Data (seed ${options.seed}): one plan of ${actions} actions, its history written through the app's commands (the plan, its themes and actions, ${(actions * 4).toLocaleString('en-GB')} updates, then edits of status, RAG, target dates and owners in turn). The as-at moment is half-way through the edits. Each page requested once untimed, then ${runs} times timed, through the app signed in (in-process requests, no network).`,
+        `Load average (1 minute) ${loadBefore.toFixed(1)} as the run began and ${os.loadavg()[0]!.toFixed(1)} as it ended, on ${os.cpus().length} cores.`,
+        '',
+        table,
+        '',
+        ...ratios,
+        ...notes,
+      ].join('\n'),
+  });
 }
