@@ -21,6 +21,7 @@ import {
   fillRoute,
   roundRecords,
   surveyRecords,
+  staffPageRecords,
   type RouteRecords,
 } from '../src/testing/routes.js';
 import { readSample } from '../src/testing/samples.js';
@@ -58,6 +59,7 @@ const notPages: Record<string, string> = {
   '/plans/:slug/reports/:reportId/report.pdf': 'a download',
   '/plans/:slug/dashboard.pdf': 'a download',
   '/dashboard.pdf': 'a download',
+  '/plans/:slug/staff-page/fragment.html': 'a download: a part of a page, for an intranet page to hold',
 };
 const isApi = (url: string) => url.startsWith('/api/v1/') || url === '/api/v1';
 
@@ -178,6 +180,12 @@ describe.runIf(browserAvailable())('every page in Chromium, at 1280 and 320 CSS 
       ...(await roundRecords(db, plan)),
       // Two waves of the staff survey, the question marked for the focus area: the survey pages and its change.
       ...(await surveyRecords(db, plan.id, 'Staff survey', theme.id)),
+      // The staff page with the finding and the first action on it, published and open at its public address.
+      ...(await staffPageRecords(db, plan.id, {
+        findingId: finding.id,
+        actionId: update.action_id!,
+        themeId: theme.id,
+      })),
     };
 
     const config = readConfig({}, { databaseUrl: ':memory:' });

@@ -16,6 +16,7 @@ import {
   pageRoutes,
   roundRecords,
   surveyRecords,
+  staffPageRecords,
   type RouteRecords,
 } from '../src/testing/routes.js';
 import type { RouteEntry } from '../src/web/routeTable.js';
@@ -215,6 +216,13 @@ async function storePayloads(app: BrowserApp, text: string, rich: string, n: num
     findingId: finding.id,
     // A survey and question named by the payload, marked for the focus area: the survey, focus area and report pages.
     ...(await surveyRecords(app.db, plan.id, text, theme.id)),
+    // The staff page in the payload's words, published and open to the public.
+    ...(await staffPageRecords(
+      app.db,
+      plan.id,
+      { findingId: finding.id, actionId: action.id, themeId: theme.id },
+      text,
+    )),
     id: pendingImport,
   };
 }

@@ -9,6 +9,7 @@ import { dashboardPages } from './dashboard/dashboardPages.js';
 import { exportPages } from './exports/exportPages.js';
 import { findingPages } from './findings/findingPages.js';
 import { surveyPages } from './surveys/surveyPages.js';
+import { staffPagePages } from './staff/staffPagePages.js';
 import { historyPages } from './history/historyPages.js';
 import { importPages } from './import/importPages.js';
 import { outboxPages } from './jobs/outboxPages.js';
@@ -102,6 +103,7 @@ export async function buildApp({
   await app.register(actionPages);
   await app.register(findingPages);
   await app.register(surveyPages);
+  await app.register(staffPagePages);
   await app.register(updatePages);
   await app.register(ownerPages);
   await app.register(importPages);

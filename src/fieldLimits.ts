@@ -48,6 +48,9 @@ export const findingLimits = {
 
 export const surveyLimits = { name: 200, question: 1_000, driver: 200 } as const;
 
+/** The staff page's words: a short opening and, for each finding or action on it, a paragraph or two for staff. */
+export const staffPageLimits = { intro: 5_000, summary: 2_000 } as const;
+
 export const updateLimits = { author: 200, body: richText } as const;
 
 export const reportLimits = { periodText: 200, overallStatus: 200, section: richText } as const;

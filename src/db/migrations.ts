@@ -746,6 +746,59 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.dropTable('action_states').ifExists().execute();
       },
     },
+    '020-staff-pages': {
+      async up(db: Kysely<unknown>) {
+        // "You said, we did" (src/staff/): a plan's staff page settings, the findings and actions chosen for it in
+        // words for staff, and each publication as staff read it.
+        await db.schema
+          .createTable('staff_pages')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('plan_id', 'text', (c) =>
+            c.notNull().unique().references('plans.id').onDelete('cascade'),
+          )
+          .addColumn('intro', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('readers', 'text', (c) => c.notNull().defaultTo('plan'))
+          .addColumn('public_key', 'text', (c) => c.notNull().unique())
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('staff_marks')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('plan_id', 'text', (c) => c.notNull().references('plans.id').onDelete('cascade'))
+          .addColumn('finding_id', 'text', (c) => c.unique().references('findings.id').onDelete('cascade'))
+          .addColumn('action_id', 'text', (c) => c.unique().references('actions.id').onDelete('cascade'))
+          .addColumn('shown', 'integer', (c) => c.notNull())
+          .addColumn('summary', 'text', (c) => c.notNull())
+          .addColumn('theme_id', 'text', (c) => c.references('themes.id').onDelete('set null'))
+          .addColumn('show_owners', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('show_update', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('staff_marks_plan').on('staff_marks').column('plan_id').execute();
+        await db.schema
+          .createTable('staff_page_publications')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('plan_id', 'text', (c) => c.notNull().references('plans.id').onDelete('cascade'))
+          .addColumn('published_at', 'text', (c) => c.notNull())
+          .addColumn('published_by', 'text', (c) => c.notNull())
+          .addColumn('content_json', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('staff_page_publications_plan')
+          .on('staff_page_publications')
+          .columns(['plan_id', 'published_at'])
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('staff_page_publications').ifExists().execute();
+        await db.schema.dropTable('staff_marks').ifExists().execute();
+        await db.schema.dropTable('staff_pages').ifExists().execute();
+      },
+    },
   };
 }
 

@@ -162,7 +162,11 @@ export interface HistoryTable {
     /** A staff survey's wave, with its scores (src/surveys/). */
     | 'survey_wave'
     /** A survey question, and the focus area it measures. */
-    | 'survey_question';
+    | 'survey_question'
+    /** A plan's staff page: its settings, and each publication (src/staff/). */
+    | 'staff_page'
+    /** A finding or action chosen for the staff page, with its words for staff. */
+    | 'staff_mark';
   record_id: string;
   plan_id: string | null;
   /** What happened; the security events (sign-in, tokens, roles) have their own words so an administrator can find them. */
@@ -221,7 +225,8 @@ export interface PendingImportTable {
 }
 
 /** Administrator: everything. Plan manager: may create plans (and manages those it is given). Others: only what plans give them. */
-export type UserRole = 'admin' | 'manager' | 'contributor' | 'viewer';
+/** staff: reads only the staff pages ("You said, we did") that are open to anyone signed in. */
+export type UserRole = 'admin' | 'manager' | 'contributor' | 'viewer' | 'staff';
 /** What a user may do in one plan. */
 export type PlanRole = 'manager' | 'contributor' | 'viewer';
 
@@ -471,7 +476,60 @@ export interface ActionStateTable {
   revised_end: string | null;
 }
 
+/** Who may read a plan's staff page: the plan's own readers, anyone signed in (staff accounts too), or anyone. */
+export type StaffPageReaders = 'plan' | 'signed-in' | 'public';
+
+/** A plan's staff page, "You said, we did" (src/staff/): its opening words and who may read it once published. */
+export interface StaffPageTable {
+  id: string;
+  plan_id: string;
+  intro: string;
+  readers: StaffPageReaders;
+  /** The secret part of the page's public address, /you-said-we-did/KEY: a plan's slug is not enough to find it. */
+  public_key: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * A finding or an action chosen for the staff page, in the words a manager writes for staff: nothing appears there
+ * without one, and taking it off keeps the words (shown = 0) so they are not lost.
+ */
+export interface StaffMarkTable {
+  id: string;
+  plan_id: string;
+  /** Exactly one of the two is set. */
+  finding_id: string | null;
+  action_id: string | null;
+  /** 1 when it is on the staff page. */
+  shown: number;
+  /** For a finding, what staff said; for an action, what was done. */
+  summary: string;
+  /** For a finding, the focus area it is shown under (an action is shown under its own). */
+  theme_id: string | null;
+  /** For an action: 1 to name its owners, 1 to show its latest update. */
+  show_owners: number;
+  show_update: number;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The staff page as published: what staff read, frozen until the next publication. */
+export interface StaffPagePublicationTable {
+  id: string;
+  plan_id: string;
+  published_at: string;
+  published_by: string;
+  /** The page's content as JSON (src/staff/staffPageContent.ts's StaffPageContent). */
+  content_json: string;
+}
+
 export interface Database {
+  staff_pages: StaffPageTable;
+  staff_marks: StaffMarkTable;
+  staff_page_publications: StaffPagePublicationTable;
   plans: PlanTable;
   horizons: HorizonTable;
   themes: ThemeTable;
@@ -527,3 +585,5 @@ export type NewAction = Insertable<ActionTable>;
 export type ActionPatch = Updateable<ActionTable>;
 export type UpdateRoundRow = Selectable<UpdateRoundTable>;
 export type UpdateRoundOwnerRow = Selectable<UpdateRoundOwnerTable>;
+export type StaffPageRow = Selectable<StaffPageTable>;
+export type StaffMarkRow = Selectable<StaffMarkTable>;

@@ -15,7 +15,9 @@ export type VersionedTable =
   | 'update_rounds'
   | 'findings'
   | 'survey_waves'
-  | 'survey_questions';
+  | 'survey_questions'
+  | 'staff_pages'
+  | 'staff_marks';
 
 const recordNames: Record<VersionedTable, string> = {
   plans: 'plan',
@@ -28,6 +30,8 @@ const recordNames: Record<VersionedTable, string> = {
   findings: 'finding',
   survey_waves: 'survey',
   survey_questions: 'survey question',
+  staff_pages: 'staff page',
+  staff_marks: 'staff page entry',
 };
 
 /** What may be written besides the version, which only updateAtVersion moves. */

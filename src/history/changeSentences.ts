@@ -280,6 +280,68 @@ function planLines(before: Fields, after: Fields): ChangeLine[] {
 }
 
 /** A wave of the staff survey: its name, date and response figures, and how many scores were brought in. */
+const staffReaderWords: Record<string, string> = {
+  plan: 'people who can read the plan',
+  'signed-in': 'anyone signed in',
+  public: 'anyone with the link',
+};
+
+function staffPageLines(change: string, before: Fields, after: Fields): ChangeLine[] {
+  if (after.published === true)
+    return [
+      {
+        kind: 'details',
+        text: `Staff page published: ${text(after.said)} of what staff said and ${text(after.did)} of what was done, in ${text(after.areas)} focus areas`,
+      },
+    ];
+  const lines: ChangeLine[] = [];
+  if (change === 'create' || changed(before, after, 'readers'))
+    lines.push({
+      kind: 'details',
+      text: `Staff page readers: ${staffReaderWords[text(before.readers) || 'plan']} → ${staffReaderWords[text(after.readers)] ?? text(after.readers)}`,
+    });
+  if (changed(before, after, 'intro'))
+    lines.push({
+      kind: 'text',
+      text: 'Staff page introduction changed',
+      before: excerpt(before.intro),
+      after: excerpt(after.intro),
+    });
+  return lines.length ? lines : [{ kind: 'details', text: 'Staff page settings saved' }];
+}
+
+function staffMarkLines(before: Fields, after: Fields): ChangeLine[] {
+  const on = (fields: Fields) => fields.shown === 1;
+  if (on(after) && !on(before))
+    return [{ kind: 'details', text: 'Put on the staff page', after: excerpt(after.summary) }];
+  if (!on(after) && on(before)) return [{ kind: 'details', text: 'Taken off the staff page' }];
+  const lines: ChangeLine[] = [];
+  if (changed(before, after, 'summary'))
+    lines.push({
+      kind: 'text',
+      text: 'Words for the staff page changed',
+      before: excerpt(before.summary),
+      after: excerpt(after.summary),
+    });
+  if (changed(before, after, 'show_owners'))
+    lines.push({
+      kind: 'details',
+      text:
+        after.show_owners === 1 ? 'Staff page names who leads it' : 'Staff page no longer names who leads it',
+    });
+  if (changed(before, after, 'show_update'))
+    lines.push({
+      kind: 'details',
+      text:
+        after.show_update === 1
+          ? 'Staff page shows its latest update'
+          : 'Staff page no longer shows its latest update',
+    });
+  if (changed(before, after, 'theme_id'))
+    lines.push({ kind: 'details', text: 'Staff page focus area changed' });
+  return lines.length ? lines : [{ kind: 'details', text: 'Staff page entry saved unchanged' }];
+}
+
 function surveyWaveLines(change: string, before: Fields, after: Fields): ChangeLine[] {
   if (change === 'create') return [{ kind: 'added', text: 'Survey added' }];
   if (change === 'delete') {
@@ -442,6 +504,12 @@ function subjectOf(
       return `Survey: ${text(record.name)}`;
     case 'survey_question':
       return `Survey question: ${text(record.text)}`;
+    case 'staff_page':
+      return 'Staff page';
+    case 'staff_mark':
+      return row.subject_id && known.has(row.subject_id)
+        ? recordLabel(known.get(row.subject_id)!)
+        : 'Staff page';
     default:
       return 'Plan';
   }
@@ -478,6 +546,8 @@ export function describeChange(row: Row, known: RecordNames = new Map()): Change
   else if (row.record_type === 'finding') lines = findingLines(row.change, before, after);
   else if (row.record_type === 'action_finding') lines = actionFindingLines(row.change, before, after);
   else if (row.record_type === 'survey_wave') lines = surveyWaveLines(row.change, before, after);
+  else if (row.record_type === 'staff_page') lines = staffPageLines(row.change, before, after);
+  else if (row.record_type === 'staff_mark') lines = staffMarkLines(before, after);
   else if (row.record_type === 'survey_question')
     lines = [
       {

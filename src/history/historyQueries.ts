@@ -17,6 +17,8 @@ const toldTypes = [
   'action_finding',
   'survey_wave',
   'survey_question',
+  'staff_page',
+  'staff_mark',
 ] as const;
 
 export interface HistoryScope {

@@ -56,6 +56,11 @@ function subjectOf(change: Change): string | null {
   // An action answering a finding, or no longer, is told in the action's history.
   if (change.recordType === 'action_finding')
     return ((change.after ?? change.before) as { action_id: string }).action_id;
+  // A finding or action chosen for the staff page, or worded again for it, is told in its own history.
+  if (change.recordType === 'staff_mark') {
+    const mark = (change.after ?? change.before) as { finding_id: string | null; action_id: string | null };
+    return mark.action_id ?? mark.finding_id;
+  }
   if (change.recordType !== 'update') return null;
   const update = (change.after ?? change.before) as { action_id?: string | null; theme_id?: string | null };
   return update.action_id ?? update.theme_id ?? null;

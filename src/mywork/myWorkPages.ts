@@ -49,13 +49,17 @@ function renderPostForm(
   });
 }
 
-/** Where a signed-in person lands: My work for those linked to an owner (who may own or lead something), else the plans. */
-export function landingPath(user: { ownerId: string | null }): string {
+/**
+ * Where a signed-in person lands: the staff pages for a staff account, My work for those linked to an owner (who may
+ * own or lead something), else the plans.
+ */
+export function landingPath(user: { ownerId: string | null; role: string }): string {
+  if (user.role === 'staff') return '/you-said-we-did';
   return user.ownerId ? '/my-work' : '/plans';
 }
 
 export async function myWorkPages(app: FastifyInstance): Promise<void> {
-  app.get('/', { config: { access: 'signed-in' } }, async (request, reply) =>
+  app.get('/', { config: { access: 'account' } }, async (request, reply) =>
     reply.redirect(landingPath(request.user!)),
   );
 

@@ -43,6 +43,8 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
         email: user.email,
         role: userRoleNames[user.role],
         isAdmin: user.role === 'admin',
+        // A staff account reads staff pages only: no plans, items to be told about, or API to reach.
+        isStaff: user.role === 'staff',
       },
       details,
       plans: plans.map((plan) => ({ ...plan, roleName: planRoleNames[plan.role] })),
@@ -61,13 +63,13 @@ export async function accountPages(app: FastifyInstance): Promise<void> {
 
   app.get<{ Querystring: { notice?: string } }>(
     '/account',
-    { config: { access: 'signed-in' } },
+    { config: { access: 'account' } },
     async (request, reply) => renderAccount(request, reply, { notice: noticeText(request.query.notice) }),
   );
 
   app.post<{ Body: FormBody }>(
     '/account/password',
-    { config: { access: 'signed-in' } },
+    { config: { access: 'account' } },
     async (request, reply) => {
       const user = signedInUser(request);
       try {

@@ -30,6 +30,8 @@ const membership = reusableQuery(['planId', 'userId'], (kysely, { planId, userId
 
 export async function planAccessFor(db: Reader, user: User, planId: string): Promise<PlanAccessLevel | null> {
   if (user.role === 'admin') return 'manager';
+  // A staff account reads staff pages only (src/staff/), whatever it was given before its role changed.
+  if (user.role === 'staff') return null;
   const [member] = await membership(db.kysely, { planId, userId: user.id });
   if (member) return member.role;
   if (user.ownerId && (await ownsSomethingIn(db, user.ownerId, planId))) return 'owner';
@@ -58,6 +60,7 @@ async function ownsSomethingIn(db: Reader, ownerId: string, planId: string): Pro
 export async function readablePlanIds(db: Reader, user: User): Promise<Set<string> | 'all'> {
   if (user.role === 'admin') return 'all';
   const ids = new Set<string>();
+  if (user.role === 'staff') return ids;
   const members = await db.kysely
     .selectFrom('plan_members')
     .select('plan_id')

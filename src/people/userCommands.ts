@@ -9,7 +9,7 @@ import { FieldChecks } from '../validation.js';
 import { hashPassword, passwordProblem } from './passwords.js';
 import { emailKey, findUserRowByEmail, findUserRowById } from './users.js';
 
-export const userRoles: readonly UserRole[] = ['admin', 'manager', 'contributor', 'viewer'];
+export const userRoles: readonly UserRole[] = ['admin', 'manager', 'contributor', 'viewer', 'staff'];
 export const planRoles: readonly PlanRole[] = ['manager', 'contributor', 'viewer'];
 
 export const userRoleNames: Record<UserRole, string> = {
@@ -17,6 +17,7 @@ export const userRoleNames: Record<UserRole, string> = {
   manager: 'Plan manager',
   contributor: 'Contributor',
   viewer: 'Viewer',
+  staff: 'Staff (staff pages only)',
 };
 
 export const planRoleNames: Record<PlanRole, string> = {
@@ -214,6 +215,11 @@ async function refuseRemovingLastAdmin(trx: Trx, userId: string, field = 'role')
     });
 }
 
+/** Why a staff account cannot be given a plan: it reads staff pages only, whatever a plan's people page says. */
+function staffAccountProblem(user: UserRow): string {
+  return `${user.email} has a staff account, which reads only the staff pages: an administrator can change their role under Users`;
+}
+
 /** Gives a user a role in one plan, or changes it; `null` takes the plan away from them. */
 export async function setPlanRole(
   trx: Trx,
@@ -226,7 +232,9 @@ export async function setPlanRole(
   const chosen =
     role === null ? null : checks.choice('role', 'a role in this plan', role, planRoles, { required: true });
   checks.done();
-  if (!(await findUserRowById({ kysely: trx }, userId))) throw new NotFoundError('User');
+  const user = await findUserRowById({ kysely: trx }, userId);
+  if (!user) throw new NotFoundError('User');
+  if (chosen && user.role === 'staff') throw new InvalidInputError({ role: staffAccountProblem(user) });
   const before = await trx
     .selectFrom('plan_members')
     .selectAll()
@@ -292,6 +300,7 @@ export async function givePlanRoleByEmail(
     throw new InvalidInputError({
       email: `There is no user with the e-mail address ${emailKey(address)}: an administrator can add them under Users`,
     });
+  if (user.role === 'staff') throw new InvalidInputError({ email: staffAccountProblem(user) });
   await setPlanRole(trx, actor, planId, user.id, role ?? null);
   return user;
 }

@@ -61,7 +61,7 @@ export async function signInPages(app: FastifyInstance): Promise<void> {
     }
   });
 
-  app.post('/sign-out', { config: { access: 'signed-in' } }, async (request, reply) => {
+  app.post('/sign-out', { config: { access: 'account' } }, async (request, reply) => {
     const secret = request.cookies[sessionCookieName];
     if (secret && request.user) await signOut(app.db, request.user, secret);
     clearSessionCookie(request, reply);

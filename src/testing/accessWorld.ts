@@ -16,6 +16,7 @@ import type { PlanRow } from '../db/schema.js';
 import { startRound } from '../rounds/roundCommands.js';
 import { createFinding, setActionFindings } from '../findings/findingCommands.js';
 import { createWave, saveScores } from '../surveys/surveyCommands.js';
+import { publishStaffPage, saveStaffMark, setStaffPageReaders } from '../staff/staffPageCommands.js';
 import { makeAction, makePlan, makeTheme, makeUpdate, testActor } from './factories.js';
 import { signedInUser, type SignedInAs } from './testApp.js';
 
@@ -24,13 +25,25 @@ import { signedInUser, type SignedInAs } from './testApp.js';
  * admin; mgr, the manager of plan A (global role manager); con, a contributor member of A; view, a viewer of A;
  * own, a user linked to an owner who owns one action and leads one theme of A, with no membership, asking about
  * those; oth, the same user asking about the other action and theme of A; mgr0, a manager given no plans;
- * anon, a signed-out visitor; ro and rw, a read-only and a read-write API token of mgr (and nothing else).
+ * staff, a staff account (it reads the staff pages open to it and nothing else); anon, a signed-out visitor; ro and rw, a read-only and a read-write API token of mgr (and nothing else).
  */
-export const columns = ['admin', 'mgr', 'con', 'view', 'own', 'oth', 'mgr0', 'anon', 'ro', 'rw'] as const;
+export const columns = [
+  'admin',
+  'mgr',
+  'con',
+  'view',
+  'own',
+  'oth',
+  'mgr0',
+  'staff',
+  'anon',
+  'ro',
+  'rw',
+] as const;
 export type Column = (typeof columns)[number];
 
 export interface Cast {
-  people: Record<'admin' | 'mgr' | 'con' | 'view' | 'own' | 'mgr0' | 'stranger', SignedInAs>;
+  people: Record<'admin' | 'mgr' | 'con' | 'view' | 'own' | 'mgr0' | 'staff' | 'stranger', SignedInAs>;
   /** The owner the `own` user is linked to. */
   ownerId: string;
   readToken: string;
@@ -68,6 +81,8 @@ export interface PlanFixture {
   /** Rhea's personal link, and the action of hers that requests through it post on (the other stays not updated). */
   linkToken: string;
   linkActionId: string;
+  /** The key of the plan's published staff page's public address: open to anyone on A, to its readers only on B. */
+  staffPageKey: string;
 }
 
 export interface World {
@@ -83,13 +98,14 @@ let worlds = 0;
 export const signInPassword = 'correct horse battery staple 42';
 
 export async function makeCast(db: Db, config: Config): Promise<Cast> {
-  const [admin, mgr, con, view, own, mgr0, stranger] = [
+  const [admin, mgr, con, view, own, mgr0, staff, stranger] = [
     await signedInUser(db, config, 'admin', 'Ada Administrator'),
     await signedInUser(db, config, 'manager', 'Morgan Manager'),
     await signedInUser(db, config, 'contributor', 'Cai Contributor'),
     await signedInUser(db, config, 'viewer', 'Vic Viewer'),
     await signedInUser(db, config, 'contributor', 'Olu Owner'),
     await signedInUser(db, config, 'manager', 'Nia Noplans'),
+    await signedInUser(db, config, 'staff', 'Stef Staff'),
     await signedInUser(db, config, 'manager', 'Sam Stranger'),
   ];
   return inTransaction(db, async (trx) => {
@@ -104,7 +120,7 @@ export async function makeCast(db: Db, config: Config): Promise<Cast> {
       password: signInPassword,
     });
     return {
-      people: { admin, mgr, con, view, own, mgr0, stranger },
+      people: { admin, mgr, con, view, own, mgr0, staff, stranger },
       ownerId: owner.id,
       readToken: `Bearer ${token}`,
       signInAccount: { email, password: signInPassword },
@@ -144,6 +160,7 @@ async function makePlanFixture(
   words: string,
   ownerName: string,
   ownedBy: string | null,
+  openStaffPage: boolean,
 ): Promise<PlanFixture> {
   worlds += 1;
   const plan = await makePlan(db, {
@@ -197,6 +214,14 @@ async function makePlanFixture(
     .select('id')
     .where('name', '=', ownerName)
     .executeTakeFirstOrThrow();
+  const staffPage = await inTransaction(db, async (trx) => {
+    await saveStaffMark(trx, testActor, plan.id, { kind: 'action', id: action.id }, 0, {
+      shown: true,
+      summary: `${words} staff words`,
+    });
+    await publishStaffPage(trx, testActor, plan.id);
+    return setStaffPageReaders(trx, testActor, plan.id, 0, openStaffPage ? 'public' : 'plan');
+  });
   return {
     ...(await makeRound(db, plan, words)),
     id: plan.id,
@@ -212,6 +237,7 @@ async function makePlanFixture(
     questionId: question.id,
     ...(await makeReports(db, plan, words)),
     ownerId: owner.id,
+    staffPageKey: staffPage.public_key,
   };
 }
 
@@ -260,8 +286,8 @@ export async function makeWorld(db: Db, cast: Cast): Promise<World> {
   // share nothing, so they are made side by side (on PostgreSQL, on two connections at once).
   const made = worlds;
   const [A, B] = await Promise.all([
-    makePlanFixture(db, 'Alder', `Avery Adams ${made}`, ownerName),
-    makePlanFixture(db, `${planBMarker} harbour`, `Bryony Bramble ${made + 1}`, null),
+    makePlanFixture(db, 'Alder', `Avery Adams ${made}`, ownerName, true),
+    makePlanFixture(db, `${planBMarker} harbour`, `Bryony Bramble ${made + 1}`, null, false),
   ]);
   const { people } = cast;
   await inTransaction(db, async (trx) => {
@@ -309,6 +335,9 @@ export async function fingerprint(db: Db): Promise<string> {
     'update_round_items',
     'personal_links',
     'jobs',
+    'staff_pages',
+    'staff_marks',
+    'staff_page_publications',
   ] as const;
   const versioned = new Set([
     'plans',
@@ -322,6 +351,8 @@ export async function fingerprint(db: Db): Promise<string> {
     'findings',
     'survey_waves',
     'survey_questions',
+    'staff_pages',
+    'staff_marks',
   ]);
   const parts = tables.map((table) =>
     versioned.has(table)

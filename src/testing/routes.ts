@@ -17,6 +17,12 @@ import { createPersonalLink } from '../rounds/personalLinks.js';
 import { startRound } from '../rounds/roundCommands.js';
 import { createFinding, setActionFindings } from '../findings/findingCommands.js';
 import { createWave, saveScores, setQuestionTheme } from '../surveys/surveyCommands.js';
+import {
+  publishStaffPage,
+  saveStaffMark,
+  saveStaffPageIntro,
+  setStaffPageReaders,
+} from '../staff/staffPageCommands.js';
 import { makeAction, makePlan, makeTheme, makeUpdate, testActor } from './factories.js';
 
 /** A record for every path parameter a route can name, keyed by the parameter's name. */
@@ -53,6 +59,36 @@ export async function surveyRecords(
       .executeTakeFirstOrThrow();
     if (themeId) await setQuestionTheme(trx, testActor, planId, id, 1, themeId);
     return { waveId: second.id, questionId: id };
+  });
+}
+
+/**
+ * The plan's staff page with the finding and the action on it in `text`, published and open at its public address:
+ * the staff pages' records.
+ */
+export async function staffPageRecords(
+  db: Db,
+  planId: string,
+  subjects: { findingId: string; actionId: string; themeId: string | null },
+  text = 'You told us',
+): Promise<{ pageKey: string }> {
+  return db.kysely.transaction().execute(async (trx) => {
+    const words = text.slice(0, 2000);
+    await saveStaffMark(trx, testActor, planId, { kind: 'finding', id: subjects.findingId }, 0, {
+      shown: true,
+      summary: words,
+      themeId: subjects.themeId,
+    });
+    await saveStaffMark(trx, testActor, planId, { kind: 'action', id: subjects.actionId }, 0, {
+      shown: true,
+      summary: words,
+      showOwners: true,
+      showUpdate: true,
+    });
+    await saveStaffPageIntro(trx, testActor, planId, 0, words);
+    await publishStaffPage(trx, testActor, planId);
+    const page = await setStaffPageReaders(trx, testActor, planId, 1, 'public');
+    return { pageKey: page.public_key };
   });
 }
 
@@ -109,6 +145,11 @@ export async function makeOneOfEach(
   return {
     ...(await roundRecords(db, plan)),
     ...(await surveyRecords(db, plan.id, `${title} survey`, theme.id)),
+    ...(await staffPageRecords(db, plan.id, {
+      findingId: finding.id,
+      actionId: action.id,
+      themeId: theme.id,
+    })),
     token,
     linkSecret,
     jobId,

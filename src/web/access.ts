@@ -19,14 +19,25 @@ import { reusableQuery } from '../db/reusableQuery.js';
 
 /**
  * - public: anyone, signed in or not (sign-in, health, assets);
- * - signed-in: any signed-in user (what they then see is filtered to their plans);
+ * - account: any signed-in user, a staff account too: their own account, signing out, and the staff pages' list;
+ * - signed-in: any signed-in user but a staff account (what they then see is filtered to their plans);
  * - create-plans: administrators and plan managers (new plans, imports, the owners directory);
  * - admin: administrators only;
  * - plan:read / plan:contribute / plan:manage: the plan named by `:slug`, at that level or above;
- *   plan:contribute lets owners in, and the handler then checks the action or focus area is theirs.
+ *   plan:contribute lets owners in, and the handler then checks the action or focus area is theirs;
+ * - plan:staff: the staff page of the plan named by `:slug`: its readers, or anyone signed in (a staff account too)
+ *   when the plan's administrator has opened its staff page wider (src/staff/).
  */
 export type RouteAccess =
-  'public' | 'signed-in' | 'create-plans' | 'admin' | 'plan:read' | 'plan:contribute' | 'plan:manage';
+  | 'public'
+  | 'account'
+  | 'signed-in'
+  | 'create-plans'
+  | 'admin'
+  | 'plan:read'
+  | 'plan:contribute'
+  | 'plan:manage'
+  | 'plan:staff';
 
 export interface PlanAccess {
   planId: string;
@@ -66,8 +77,12 @@ export class SignInRequiredError extends Error {
   }
 }
 
-export const planLevelFor: Record<'plan:read' | 'plan:contribute' | 'plan:manage', PlanAccessLevel> = {
+export const planLevelFor: Record<
+  'plan:read' | 'plan:contribute' | 'plan:manage' | 'plan:staff',
+  PlanAccessLevel
+> = {
   'plan:read': 'viewer',
+  'plan:staff': 'viewer',
   'plan:contribute': 'owner',
   'plan:manage': 'manager',
 };
@@ -99,6 +114,16 @@ const planBySlug = reusableQuery(['slug'], (kysely, { slug }) =>
   kysely.selectFrom('plans').select(['id', 'slug', 'content_version']).where('slug', '=', slug),
 );
 
+const staffPageReaders = reusableQuery(['planId'], (kysely, { planId }) =>
+  kysely.selectFrom('staff_pages').select('readers').where('plan_id', '=', planId),
+);
+
+/** Whether the plan's staff page is open to anyone signed in (or to anyone at all). */
+async function staffPageOpenToAll(request: FastifyRequest, planId: string): Promise<boolean> {
+  const [page] = await staffPageReaders(request.server.db.kysely, { planId });
+  return page !== undefined && page.readers !== 'plan';
+}
+
 async function enforce(request: FastifyRequest): Promise<void> {
   // An address that matches no route is a 404 for someone signed in, and the sign-in page for anyone else.
   const access = request.is404 ? 'signed-in' : request.routeOptions.config.access;
@@ -108,6 +133,9 @@ async function enforce(request: FastifyRequest): Promise<void> {
   if (!user) throw new SignInRequiredError();
   if (request.apiToken?.access === 'read' && !['GET', 'HEAD'].includes(request.method))
     throw new ForbiddenError('This API token can only read: make a read-write token to change things');
+  if (access === 'account') return;
+  if (user.role === 'staff' && !access.startsWith('plan:'))
+    throw new ForbiddenError('A staff account can read only the staff pages: see “You said, we did”');
   if (access === 'signed-in') return;
   if (access === 'admin') {
     if (user.role !== 'admin') throw new ForbiddenError('Only an administrator can do that');
@@ -121,6 +149,9 @@ async function enforce(request: FastifyRequest): Promise<void> {
   const slug = (request.params as { slug?: string }).slug;
   const [plan] = slug ? await planBySlug(request.server.db.kysely, { slug }) : [];
   const level = plan ? await planAccessFor(request.server.db, user, plan.id) : null;
+  // Beyond the plan's readers, a staff page may be open to anyone signed in: they read it and nothing else.
+  if (access === 'plan:staff' && plan && level === null && (await staffPageOpenToAll(request, plan.id)))
+    return;
   // A plan the user may not read answers exactly as a plan that does not exist, so slugs cannot be probed.
   if (!plan || level === null) throw new NotFoundError('Plan');
   if (!atLeast(level, planLevelFor[access]))

@@ -30,6 +30,14 @@ interface NavigationItem {
 /** The service navigation: only what this user can use. */
 export function navigationFor(user: User | null, path: string): NavigationItem[] {
   if (!user) return [];
+  const staffPages = {
+    href: '/you-said-we-did',
+    text: 'You said, we did',
+    active: path.startsWith('/you-said-we-did'),
+  };
+  const account = { href: '/account', text: 'Your account', active: path.startsWith('/account') };
+  // A staff account reads the staff pages and nothing else: the rest would only refuse it.
+  if (user.role === 'staff') return [staffPages, account];
   const items: NavigationItem[] = [
     // Those who own or lead something land on My work: it comes first for them.
     ...(user.ownerId ? [{ href: '/my-work', text: 'My work', active: path.startsWith('/my-work') }] : []),
@@ -48,8 +56,9 @@ export function navigationFor(user: User | null, path: string): NavigationItem[]
     });
     items.push({ href: '/admin/outbox', text: 'Outbox', active: path.startsWith('/admin/outbox') });
   }
+  items.push(staffPages);
   items.push({ href: '/api/docs', text: 'API' });
-  items.push({ href: '/account', text: 'Your account', active: path.startsWith('/account') });
+  items.push(account);
   return items;
 }
 
