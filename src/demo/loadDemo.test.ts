@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import type { Db } from '../db/connection.js';
+import { planCoverage } from '../findings/coverage.js';
 import { loadPlanContents } from '../plans/planContents.js';
 import { richTextToPlain } from '../richtext/sanitise.js';
 import { describeEachDatabase } from '../testing/databases.js';
@@ -16,6 +17,8 @@ async function rowCounts(db: Db) {
     'action_owners',
     'owners',
     'updates',
+    'findings',
+    'action_findings',
     'history',
   ] as const;
   const counts: Record<string, number> = {};
@@ -122,6 +125,61 @@ describeEachDatabase('loading the sample plans', (current) => {
     expect(richTextToPlain(formulate.future_actions)).toContain('Update 7/8/21 communications have gone out');
   });
 
+  it('gives the staff survey the two areas its data named and the four the focus groups outlined, each answered by actions', async () => {
+    await loaded();
+    const { plan, actions } = await loadPlanContents(current().kysely, 'staff-survey-2021', {
+      updates: 'all',
+    });
+    const coverage = await planCoverage(current().kysely, plan.id);
+    expect(
+      coverage.findings.map(({ finding }) => [
+        finding.reference,
+        finding.kind,
+        finding.source_document,
+        finding.source_date,
+      ]),
+    ).toEqual([
+      ['S1', 'survey_finding', 'Durham University staff survey results', '2020-11-24'],
+      ['S2', 'survey_finding', 'Durham University staff survey results', '2020-11-24'],
+      ['FG1', 'focus_group_theme', 'Directorate focus groups', '2021-04-29'],
+      ['FG2', 'focus_group_theme', 'Directorate focus groups', '2021-04-29'],
+      ['FG3', 'focus_group_theme', 'Directorate focus groups', '2021-04-29'],
+      ['FG4', 'focus_group_theme', 'Directorate focus groups', '2021-04-29'],
+    ]);
+    const [vision, justice, returnToWork, transform, visionTheme, workAndHome] = coverage.findings.map(
+      (f) => f.finding.text,
+    );
+    expect(vision).toMatch(/^Vision Clarity/);
+    expect(justice).toMatch(/^Procedural justice/);
+    expect(returnToWork).toBe(
+      'Ensure return to work plan following covid is effectively managed with communication central to success',
+    );
+    expect(transform).toMatch(/^Transform - Ensure timely communication of upcoming changes/);
+    expect(visionTheme).toContain('Consider an organisational management chart');
+    expect(workAndHome).toMatch(/^Separation of Work and Home/);
+
+    // Every finding has an action still open; none is answered by a theme, which answers nothing.
+    expect(coverage.counts).toEqual({ total: 6, noAction: 0, open: 6, complete: 0, withActions: 6 });
+    expect(coverage.byKind.map((k) => k.sentence)).toEqual([
+      '2 survey findings: 2 with actions, 0 complete',
+      '4 focus-group themes: 4 with actions, 0 complete',
+    ]);
+    const answering = (reference: string) =>
+      coverage.findings.find((f) => f.finding.reference === reference)!.actions.map((a) => a.title);
+    expect(answering('S2')).toEqual(['Hold focus groups with Directorates to expand on the findings']);
+    expect(answering('S1')).toEqual([
+      'Hold focus groups with Directorates to expand on the findings',
+      'Identify suitable leads for each area of focus to put plans into action',
+    ]);
+    for (const reference of ['FG1', 'FG2', 'FG3', 'FG4'])
+      expect(answering(reference)).toEqual([
+        'Identify suitable leads for each area of focus to put plans into action',
+        'Share areas of focus with Directorate Heads to ensure management teams are working towards the areas of focus',
+        'Schedule comms piece on "You said, we did" for progress so far',
+      ]);
+    expect(actions.find((a) => a.title.startsWith('Identify suitable leads'))!.status).toBe('complete');
+  });
+
   it('files the 18 culture deliverables under their five themes: 11 complete, 5 in progress, 2 not started', async () => {
     await loaded();
     const { plan, horizons, themes, actions } = await loadPlanContents(
@@ -188,6 +246,10 @@ describeEachDatabase('loading the sample plans', (current) => {
   it('changes nothing when run a second time, skipping both plans', async () => {
     await loaded();
     const before = await rowCounts(current());
+    expect(before).toMatchObject({
+      findings: 6,
+      action_findings: 15,
+    });
     expect(await loadDemo(current(), actor)).toEqual({
       created: [],
       skipped: ['staff-survey-2021', 'culture-action-plan'],

@@ -1,6 +1,7 @@
 // The police force's staff-survey action plan (samples/staff-survey-action-plan.*), entered as written, typos and all.
 import type {
   DraftAction as DemoAction,
+  DraftFinding as DemoFinding,
   PlanDraft as DemoPlan,
   DraftUpdate as DemoUpdate,
 } from '../import/planDraft.js';
@@ -19,6 +20,66 @@ function action(
   // The sample gives no completion dates, so none is invented for the completed rows.
   return { ...fields, completedOn: null, theme: null, horizon: null, updates };
 }
+
+// What the plan answers, as its own rows say it: Durham's data named two areas requiring focus (its results were
+// delivered on 24th November, before the focus groups of April 2021, so November 2020), and the focus groups of
+// 28th/29th April 2021 outlined four. The first action's cell spells it "Prodedural justice"; the finding spells it
+// right.
+const survey = { sourceDocument: 'Durham University staff survey results', sourceDate: '2020-11-24' };
+const focusGroups = { sourceDocument: 'Directorate focus groups', sourceDate: '2021-04-29' };
+
+const findings: DemoFinding[] = [
+  {
+    reference: 'S1',
+    text: 'Vision Clarity: an area requiring focus according to the data',
+    kind: 'survey_finding',
+    priority: '',
+    ...survey,
+  },
+  {
+    reference: 'S2',
+    text: 'Procedural justice: an area requiring focus according to the data',
+    kind: 'survey_finding',
+    priority: '',
+    ...survey,
+  },
+  {
+    reference: 'FG1',
+    text: 'Ensure return to work plan following covid is effectively managed with communication central to success',
+    kind: 'focus_group_theme',
+    priority: '',
+    ...focusGroups,
+  },
+  {
+    reference: 'FG2',
+    text: 'Transform - Ensure timely communication of upcoming changes, and a cultural focus on addressing continued perceptions of silo working',
+    kind: 'focus_group_theme',
+    priority: '',
+    ...focusGroups,
+  },
+  {
+    reference: 'FG3',
+    text: 'Vision Clarity - Ensure the organisational vision is more clearly and concisely communicated. Consider an organisational management chart so staff can see who is responsible for which areas of the Force they lead (the MPS have been given as an example)',
+    kind: 'focus_group_theme',
+    priority: '',
+    ...focusGroups,
+  },
+  {
+    reference: 'FG4',
+    text: 'Separation of Work and Home - With rollout of remote/virtual working this has been praised as a success of the Force, but also a concern it has blurred the lines between home and work which is concerning for some',
+    kind: 'focus_group_theme',
+    priority: '',
+    ...focusGroups,
+  },
+];
+
+/**
+ * The four areas of focus are worked on under the focus areas (themes) below, which cannot be linked to a finding; the
+ * actions answering them are those that give each area a lead, take it to the directorates and tell staff what was
+ * done. The sample has no action of its own for procedural justice: the focus groups, held to expand on the survey's
+ * findings, are what answers it so far.
+ */
+const areasOfFocus = ['FG1', 'FG2', 'FG3', 'FG4'];
 
 const actions: DemoAction[] = [
   action({
@@ -78,6 +139,7 @@ const actions: DemoAction[] = [
     {
       title: 'Hold focus groups with Directorates to expand on the findings',
       owners: [lead],
+      findings: ['S1', 'S2'],
       progress:
         '<p>All Directorates were invited to attend focus groups. These were informative and expanded upon the data in the survey. This has outlined the following areas of focus:</p> ' +
         '<p>1.) Ensure return to work plan following covid is effectively managed with communication central to success</p> ' +
@@ -145,6 +207,8 @@ const actions: DemoAction[] = [
   action({
     title: 'Identify suitable leads for each area of focus to put plans into action',
     owners: [lead],
+    // Vision Clarity, the survey's first area, is one of them, with its own lead.
+    findings: ['S1', ...areasOfFocus],
     progress: 'Complete leads assigned as below',
     futureActions: 'Leads assigned for each area',
     targetDate: 'Complete',
@@ -154,6 +218,7 @@ const actions: DemoAction[] = [
     title:
       'Share areas of focus with Directorate Heads to ensure management teams are working towards the areas of focus',
     owners: [lead],
+    findings: areasOfFocus,
     progress:
       'These areas of focus have been shared with directorate heads and work now continues with plan owners',
     futureActions: 'Shared with leads',
@@ -172,6 +237,7 @@ const actions: DemoAction[] = [
   action({
     title: 'Schedule comms piece on "You said, we did" for progress so far',
     owners: [lead],
+    findings: areasOfFocus,
     progress: 'Requires action - will be arranged shortly',
     futureActions:
       'Once the results and action plan from the BAME survey are received refreshed comms will go out across the force in respect of you said we did covering the 4 main areas from staff survey and BAME results (as many of the areas will have cross over).',
@@ -261,4 +327,5 @@ export const staffSurveyPlan: DemoPlan = {
     },
   ],
   actions,
+  findings,
 };
