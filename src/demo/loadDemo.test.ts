@@ -3,6 +3,7 @@ import type { Db } from '../db/connection.js';
 import { planCoverage } from '../findings/coverage.js';
 import { loadPlanContents } from '../plans/planContents.js';
 import { richTextToPlain } from '../richtext/sanitise.js';
+import { changesByTheme, planSurveys, surveyChangeLines } from '../surveys/surveyQueries.js';
 import { describeEachDatabase } from '../testing/databases.js';
 import { loadDemo } from './loadDemo.js';
 
@@ -19,6 +20,9 @@ async function rowCounts(db: Db) {
     'updates',
     'findings',
     'action_findings',
+    'survey_waves',
+    'survey_questions',
+    'survey_scores',
     'history',
   ] as const;
   const counts: Record<string, number> = {};
@@ -180,6 +184,36 @@ describeEachDatabase('loading the sample plans', (current) => {
     expect(actions.find((a) => a.title.startsWith('Identify suitable leads'))!.status).toBe('complete');
   });
 
+  it('gives the staff survey two waves, each question marked for its focus area, with vision clarity rising', async () => {
+    await loaded();
+    const { plan, themes } = await loadPlanContents(current().kysely, 'staff-survey-2021', {
+      updates: 'all',
+    });
+    const surveys = await planSurveys(current().kysely, plan.id);
+    expect(surveys.waves.map((w) => [w.name, w.held_on, w.responses, Number(w.response_rate)])).toEqual([
+      ['Staff survey 2020', '2020-11-24', 742, 52],
+      ['Staff survey 2022', '2022-11-22', 861, 60],
+    ]);
+    expect(surveys.questions).toHaveLength(6);
+    expect(surveys.questions.every((q) => q.scores.every((score) => score !== null))).toBe(true);
+    const question = (text: string) => surveys.questions.find((q) => q.question.text === text)!;
+    expect(question('Vision clarity').change?.sentence).toBe('Vision clarity: 54% → 61%, +7 points');
+    expect(question('Procedural justice').change?.sentence).toBe('Procedural justice: 49% → 53%, +4 points');
+    // The plan has no focus area for procedural justice, so that question is marked for none.
+    expect(question('Procedural justice').question.theme_id).toBeNull();
+
+    const byTheme = changesByTheme(surveys);
+    const themeOf = (title: string) => themes.find((t) => t.title === title)!.id;
+    expect(byTheme.get(themeOf('Vision Clarity'))!.map((q) => q.question.text)).toEqual(['Vision clarity']);
+    expect(byTheme.has(themeOf('Return to Work Plan'))).toBe(false);
+    expect(surveyChangeLines(surveys, themes)).toEqual([
+      'Changes are communicated in good time: 41% → 48%, +7 points (Transform - Silo Culture and Communication of changes)',
+      'Teams work well together across the Force: 47% → 52%, +5 points (Transform - Silo Culture and Communication of changes)',
+      'Vision clarity: 54% → 61%, +7 points (Vision Clarity)',
+      'I can switch off from work in my own time: 63% → 59%, −4 points (Work/Home Balance)',
+    ]);
+  });
+
   it('files the 18 culture deliverables under their five themes: 11 complete, 5 in progress, 2 not started', async () => {
     await loaded();
     const { plan, horizons, themes, actions } = await loadPlanContents(
@@ -249,6 +283,9 @@ describeEachDatabase('loading the sample plans', (current) => {
     expect(before).toMatchObject({
       findings: 6,
       action_findings: 15,
+      survey_waves: 2,
+      survey_questions: 6,
+      survey_scores: 12,
     });
     expect(await loadDemo(current(), actor)).toEqual({
       created: [],

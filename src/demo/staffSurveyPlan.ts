@@ -5,6 +5,7 @@ import type {
   PlanDraft as DemoPlan,
   DraftUpdate as DemoUpdate,
 } from '../import/planDraft.js';
+import type { DemoSurvey } from './demoSurvey.js';
 
 const lead = 'Luke Baldock';
 
@@ -328,4 +329,45 @@ export const staffSurveyPlan: DemoPlan = {
   ],
   actions,
   findings,
+};
+
+/**
+ * Two waves of the staff survey, for the survey page and the focus areas' change over time. The figures are
+ * illustrative, made up for the demo: the sample gives no scores, only that the Force improved in almost all areas
+ * and that Vision Clarity and procedural justice needed focus. Return to Work Plan has no question: the first wave
+ * came before the return it asks about.
+ */
+export const staffSurvey: DemoSurvey = {
+  waves: [
+    { name: 'Staff survey 2020', heldOn: '2020-11-24', responses: 742, responseRate: 52 },
+    { name: 'Staff survey 2022', heldOn: '2022-11-22', responses: 861, responseRate: 60 },
+  ],
+  questions: [
+    { question: 'Vision clarity', driver: 'Leadership', focusArea: 'Vision Clarity', scores: [54, 61] },
+    { question: 'Procedural justice', driver: 'Fairness', focusArea: null, scores: [49, 53] },
+    {
+      question: 'Changes are communicated in good time',
+      driver: 'Communication',
+      focusArea: 'Transform - Silo Culture and Communication of changes',
+      scores: [41, 48],
+    },
+    {
+      question: 'Teams work well together across the Force',
+      driver: 'Collaboration',
+      focusArea: 'Transform - Silo Culture and Communication of changes',
+      scores: [47, 52],
+    },
+    {
+      question: 'I can switch off from work in my own time',
+      driver: 'Wellbeing',
+      focusArea: 'Work/Home Balance',
+      scores: [63, 59],
+    },
+    {
+      question: 'My line manager supports me',
+      driver: 'Supervisor support',
+      focusArea: null,
+      scores: [71, 73],
+    },
+  ],
 };
