@@ -9,22 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config.js';
 import { inTransaction } from '../src/db/transaction.js';
 import { loadDemo } from '../src/demo/loadDemo.js';
-import { createFinding, setActionFindings } from '../src/findings/findingCommands.js';
 import { startPendingImport } from '../src/import/pendingImports.js';
 import { setPlanRole, updateUserDetails } from '../src/people/userCommands.js';
 import { createReport } from '../src/reports/reportCommands.js';
 import { browserAvailable, startBrowserApp, type BrowserApp } from '../src/testing/browser.js';
 import { openTestDatabase, type TestDatabase } from '../src/testing/databases.js';
 import { testActor } from '../src/testing/factories.js';
-import {
-  accountRecords,
-  fillRoute,
-  roundRecords,
-  surveyRecords,
-  staffPageRecords,
-  type RouteRecords,
-} from '../src/testing/routes.js';
+import { accountRecords, fillRoute, roundRecords, type RouteRecords } from '../src/testing/routes.js';
 import { readSample } from '../src/testing/samples.js';
+import { setStaffPageReaders, staffPageOf } from '../src/staff/staffPageCommands.js';
 import { buildTestApp, signedInUser } from '../src/testing/testApp.js';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -154,18 +147,30 @@ describe.runIf(browserAvailable())('every page in Chromium, at 1280 and 320 CSS 
       actorName: app.user.name,
       userId: app.user.id,
     });
-    // A finding of the plan that its first action answers: the findings pages and the action form's choices.
-    const finding = await inTransaction(db, async (trx) => {
-      const made = await createFinding(trx, testActor, plan.id, {
-        reference: 'SF1',
-        text: 'Staff do not feel their views are listened to',
-        kind: 'survey_finding',
-        sourceDocument: 'Staff survey 2021',
-        sourceDate: '2021-03-31',
-      });
-      await setActionFindings(trx, testActor, plan.id, update.action_id!, [made.id]);
-      return made;
-    });
+    // The sample's own finding that its first action with an update answers: the findings pages and the action form's
+    // choices.
+    const finding = await db.kysely
+      .selectFrom('findings')
+      .innerJoin('action_findings', 'action_findings.finding_id', 'findings.id')
+      .select('findings.id')
+      .where('action_findings.action_id', '=', update.action_id!)
+      .orderBy('findings.position')
+      .executeTakeFirstOrThrow();
+    // The sample's later survey wave and a question it scores that is marked for a focus area: the survey pages and its
+    // change.
+    const wave = await db.kysely
+      .selectFrom('survey_waves')
+      .select('id')
+      .where('plan_id', '=', plan.id)
+      .orderBy('held_on', 'desc')
+      .executeTakeFirstOrThrow();
+    const question = await db.kysely
+      .selectFrom('survey_questions')
+      .select('id')
+      .where('plan_id', '=', plan.id)
+      .where('theme_id', 'is not', null)
+      .orderBy('position')
+      .executeTakeFirstOrThrow();
     records = {
       ...(await accountRecords(db, plan.id, app.user.id)),
       findingId: finding.id,
@@ -178,14 +183,15 @@ describe.runIf(browserAvailable())('every page in Chromium, at 1280 and 320 CSS 
       id: pendingImport,
       // An open update request and a personal link in it: the round's pages and the link's page.
       ...(await roundRecords(db, plan)),
-      // Two waves of the staff survey, the question marked for the focus area: the survey pages and its change.
-      ...(await surveyRecords(db, plan.id, 'Staff survey', theme.id)),
-      // The staff page with the finding and the first action on it, published and open at its public address.
-      ...(await staffPageRecords(db, plan.id, {
-        findingId: finding.id,
-        actionId: update.action_id!,
-        themeId: theme.id,
-      })),
+      waveId: wave.id,
+      questionId: question.id,
+      // The sample's published staff page, opened at its public address for the walk to visit it there too.
+      pageKey: (
+        await inTransaction(db, async (trx) => {
+          const page = await staffPageOf(trx, plan.id);
+          return setStaffPageReaders(trx, testActor, plan.id, page.version, 'public');
+        })
+      ).public_key,
     };
 
     const config = readConfig({}, { databaseUrl: ':memory:' });

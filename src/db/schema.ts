@@ -506,7 +506,7 @@ export interface StaffMarkTable {
   shown: number;
   /** For a finding, what staff said; for an action, what was done. */
   summary: string;
-  /** For a finding, the focus area it is shown under (an action is shown under its own). */
+  /** The focus area it is shown under: for a finding, none when null; for an action, its own when null. */
   theme_id: string | null;
   /** For an action: 1 to name its owners, 1 to show its latest update. */
   show_owners: number;

@@ -1,4 +1,4 @@
-// The demo's accounts: an administrator and an action owner, given fresh passwords at every demo start so none is ever published.
+// The demo's accounts: an administrator, an action owner and a member of staff, given fresh passwords at every demo start so none is ever published.
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/connection.js';
 import type { UserRole } from '../db/schema.js';
@@ -24,6 +24,8 @@ const accounts: Omit<DemoAccount, 'password'>[] = [
     role: 'contributor',
     owner: 'Stuart Phoenix',
   },
+  // A member of staff: reads the staff pages open to everyone signed in, and nothing else.
+  { email: 'staff.member@example.org', name: 'Demo staff member', role: 'staff' },
 ];
 
 function newPassword(): string {

@@ -1,8 +1,12 @@
 import { expect, it } from 'vitest';
 import type { Db } from '../db/connection.js';
+import { planCoverage } from '../findings/coverage.js';
 import { loadPlanContents } from '../plans/planContents.js';
 import { richTextToPlain } from '../richtext/sanitise.js';
+import { changesByTheme, planSurveys, surveyChangeLines } from '../surveys/surveyQueries.js';
 import { describeEachDatabase } from '../testing/databases.js';
+import { buildStaffPageContent } from '../staff/staffPageContent.js';
+import { latestPublication, staffPageOf } from '../staff/staffPageCommands.js';
 import { loadDemo } from './loadDemo.js';
 
 const actor = { name: 'Headway demo' };
@@ -16,6 +20,13 @@ async function rowCounts(db: Db) {
     'action_owners',
     'owners',
     'updates',
+    'findings',
+    'action_findings',
+    'survey_waves',
+    'survey_questions',
+    'survey_scores',
+    'staff_marks',
+    'staff_page_publications',
     'history',
   ] as const;
   const counts: Record<string, number> = {};
@@ -122,6 +133,91 @@ describeEachDatabase('loading the sample plans', (current) => {
     expect(richTextToPlain(formulate.future_actions)).toContain('Update 7/8/21 communications have gone out');
   });
 
+  it('gives the staff survey the two areas its data named and the four the focus groups outlined, each answered by actions', async () => {
+    await loaded();
+    const { plan, actions } = await loadPlanContents(current().kysely, 'staff-survey-2021', {
+      updates: 'all',
+    });
+    const coverage = await planCoverage(current().kysely, plan.id);
+    expect(
+      coverage.findings.map(({ finding }) => [
+        finding.reference,
+        finding.kind,
+        finding.source_document,
+        finding.source_date,
+      ]),
+    ).toEqual([
+      ['S1', 'survey_finding', 'Durham University staff survey results', '2020-11-24'],
+      ['S2', 'survey_finding', 'Durham University staff survey results', '2020-11-24'],
+      ['FG1', 'focus_group_theme', 'Directorate focus groups', '2021-04-29'],
+      ['FG2', 'focus_group_theme', 'Directorate focus groups', '2021-04-29'],
+      ['FG3', 'focus_group_theme', 'Directorate focus groups', '2021-04-29'],
+      ['FG4', 'focus_group_theme', 'Directorate focus groups', '2021-04-29'],
+    ]);
+    const [vision, justice, returnToWork, transform, visionTheme, workAndHome] = coverage.findings.map(
+      (f) => f.finding.text,
+    );
+    expect(vision).toMatch(/^Vision Clarity/);
+    expect(justice).toMatch(/^Procedural justice/);
+    expect(returnToWork).toBe(
+      'Ensure return to work plan following covid is effectively managed with communication central to success',
+    );
+    expect(transform).toMatch(/^Transform - Ensure timely communication of upcoming changes/);
+    expect(visionTheme).toContain('Consider an organisational management chart');
+    expect(workAndHome).toMatch(/^Separation of Work and Home/);
+
+    // Every finding has an action still open; none is answered by a theme, which answers nothing.
+    expect(coverage.counts).toEqual({ total: 6, noAction: 0, open: 6, complete: 0, withActions: 6 });
+    expect(coverage.byKind.map((k) => k.sentence)).toEqual([
+      '2 survey findings: 2 with actions, 0 complete',
+      '4 focus-group themes: 4 with actions, 0 complete',
+    ]);
+    const answering = (reference: string) =>
+      coverage.findings.find((f) => f.finding.reference === reference)!.actions.map((a) => a.title);
+    expect(answering('S2')).toEqual(['Hold focus groups with Directorates to expand on the findings']);
+    expect(answering('S1')).toEqual([
+      'Hold focus groups with Directorates to expand on the findings',
+      'Identify suitable leads for each area of focus to put plans into action',
+    ]);
+    for (const reference of ['FG1', 'FG2', 'FG3', 'FG4'])
+      expect(answering(reference)).toEqual([
+        'Identify suitable leads for each area of focus to put plans into action',
+        'Share areas of focus with Directorate Heads to ensure management teams are working towards the areas of focus',
+        'Schedule comms piece on "You said, we did" for progress so far',
+      ]);
+    expect(actions.find((a) => a.title.startsWith('Identify suitable leads'))!.status).toBe('complete');
+  });
+
+  it('gives the staff survey two waves, each question marked for its focus area, with vision clarity rising', async () => {
+    await loaded();
+    const { plan, themes } = await loadPlanContents(current().kysely, 'staff-survey-2021', {
+      updates: 'all',
+    });
+    const surveys = await planSurveys(current().kysely, plan.id);
+    expect(surveys.waves.map((w) => [w.name, w.held_on, w.responses, Number(w.response_rate)])).toEqual([
+      ['Staff survey 2020', '2020-11-24', 742, 52],
+      ['Staff survey 2022', '2022-11-22', 861, 60],
+    ]);
+    expect(surveys.questions).toHaveLength(6);
+    expect(surveys.questions.every((q) => q.scores.every((score) => score !== null))).toBe(true);
+    const question = (text: string) => surveys.questions.find((q) => q.question.text === text)!;
+    expect(question('Vision clarity').change?.sentence).toBe('Vision clarity: 54% → 61%, +7 points');
+    expect(question('Procedural justice').change?.sentence).toBe('Procedural justice: 49% → 53%, +4 points');
+    // The plan has no focus area for procedural justice, so that question is marked for none.
+    expect(question('Procedural justice').question.theme_id).toBeNull();
+
+    const byTheme = changesByTheme(surveys);
+    const themeOf = (title: string) => themes.find((t) => t.title === title)!.id;
+    expect(byTheme.get(themeOf('Vision Clarity'))!.map((q) => q.question.text)).toEqual(['Vision clarity']);
+    expect(byTheme.has(themeOf('Return to Work Plan'))).toBe(false);
+    expect(surveyChangeLines(surveys, themes)).toEqual([
+      'Changes are communicated in good time: 41% → 48%, +7 points (Transform - Silo Culture and Communication of changes)',
+      'Teams work well together across the Force: 47% → 52%, +5 points (Transform - Silo Culture and Communication of changes)',
+      'Vision clarity: 54% → 61%, +7 points (Vision Clarity)',
+      'I can switch off from work in my own time: 63% → 59%, −4 points (Work/Home Balance)',
+    ]);
+  });
+
   it('files the 18 culture deliverables under their five themes: 11 complete, 5 in progress, 2 not started', async () => {
     await loaded();
     const { plan, horizons, themes, actions } = await loadPlanContents(
@@ -185,9 +281,46 @@ describeEachDatabase('loading the sample plans', (current) => {
     expect(plan.summary).toContain('Good progress is being made against the action plan');
   });
 
+  it('publishes the staff survey’s staff page, open to everyone signed in, with what staff said and what was done', async () => {
+    await loaded();
+    const { plan } = await loadPlanContents(current().kysely, 'staff-survey-2021', { updates: 'all' });
+    expect(await staffPageOf(current().kysely, plan.id)).toMatchObject({ readers: 'signed-in' });
+    const published = await latestPublication(current().kysely, plan.id);
+    expect(published?.content.intro).toMatch(/^Thank you to everyone who took part/);
+    expect(
+      published?.content.areas.map((area) => [area.title, area.said.length, area.did.length, area.survey]),
+    ).toEqual([
+      ['Return to Work Plan', 1, 1, []],
+      [
+        'Transform - Silo Culture and Communication of changes',
+        1,
+        0,
+        [
+          'Changes are communicated in good time: 41% → 48%, +7 points',
+          'Teams work well together across the Force: 47% → 52%, +5 points',
+        ],
+      ],
+      ['Vision Clarity', 2, 1, ['Vision clarity: 54% → 61%, +7 points']],
+      ['Work/Home Balance', 1, 0, ['I can switch off from work in my own time: 63% → 59%, −4 points']],
+      ['Across the plan', 0, 1, []],
+    ]);
+    // Named where chosen, and the draft is what was published.
+    expect(published?.content.areas[2]?.did[0]?.owners).toEqual(['Luke Baldock']);
+    expect(await buildStaffPageContent(current().kysely, plan.id)).toEqual(published?.content);
+  });
+
   it('changes nothing when run a second time, skipping both plans', async () => {
     await loaded();
     const before = await rowCounts(current());
+    expect(before).toMatchObject({
+      findings: 6,
+      action_findings: 15,
+      survey_waves: 2,
+      survey_questions: 6,
+      survey_scores: 12,
+      staff_marks: 8,
+      staff_page_publications: 1,
+    });
     expect(await loadDemo(current(), actor)).toEqual({
       created: [],
       skipped: ['staff-survey-2021', 'culture-action-plan'],

@@ -1,9 +1,12 @@
 // The police force's staff-survey action plan (samples/staff-survey-action-plan.*), entered as written, typos and all.
+import type { DemoStaffPage } from './demoStaffPage.js';
 import type {
   DraftAction as DemoAction,
+  DraftFinding as DemoFinding,
   PlanDraft as DemoPlan,
   DraftUpdate as DemoUpdate,
 } from '../import/planDraft.js';
+import type { DemoSurvey } from './demoSurvey.js';
 
 const lead = 'Luke Baldock';
 
@@ -19,6 +22,66 @@ function action(
   // The sample gives no completion dates, so none is invented for the completed rows.
   return { ...fields, completedOn: null, theme: null, horizon: null, updates };
 }
+
+// What the plan answers, as its own rows say it: Durham's data named two areas requiring focus (its results were
+// delivered on 24th November, before the focus groups of April 2021, so November 2020), and the focus groups of
+// 28th/29th April 2021 outlined four. The first action's cell spells it "Prodedural justice"; the finding spells it
+// right.
+const survey = { sourceDocument: 'Durham University staff survey results', sourceDate: '2020-11-24' };
+const focusGroups = { sourceDocument: 'Directorate focus groups', sourceDate: '2021-04-29' };
+
+const findings: DemoFinding[] = [
+  {
+    reference: 'S1',
+    text: 'Vision Clarity: an area requiring focus according to the data',
+    kind: 'survey_finding',
+    priority: '',
+    ...survey,
+  },
+  {
+    reference: 'S2',
+    text: 'Procedural justice: an area requiring focus according to the data',
+    kind: 'survey_finding',
+    priority: '',
+    ...survey,
+  },
+  {
+    reference: 'FG1',
+    text: 'Ensure return to work plan following covid is effectively managed with communication central to success',
+    kind: 'focus_group_theme',
+    priority: '',
+    ...focusGroups,
+  },
+  {
+    reference: 'FG2',
+    text: 'Transform - Ensure timely communication of upcoming changes, and a cultural focus on addressing continued perceptions of silo working',
+    kind: 'focus_group_theme',
+    priority: '',
+    ...focusGroups,
+  },
+  {
+    reference: 'FG3',
+    text: 'Vision Clarity - Ensure the organisational vision is more clearly and concisely communicated. Consider an organisational management chart so staff can see who is responsible for which areas of the Force they lead (the MPS have been given as an example)',
+    kind: 'focus_group_theme',
+    priority: '',
+    ...focusGroups,
+  },
+  {
+    reference: 'FG4',
+    text: 'Separation of Work and Home - With rollout of remote/virtual working this has been praised as a success of the Force, but also a concern it has blurred the lines between home and work which is concerning for some',
+    kind: 'focus_group_theme',
+    priority: '',
+    ...focusGroups,
+  },
+];
+
+/**
+ * The four areas of focus are worked on under the focus areas (themes) below, which cannot be linked to a finding; the
+ * actions answering them are those that give each area a lead, take it to the directorates and tell staff what was
+ * done. The sample has no action of its own for procedural justice: the focus groups, held to expand on the survey's
+ * findings, are what answers it so far.
+ */
+const areasOfFocus = ['FG1', 'FG2', 'FG3', 'FG4'];
 
 const actions: DemoAction[] = [
   action({
@@ -78,6 +141,7 @@ const actions: DemoAction[] = [
     {
       title: 'Hold focus groups with Directorates to expand on the findings',
       owners: [lead],
+      findings: ['S1', 'S2'],
       progress:
         '<p>All Directorates were invited to attend focus groups. These were informative and expanded upon the data in the survey. This has outlined the following areas of focus:</p> ' +
         '<p>1.) Ensure return to work plan following covid is effectively managed with communication central to success</p> ' +
@@ -145,6 +209,8 @@ const actions: DemoAction[] = [
   action({
     title: 'Identify suitable leads for each area of focus to put plans into action',
     owners: [lead],
+    // Vision Clarity, the survey's first area, is one of them, with its own lead.
+    findings: ['S1', ...areasOfFocus],
     progress: 'Complete leads assigned as below',
     futureActions: 'Leads assigned for each area',
     targetDate: 'Complete',
@@ -154,6 +220,7 @@ const actions: DemoAction[] = [
     title:
       'Share areas of focus with Directorate Heads to ensure management teams are working towards the areas of focus',
     owners: [lead],
+    findings: areasOfFocus,
     progress:
       'These areas of focus have been shared with directorate heads and work now continues with plan owners',
     futureActions: 'Shared with leads',
@@ -172,6 +239,7 @@ const actions: DemoAction[] = [
   action({
     title: 'Schedule comms piece on "You said, we did" for progress so far',
     owners: [lead],
+    findings: areasOfFocus,
     progress: 'Requires action - will be arranged shortly',
     futureActions:
       'Once the results and action plan from the BAME survey are received refreshed comms will go out across the force in respect of you said we did covering the 4 main areas from staff survey and BAME results (as many of the areas will have cross over).',
@@ -261,4 +329,105 @@ export const staffSurveyPlan: DemoPlan = {
     },
   ],
   actions,
+  findings,
+};
+
+/**
+ * Two waves of the staff survey, for the survey page and the focus areas' change over time. The figures are
+ * illustrative, made up for the demo: the sample gives no scores, only that the Force improved in almost all areas
+ * and that Vision Clarity and procedural justice needed focus. Return to Work Plan has no question: the first wave
+ * came before the return it asks about.
+ */
+export const staffSurvey: DemoSurvey = {
+  waves: [
+    { name: 'Staff survey 2020', heldOn: '2020-11-24', responses: 742, responseRate: 52 },
+    { name: 'Staff survey 2022', heldOn: '2022-11-22', responses: 861, responseRate: 60 },
+  ],
+  questions: [
+    { question: 'Vision clarity', driver: 'Leadership', focusArea: 'Vision Clarity', scores: [54, 61] },
+    { question: 'Procedural justice', driver: 'Fairness', focusArea: null, scores: [49, 53] },
+    {
+      question: 'Changes are communicated in good time',
+      driver: 'Communication',
+      focusArea: 'Transform - Silo Culture and Communication of changes',
+      scores: [41, 48],
+    },
+    {
+      question: 'Teams work well together across the Force',
+      driver: 'Collaboration',
+      focusArea: 'Transform - Silo Culture and Communication of changes',
+      scores: [47, 52],
+    },
+    {
+      question: 'I can switch off from work in my own time',
+      driver: 'Wellbeing',
+      focusArea: 'Work/Home Balance',
+      scores: [63, 59],
+    },
+    {
+      question: 'My line manager supports me',
+      driver: 'Supervisor support',
+      focusArea: null,
+      scores: [71, 73],
+    },
+  ],
+};
+
+/**
+ * The plan's staff page as its managers might word it for staff, published and open to everyone signed in: what the
+ * survey and the focus groups said, under the focus area working on each, and what was done, from the plan's actions
+ * and the focus areas' own updates (the sample's plan has no staff page: these words are written for the demo).
+ */
+export const staffSurveyStaffPage: DemoStaffPage = {
+  intro:
+    'Thank you to everyone who took part in the staff survey and the focus groups. This page says what you told us and what we have done about it, area by area. It is updated as the work goes on.',
+  readers: 'signed-in',
+  said: [
+    {
+      reference: 'S1',
+      summary: 'You told us the Force’s vision was not clear enough.',
+      focusArea: 'Vision Clarity',
+    },
+    {
+      reference: 'FG3',
+      summary: 'You told us you could not always see who leads which part of the Force.',
+      focusArea: 'Vision Clarity',
+    },
+    {
+      reference: 'FG1',
+      summary: 'You told us the return to the workplace after COVID needed clear, regular communication.',
+      focusArea: 'Return to Work Plan',
+    },
+    {
+      reference: 'FG2',
+      summary:
+        'You told us changes were not always explained in good time, and that teams still work in silos.',
+      focusArea: 'Transform - Silo Culture and Communication of changes',
+    },
+    {
+      reference: 'FG4',
+      summary: 'You told us working from home works well, but that it can be hard to switch off.',
+      focusArea: 'Work/Home Balance',
+    },
+  ],
+  did: [
+    {
+      action: 'Identify suitable leads for each area of focus to put plans into action',
+      summary:
+        'We gave each area a named lead. For vision, a “Plan on a Page” now sets out our mission, vision and values, and has been sent to everyone.',
+      focusArea: 'Vision Clarity',
+      showOwners: true,
+    },
+    {
+      action: 'Hold focus groups with Directorates to expand on the findings',
+      summary:
+        'We held focus groups with every directorate in April 2021. Each directorate head now plans a phased return with risk assessments for those who need them.',
+      focusArea: 'Return to Work Plan',
+    },
+    {
+      action: 'Schedule comms piece on "You said, we did" for progress so far',
+      summary: 'We tell you what has been done about what you said, on this page and on the intranet.',
+      focusArea: null,
+    },
+  ],
 };

@@ -155,7 +155,6 @@ describeEachDatabase('the staff page: You said, we did', (current) => {
     ])
       expect(text).not.toContain(secret);
     void unsaid;
-    void hidden;
 
     // Taken off, the words are kept for next time and the area goes when nothing is left in it.
     const off = await mark(db, plan.id, { kind: 'action', id: welfare.id }, 1, {
@@ -165,6 +164,18 @@ describeEachDatabase('the staff page: You said, we did', (current) => {
     expect(off).toMatchObject({ shown: 0, summary: 'We started welfare checks.', version: 2 });
     expect((await buildStaffPageContent(db.kysely, plan.id)).areas.map((a) => a.title)).toEqual([
       'Vision clarity',
+    ]);
+
+    // An action may be shown under another focus area than its own: a plan's actions often sit outside those they serve.
+    await mark(db, plan.id, { kind: 'action', id: hidden.id }, 0, {
+      shown: true,
+      summary: 'We check in on welfare weekly.',
+      themeId: wellbeing.id,
+    });
+    const moved = await buildStaffPageContent(db.kysely, plan.id);
+    expect(moved.areas.map((a) => [a.title, a.did.map((d) => d.summary)])).toEqual([
+      ['Vision clarity', ['We published a chart of who leads each area.']],
+      ['Wellbeing', ['We check in on welfare weekly.']],
     ]);
   });
 

@@ -127,7 +127,10 @@ export type StaffSubject = { kind: 'finding'; id: string } | { kind: 'action'; i
 export interface StaffMarkInput {
   shown?: boolean;
   summary?: string;
-  /** For a finding: the focus area it is shown under; '' or null for none. */
+  /**
+   * The focus area it is shown under: for a finding, '' or null for none; for an action, '' or null for the action's
+   * own (a plan's actions often sit outside the focus areas they serve).
+   */
   themeId?: string | null;
   showOwners?: boolean;
   showUpdate?: boolean;
@@ -199,7 +202,7 @@ export async function saveStaffMark(
     { required: shown, max: staffPageLimits.summary },
   );
   let themeId: string | null = null;
-  if (subject.kind === 'finding' && input.themeId) {
+  if (input.themeId) {
     const theme = await trx
       .selectFrom('themes')
       .select('id')

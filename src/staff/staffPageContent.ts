@@ -58,6 +58,7 @@ export async function buildStaffPageContent(db: Reader, planId: string): Promise
         'staff_marks.summary',
         'staff_marks.show_owners',
         'staff_marks.show_update',
+        'staff_marks.theme_id as shown_under',
         'actions.id',
         'actions.theme_id',
         'actions.status',
@@ -114,7 +115,7 @@ export async function buildStaffPageContent(db: Reader, planId: string): Promise
   };
   for (const finding of findings) area(finding.theme_id).said.push(finding.summary);
   for (const action of actions)
-    area(action.theme_id).did.push({
+    area(action.shown_under ?? action.theme_id).did.push({
       summary: action.summary,
       status: action.status,
       owners: action.show_owners === 1 ? (ownersOf.get(action.id) ?? []) : null,

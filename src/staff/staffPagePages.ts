@@ -311,7 +311,9 @@ export async function staffPagePages(app: FastifyInstance): Promise<void> {
             ? 'As staff would recognise it, for example “You told us you did not know who leads each part of the force.”'
             : 'What changed for staff, for example “We published a chart of who leads each area on the intranet.”',
         themeItems: [
-          { value: '', text: 'Across the plan (no focus area)' },
+          kind === 'finding'
+            ? { value: '', text: 'Across the plan (no focus area)' }
+            : { value: '', text: 'The action’s own focus area' },
           ...themes.map((theme) => ({ value: theme.id, text: theme.title })),
         ],
         action: `/plans/${plan.slug}/staff-page/${kind}s/${subjectId}`,

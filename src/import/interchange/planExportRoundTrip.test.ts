@@ -85,7 +85,7 @@ describeEachDatabase('a plan exported as export.json and imported again', (curre
     return { before, after };
   };
 
-  it.each(demoPlans.map((demo) => demo.plan.slug!))(
+  it.each(demoPlans.map((demo) => demo.draft.plan.slug!))(
     'gives the same JSON for the sample plan %s',
     async (slug) => {
       const { before, after } = await roundTrip(slug);
