@@ -1,5 +1,5 @@
-// Many people changing a plan's findings and survey scores at once, through a real server: one wins each race, the rest are told why,
-// and the history holds exactly what was saved.
+// Many people changing a plan's findings, survey scores and staff page at once, through a real server: one wins each
+// race, the rest are told why, and the history holds exactly what was saved.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import {
 import { makePlan, testActor } from '../testing/factories.js';
 import { browserCsrf } from '../testing/forms.js';
 import { createWave } from '../surveys/surveyCommands.js';
+import { createFinding } from './findingCommands.js';
 import { csrfFieldName } from '../web/csrf.js';
 import { startServerProcess, together, type ServerProcess } from '../testing/serverProcess.js';
 import { signedInUser, type SignedInAs } from '../testing/testApp.js';
@@ -127,6 +128,66 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         .where('question_id', '=', questions[0]!.id)
         .execute();
       expect(scores).toHaveLength(waves.length);
+    }, 60_000);
+
+    it('puts a finding on the staff page, and writes its introduction, once when many managers do it at once', async () => {
+      const plan = await makePlan(db, { title: `Staff page race plan ${dialect}` });
+      const finding = await db.kysely
+        .transaction()
+        .execute((trx) =>
+          createFinding(trx, testActor, plan.id, { reference: 'S1', text: 'Vision', kind: 'survey_finding' }),
+        );
+      const csrf = browserCsrf();
+      const post = (path: string, fields: Record<string, string>) =>
+        fetch(`${server.url}/plans/${plan.slug}/staff-page/${path}`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: {
+            cookie: `${admin.cookie}; ${csrf.cookie}`,
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+          body: new URLSearchParams({ [csrfFieldName]: csrf.token, ...fields }).toString(),
+        });
+      for (const [path, fields] of [
+        [`findings/${finding.id}`, (i: number) => ({ version: '0', shown: 'yes', summary: `Said by ${i}` })],
+        ['intro', (i: number) => ({ version: '0', intro: `Hello from ${i}` })],
+      ] as const) {
+        const answers = await together(clients, (i) => post(path, fields(i)));
+        expect(
+          answers.filter((a) => a.status >= 500).map((a) => a.body.slice(0, 200)),
+          path,
+        ).toEqual([]);
+        expect(
+          answers.filter((a) => a.status === 303),
+          path,
+        ).toHaveLength(1);
+        expect(
+          answers.filter((a) => a.status === 409),
+          path,
+        ).toHaveLength(clients - 1);
+      }
+      const marks = await db.kysely
+        .selectFrom('staff_marks')
+        .selectAll()
+        .where('plan_id', '=', plan.id)
+        .execute();
+      const pages = await db.kysely
+        .selectFrom('staff_pages')
+        .selectAll()
+        .where('plan_id', '=', plan.id)
+        .execute();
+      expect(marks.map((m) => m.version)).toEqual([1]);
+      expect(pages.map((p) => p.version)).toEqual([1]);
+      const history = await db.kysely
+        .selectFrom('history')
+        .select(['record_type', 'after_json'])
+        .where('plan_id', '=', plan.id)
+        .where('record_type', 'in', ['staff_mark', 'staff_page'])
+        .execute();
+      expect(history).toHaveLength(2);
+      expect(
+        history.map((h) => JSON.parse(h.after_json!).summary ?? JSON.parse(h.after_json!).intro).sort(),
+      ).toEqual([marks[0]!.summary, pages[0]!.intro].sort());
     }, 60_000);
 
     it('saves one edit made from a version and refuses the others as stale, keeping the winner’s words', async () => {
