@@ -4,7 +4,7 @@ import { inTransaction } from '../db/transaction.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { createFinding, setActionFindings } from '../findings/findingCommands.js';
 import { historyPage } from '../history/historyQueries.js';
-import { setPlanRole } from '../people/userCommands.js';
+import { setPlanRole, updateUserDetails } from '../people/userCommands.js';
 import { createWave, saveScores, setQuestionTheme } from '../surveys/surveyCommands.js';
 import { describeEachDatabase } from '../testing/databases.js';
 import { makeAction, makePlan, makeTheme, makeUpdate, testActor } from '../testing/factories.js';
@@ -470,6 +470,27 @@ describeEachDatabase('who can read the staff page', (current) => {
     }
     people.noPlans = await signedInUser(db, config, 'manager', 'Manager of nothing');
     people.staff = await signedInUser(db, config, 'staff', 'Staff member');
+    // An owner of an action in the plan, with no role in it, reads the plan; a staff account linked to an owner does not.
+    await makeAction(db, plan.id, {
+      title: 'Owned action',
+      themeId: theme.id,
+      owners: ['Olu Owner', 'Sol Staff'],
+    });
+    for (const [who, role, ownerName] of [
+      ['owner', 'contributor', 'Olu Owner'],
+      ['staffOwner', 'staff', 'Sol Staff'],
+    ] as const) {
+      const person = await signedInUser(db, config, role, `Signed in ${who}`);
+      const owner = await db.kysely
+        .selectFrom('owners')
+        .select('id')
+        .where('name', '=', ownerName)
+        .executeTakeFirstOrThrow();
+      await inTransaction(db, (trx) =>
+        updateUserDetails(trx, testActor, person.user.id, { ownerId: owner.id }),
+      );
+      people[who] = person;
+    }
     people.signedOut = null;
   });
   afterAll(async () => {
@@ -481,9 +502,9 @@ describeEachDatabase('who can read the staff page', (current) => {
 
   // Who gets the signed-in page (/plans/:slug/you-said-we-did and its print) under each choice of readers.
   const readsPage: Record<string, string[]> = {
-    plan: ['admin', 'manager', 'contributor', 'viewer'],
-    'signed-in': ['admin', 'manager', 'contributor', 'viewer', 'noPlans', 'staff'],
-    public: ['admin', 'manager', 'contributor', 'viewer', 'noPlans', 'staff'],
+    plan: ['admin', 'manager', 'contributor', 'viewer', 'owner'],
+    'signed-in': ['admin', 'manager', 'contributor', 'viewer', 'owner', 'noPlans', 'staff', 'staffOwner'],
+    public: ['admin', 'manager', 'contributor', 'viewer', 'owner', 'noPlans', 'staff', 'staffOwner'],
   };
 
   for (const readers of ['plan', 'signed-in', 'public'] as const)
@@ -515,7 +536,7 @@ describeEachDatabase('who can read the staff page', (current) => {
             ? 200
             : who === 'signedOut'
               ? 303
-              : who === 'staff' || who === 'noPlans'
+              : ['staff', 'staffOwner', 'noPlans'].includes(who)
                 ? 404
                 : 403,
         );
