@@ -560,8 +560,14 @@ describeEachDatabase('who can read the staff page', (current) => {
     const home = await get(staff, '/');
     expect(home.statusCode).toBe(302);
     expect(home.headers.location).toBe('/you-said-we-did');
-    for (const url of ['/plans', '/my-work', '/dashboard', '/owners', '/search?q=plan'])
-      expect((await get(staff, url)).statusCode, url).toBe(403);
+    for (const url of ['/plans', '/my-work', '/dashboard', '/owners', '/search?q=plan']) {
+      const refused = await get(staff, url);
+      expect(refused.statusCode, url).toBe(403);
+      expect(refused.body, url).toContain('A staff account can read only the staff pages');
+      expect(refused.body, url).toContain(
+        '<a class="govuk-link" href="/you-said-we-did">Go to You said, we did</a>',
+      );
+    }
     for (const url of [`/plans/${slug}`, `/plans/${slug}/findings`, `/plans/${slug}/staff-page`])
       expect((await get(staff, url)).statusCode, url).toBe(404);
     const account = await get(staff, '/account');
