@@ -4,7 +4,7 @@ import type { Rag } from '../db/schema.js';
 import { changeLines, type ActionChange } from '../history/comparePlans.js';
 import { excerpt } from '../history/changeSentences.js';
 import { ragLabels, statusLabels } from '../plans/vocabulary.js';
-import { heldToTarget, type ActionState } from './actionStates.js';
+import type { ActionState } from './actionStates.js';
 
 export interface Mover {
   planSlug: string;
@@ -67,8 +67,8 @@ export function moverOf(action: MoverAction, then: ActionState): ScoredChange | 
     change.rag = { from: label(then.rag), to: label(now.rag), reason: action.ragReason };
     score += 2 * ragSteps(then.rag, now.rag);
   }
-  const before = heldToTarget(then);
-  const after = heldToTarget(now);
+  const before = { text: then.heldText, end: then.heldEnd };
+  const after = { text: now.heldText, end: now.heldEnd };
   const words = (target: { text: string }) => target.text || 'No date';
   if (words(before) !== words(after)) {
     change.targetDate = { from: words(before), to: words(after), reason: action.revisedReason };

@@ -5,7 +5,7 @@ import type { Status } from '../db/schema.js';
 import { isOverdue } from '../dates/targetDate.js';
 import type { Reader } from '../history/recordChange.js';
 import { isClosed, statuses } from '../plans/vocabulary.js';
-import { heldToTarget, loadActionHistories, stateAt, type ActionState } from './actionStates.js';
+import { heldColumns, loadActionHistories, stateAt, type ActionState } from './actionStates.js';
 import type { NextBoard, RagCounts, StatusCounts, StatusGroup } from './dashboardFigures.js';
 import { moverOf, topChanges, type ScoredChange } from './dashboardMovers.js';
 import { trendDays, trendOf, type TrendPoint } from './dashboardTrend.js';
@@ -51,41 +51,32 @@ export interface PlanFigures {
 function currentState(action: CurrentAction): ActionState {
   return {
     at: '',
-    deleted: false,
+    deleted: 0,
     status: action.status,
     rag: action.rag,
-    targetText: action.target_text,
-    targetKind: action.target_kind,
-    targetEnd: action.target_end,
-    revisedText: action.revised_target_text,
-    revisedKind: action.revised_target_kind,
-    revisedEnd: action.revised_target_end,
+    heldKind: action.heldKind,
+    heldEnd: action.heldEnd,
+    heldText: action.heldText,
   };
 }
 
 type CurrentAction = Awaited<ReturnType<typeof currentActions>>[number];
 
-// The reasons, long HTML, are read only for the few movers shown.
-function currentActions(db: Reader, planIds: string[]) {
+// One statement a plan, so no row repeats the plan's id; the reasons, long HTML, are read only for the few movers shown.
+function currentActions(db: Reader, planId: string) {
   return db
     .selectFrom('actions')
     .select([
       'id',
-      'plan_id',
       'theme_id',
       'horizon_id',
       'ref',
       'title',
       'status',
       'rag',
-      'target_text',
-      'target_kind',
-      'target_end',
-      'revised_target_text',
-      'revised_target_kind',
-      'revised_target_end',
+      ...heldColumns('revised_target'),
     ])
-    .where('plan_id', 'in', planIds)
+    .where('plan_id', '=', planId)
     .orderBy('position')
     .execute();
 }
@@ -109,14 +100,14 @@ export function partTrendDays(today: string): string[] {
 /** The part of each of these plans (ids), in the plans' order by title. */
 export async function loadPlanFigures(db: Reader, planIds: string[], today: string): Promise<PlanFigures[]> {
   if (planIds.length === 0) return [];
-  const [plans, actions, themes, horizons, rounds, reports, histories] = await Promise.all([
+  const [plans, actionsByPlan, themes, horizons, rounds, reports, histories] = await Promise.all([
     db
       .selectFrom('plans')
       .select(['id', 'slug', 'title', 'created_at'])
       .where('id', 'in', planIds)
       .orderBy('title')
       .execute(),
-    currentActions(db, planIds),
+    Promise.all(planIds.map(async (planId) => ({ planId, actions: await currentActions(db, planId) }))),
     db
       .selectFrom('themes')
       .select(['id', 'plan_id', 'title'])
@@ -198,64 +189,65 @@ export async function loadPlanFigures(db: Reader, planIds: string[], today: stri
     });
   }
 
-  // Counts, overdue and the RAG mix, each action in its theme and horizon; the changes since each plan's last report.
+  // The next board of each plan: the nearest meeting of an update request, today or later.
+  const nextMeeting = new Map<string, (typeof rounds)[number]>();
+  for (const round of rounds) if (!nextMeeting.has(round.plan_id)) nextMeeting.set(round.plan_id, round);
+
+  // Counts, overdue, the RAG mix and what falls due by the board, each action in its theme and horizon; the changes
+  // since the plan's last report.
   const current = new Map<string, ActionState[]>();
   const changes = new Map<string, ScoredChange[]>();
-  for (const action of actions) {
-    const part = parts.get(action.plan_id)!;
-    const now = currentState(action);
-    part.total += 1;
-    part.counts[action.status] += 1;
-    if (isOverdue(heldToTarget(now), action.status, today)) part.overdue += 1;
-    if (!isClosed(action.status)) part.rag[action.rag ?? 'none'] += 1;
-    const themeGroup = action.theme_id === null ? part.byTheme.at(-1) : themeGroups.get(action.theme_id);
-    count(themeGroup, action.status);
-    count((action.horizon_id && horizonGroups.get(action.horizon_id)) || part.noHorizon, action.status);
-    let states = current.get(action.plan_id);
-    if (!states) current.set(action.plan_id, (states = []));
-    states.push(now);
+  for (const { planId, actions } of actionsByPlan) {
+    const part = parts.get(planId);
+    if (!part) continue;
+    const round = nextMeeting.get(planId);
+    let due = 0;
+    const states: ActionState[] = [];
+    const planChanges: ScoredChange[] = [];
+    for (const action of actions) {
+      const now = currentState(action);
+      states.push(now);
+      part.total += 1;
+      part.counts[action.status] += 1;
+      if (isOverdue({ kind: now.heldKind, end: now.heldEnd }, action.status, today)) part.overdue += 1;
+      if (!isClosed(action.status)) {
+        part.rag[action.rag ?? 'none'] += 1;
+        const end = now.heldKind === 'date' ? now.heldEnd : null;
+        if (round && end !== null && end >= today && end <= round.meeting_on) due += 1;
+      }
+      const themeGroup = action.theme_id === null ? part.byTheme.at(-1) : themeGroups.get(action.theme_id);
+      count(themeGroup, action.status);
+      count((action.horizon_id && horizonGroups.get(action.horizon_id)) || part.noHorizon, action.status);
 
-    const history = histories.byAction.get(action.id)?.states;
-    if (!part.report || !history) continue;
-    const then = stateAt(history, part.report.publishedAt);
-    if (!then) continue;
-    const change = moverOf(
-      {
-        planSlug: part.slug,
-        planTitle: part.title,
-        id: action.id,
-        ref: action.ref,
-        title: action.title,
-        ragReason: '',
-        revisedReason: '',
-        now,
-      },
-      then,
-    );
-    if (!change) continue;
-    let planChanges = changes.get(action.plan_id);
-    if (!planChanges) changes.set(action.plan_id, (planChanges = []));
-    planChanges.push(change);
-  }
-
-  // The next board of each plan, and the open actions falling due between today and it.
-  for (const round of rounds) {
-    const part = parts.get(round.plan_id)!;
-    if (part.board) continue;
-    const due = actions.filter((action) => {
-      if (action.plan_id !== round.plan_id || isClosed(action.status)) return false;
-      const target = heldToTarget(currentState(action));
-      return (
-        target.kind === 'date' && target.end !== null && target.end >= today && target.end <= round.meeting_on
+      const history = histories.byAction.get(action.id)?.states;
+      if (!part.report || !history) continue;
+      const then = stateAt(history, part.report.publishedAt);
+      if (!then) continue;
+      const change = moverOf(
+        {
+          planSlug: part.slug,
+          planTitle: part.title,
+          id: action.id,
+          ref: action.ref,
+          title: action.title,
+          ragReason: '',
+          revisedReason: '',
+          now,
+        },
+        then,
       );
-    }).length;
-    part.board = {
-      slug: part.slug,
-      title: part.title,
-      meetingName: round.meeting_name,
-      meetingOn: round.meeting_on,
-      due,
-    };
+      if (change) planChanges.push(change);
+    }
+    current.set(planId, states);
+    changes.set(planId, planChanges);
+    if (round)
+      part.board = {
+        slug: part.slug,
+        title: part.title,
+        meetingName: round.meeting_name,
+        meetingOn: round.meeting_on,
+        due,
+      };
   }
 
   // The trend of each plan, from its actions' histories (those since deleted too).
