@@ -27,8 +27,6 @@ export interface PlanFigures {
   slug: string;
   title: string;
   createdAt: string;
-  /** The day the part was built for: overdue, the next board and the trend's last point are judged by it. */
-  today: string;
   total: number;
   counts: StatusCounts;
   overdue: number;
@@ -97,7 +95,10 @@ export function partTrendDays(today: string): string[] {
   return trendDays(`${Number(today.slice(0, 4)) - 2}-01-01`, today);
 }
 
-/** The part of each of these plans (ids), in the plans' order by title. */
+/**
+ * The part of each of these plans (ids), in the plans' order by title, as at `today`: overdue, the next board and the
+ * trend's last point are judged by it, so a part is kept for the day it was built on.
+ */
 export async function loadPlanFigures(db: Reader, planIds: string[], today: string): Promise<PlanFigures[]> {
   if (planIds.length === 0) return [];
   const [plans, actionsByPlan, themes, horizons, rounds, reports, histories] = await Promise.all([
@@ -171,7 +172,6 @@ export async function loadPlanFigures(db: Reader, planIds: string[], today: stri
       slug: plan.slug,
       title: plan.title,
       createdAt: plan.created_at,
-      today,
       total: 0,
       counts: noCounts(),
       overdue: 0,
