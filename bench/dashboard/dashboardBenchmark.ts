@@ -205,7 +205,7 @@ export async function dashboardBenchmark(
         if (first.statusCode !== 200)
           failures.push(`${database.label}: /dashboard answered ${first.statusCode}`);
         for (let run = 0; run < runs; run++) {
-          // A change in one plan, as a save makes: the figures are built again.
+          // A change in one plan, as a save makes: that plan's part of the figures is built again.
           await db.kysely
             .updateTable('plans')
             .set((eb) => ({ content_version: eb('content_version', '+', 1) }))

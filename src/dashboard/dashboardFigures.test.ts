@@ -1,6 +1,7 @@
 // The dashboard's figures for a plan with a scripted quarter of history, with the clock held still, on both databases.
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { describeEachDatabase } from '../testing/databases.js';
+import { makeAction, makePlan } from '../testing/factories.js';
 import { makeScriptedPlan, scriptedToday } from './dashboardFixture.js';
 import { loadDashboard } from './dashboardFigures.js';
 
@@ -95,5 +96,23 @@ describeEachDatabase('the dashboard’s figures', (current) => {
     ]);
     expect(figures.trend.at(-1)).toEqual({ on: scriptedToday, complete: 2, inProgress: 4, overdue: 2 });
     expect(figures.movers.actions).toHaveLength(4);
+  });
+
+  it('draws the trend across plans over the oldest plan’s life, a younger plan counting from its own start', async () => {
+    const older = await makeScriptedPlan(current(), 'Older plan');
+    // Made in March, with one action not yet started.
+    vi.setSystemTime(Date.parse('2026-03-05T10:00:00.000Z'));
+    const younger = await makePlan(current(), { title: 'Younger plan' });
+    await makeAction(current(), younger.id, { title: 'Begin' });
+    const across = await loadDashboard(current().kysely, [older.plan.id, younger.id], 'plan', scriptedToday);
+    expect(across.trend).toEqual([
+      { on: '2026-01-31', complete: 0, inProgress: 2, overdue: 0 },
+      { on: '2026-02-28', complete: 1, inProgress: 1, overdue: 2 },
+      { on: '2026-03-20', complete: 1, inProgress: 2, overdue: 1 },
+    ]);
+    expect(across.total).toBe(6);
+    const own = await loadDashboard(current().kysely, [younger.id], 'theme', scriptedToday);
+    expect(own.trend).toEqual([{ on: '2026-03-20', complete: 0, inProgress: 0, overdue: 0 }]);
+    expect(own.byGroup.map((g) => [g.label, g.total])).toEqual([['No theme', 1]]);
   });
 });

@@ -4,7 +4,7 @@ import type { Rag } from '../db/schema.js';
 import { changeLines, type ActionChange } from '../history/comparePlans.js';
 import { excerpt } from '../history/changeSentences.js';
 import { ragLabels, statusLabels } from '../plans/vocabulary.js';
-import { heldToTarget, type ActionState } from './actionStates.js';
+import type { ActionState } from './actionStates.js';
 
 export interface Mover {
   planSlug: string;
@@ -67,8 +67,8 @@ export function moverOf(action: MoverAction, then: ActionState): ScoredChange | 
     change.rag = { from: label(then.rag), to: label(now.rag), reason: action.ragReason };
     score += 2 * ragSteps(then.rag, now.rag);
   }
-  const before = heldToTarget(then);
-  const after = heldToTarget(now);
+  const before = { text: then.heldText, end: then.heldEnd };
+  const after = { text: now.heldText, end: now.heldEnd };
   const words = (target: { text: string }) => target.text || 'No date';
   if (words(before) !== words(after)) {
     change.targetDate = { from: words(before), to: words(after), reason: action.revisedReason };
@@ -80,8 +80,11 @@ export function moverOf(action: MoverAction, then: ActionState): ScoredChange | 
 /** Names in the order a reader expects: "1.2" before "1.10". */
 const byWords = new Intl.Collator('en-GB', { numeric: true });
 
-/** The top movers, biggest first (ties by plan and reference), in words: the reasons as plain excerpts. */
-export function biggestMovers(changes: ScoredChange[]): Mover[] {
+/**
+ * The top changes, biggest first (ties by plan and reference). The top few of several plans together are among the
+ * top few of each, so each plan's are kept and ranked again across plans.
+ */
+export function topChanges(changes: ScoredChange[]): ScoredChange[] {
   // Only those that can be among the first few are put in order by name: thousands may move in a large plan.
   const threshold = changes.map((c) => c.score).sort((a, b) => b - a)[moverCount - 1] ?? 0;
   return changes
@@ -93,20 +96,24 @@ export function biggestMovers(changes: ScoredChange[]): Mover[] {
         byWords.compare(a.action.ref, b.action.ref) ||
         byWords.compare(a.action.title, b.action.title),
     )
-    .slice(0, moverCount)
-    .map(({ action, change, score }) => ({
-      planSlug: action.planSlug,
-      planTitle: action.planTitle,
-      actionId: action.id,
-      ref: action.ref,
-      title: action.title,
-      lines: changeLines({
-        ...change,
-        ...(change.rag ? { rag: { ...change.rag, reason: excerpt(change.rag.reason) } } : {}),
-        ...(change.targetDate
-          ? { targetDate: { ...change.targetDate, reason: excerpt(change.targetDate.reason) } }
-          : {}),
-      }),
-      score,
-    }));
+    .slice(0, moverCount);
+}
+
+/** The top movers, biggest first (ties by plan and reference), in words: the reasons as plain excerpts. */
+export function biggestMovers(changes: ScoredChange[]): Mover[] {
+  return topChanges(changes).map(({ action, change, score }) => ({
+    planSlug: action.planSlug,
+    planTitle: action.planTitle,
+    actionId: action.id,
+    ref: action.ref,
+    title: action.title,
+    lines: changeLines({
+      ...change,
+      ...(change.rag ? { rag: { ...change.rag, reason: excerpt(change.rag.reason) } } : {}),
+      ...(change.targetDate
+        ? { targetDate: { ...change.targetDate, reason: excerpt(change.targetDate.reason) } }
+        : {}),
+    }),
+    score,
+  }));
 }

@@ -2,7 +2,7 @@
 // life (the last 12 months at most), from each action's history, with today's figures for the month under way.
 import { addDays, isOverdue } from '../dates/targetDate.js';
 import { londonInstantIso } from '../dates/ukDate.js';
-import { heldToTarget, stateAt, type ActionState } from './actionStates.js';
+import { stateAt, type ActionState } from './actionStates.js';
 
 export interface TrendPoint {
   /** The day counted at: a month's last day, or today for the month under way. */
@@ -45,7 +45,7 @@ export function trendDays(start: string, today: string): string[] {
 export function countState(point: TrendPoint, state: ActionState, on: string): void {
   if (state.status === 'complete') point.complete += 1;
   if (state.status === 'in_progress' || state.status === 'ongoing') point.inProgress += 1;
-  if (isOverdue(heldToTarget(state), state.status, on)) point.overdue += 1;
+  if (isOverdue({ kind: state.heldKind, end: state.heldEnd }, state.status, on)) point.overdue += 1;
 }
 
 /**

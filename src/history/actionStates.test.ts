@@ -37,16 +37,27 @@ describeEachDatabase('the actions’ states kept beside the history', (current) 
 
     const states = (await loadActionHistories(db.kysely, [plan.id])).byAction;
     const summary = (id: string) =>
-      states
-        .get(id)!
-        .states.map((s) => [s.deleted, s.status, s.rag, s.targetText, s.revisedText, s.revisedKind]);
+      states.get(id)!.states.map((s) => [s.deleted, s.status, s.rag, s.heldText, s.heldKind]);
+    // The dashboard reads the date each state held the action to: the revised one once the date has moved.
     expect(summary(kept.id)).toEqual([
-      [false, 'not_started', null, 'end of June 2025', '', 'none'],
-      [false, 'in_progress', 'red', 'end of June 2025', 'September 2025', 'date'],
+      [0, 'not_started', null, 'end of June 2025', 'date'],
+      [0, 'in_progress', 'red', 'September 2025', 'date'],
     ]);
     expect(summary(gone.id)).toEqual([
-      [false, 'in_progress', null, '', '', 'none'],
-      [true, 'not_started', null, '', '', ''],
+      [0, 'in_progress', null, '', 'none'],
+      [1, 'not_started', null, '', ''],
+    ]);
+    // The table keeps both dates.
+    expect(
+      await db.kysely
+        .selectFrom('action_states')
+        .select(['target_text', 'revised_text', 'revised_kind'])
+        .where('action_id', '=', kept.id)
+        .orderBy('id')
+        .execute(),
+    ).toEqual([
+      { target_text: 'end of June 2025', revised_text: '', revised_kind: 'none' },
+      { target_text: 'end of June 2025', revised_text: 'September 2025', revised_kind: 'date' },
     ]);
 
     // As a database was before the table: its migration makes it again from the history, the same.
