@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The `headway` command: serve, start (migrate, load the sample plans, serve), migrate, demo, import, export, report,
 // user, backup and restore.
+// First, before any other module loads: see startUpMemory.ts.
+import { releaseYoungGeneration } from './web/startUpMemory.js';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -16,8 +18,6 @@ import {
   userUsage,
   workerUsage,
 } from './cliUsage.js';
-import { openDatabase } from './db/connection.js';
-import { migrateToLatest } from './db/migrations.js';
 import type { DemoAccount } from './demo/demoAccounts.js';
 
 // Each command's module is imported when that command runs: the server alone (Fastify, every route, the templates)
@@ -61,6 +61,8 @@ function serveOptions(args: string[], env: NodeJS.ProcessEnv): Config {
 }
 
 async function migrate(config: Config): Promise<void> {
+  const { openDatabase } = await import('./db/connection.js');
+  const { migrateToLatest } = await import('./db/migrations.js');
   const db = openDatabase(config.databaseUrl);
   try {
     const applied = await migrateToLatest(db);
@@ -77,6 +79,8 @@ async function migrate(config: Config): Promise<void> {
 async function demo(config: Config, withAccounts = false): Promise<DemoAccount[]> {
   const { loadDemo } = await import('./demo/loadDemo.js');
   const { ensureDemoAccounts } = await import('./demo/demoAccounts.js');
+  const { openDatabase } = await import('./db/connection.js');
+  const { migrateToLatest } = await import('./db/migrations.js');
   const db = openDatabase(config.databaseUrl);
   try {
     await migrateToLatest(db);
@@ -115,10 +119,12 @@ async function serve(config: Config, withDemo: boolean): Promise<void> {
   const mailReason = mailNotSetUpReason(config);
   if (mailReason) console.log(`${mailReason} \`headway jobs\` prints the links in waiting messages.`);
   console.log('Press Ctrl+C to stop.\n');
+  releaseYoungGeneration();
 }
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [command, ...rest] = argv;
+  if (command !== 'serve' && command !== 'start') releaseYoungGeneration();
   try {
     switch (command) {
       case 'serve':

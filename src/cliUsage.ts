@@ -1,7 +1,7 @@
 // How each `headway` command is typed: kept apart from the commands so that `headway help` and each command load
 // only what they use.
-import { planFormats } from './exports/exportPlan.js';
-import { userRoles } from './people/userCommands.js';
+import { planFormats } from './exports/planFormats.js';
+import { userRoles } from './people/roles.js';
 
 export const importUsage = 'import FILE [--into SLUG | --new] [--dry-run] [--json] [--sheet NAME]';
 export const exportUsage = `export SLUG --format ${planFormats.join('|')} --out FILE`;

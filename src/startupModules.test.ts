@@ -1,4 +1,5 @@
-// Which packages the server and the CLI load: Word, Excel and PDF writers only when a document is written.
+// Which packages the server and the CLI load: Word, Excel and PDF writers only when a document is written, nodemailer
+// only when a message is sent, and nothing before the command has chosen (src/web/startUpMemory.ts).
 // SQLite only: the database chosen does not change which document modules a command loads.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -43,44 +44,54 @@ function packagesIn(logFile: string): Set<string> {
   return names;
 }
 
-async function exportWith(format: string): Promise<Set<string>> {
+async function packagesLoadedBy(args: string[]): Promise<Set<string>> {
   const logFile = newLogFile();
   await run(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--import',
-      moduleLogPreload,
-      join(projectRoot, 'src', 'cli.ts'),
-      'export',
-      'culture-action-plan',
-      '--format',
-      format,
-      '--out',
-      join(folder, `plan.${format}`),
-    ],
+    ['--import', 'tsx', '--import', moduleLogPreload, join(projectRoot, 'src', 'cli.ts'), ...args],
     { cwd: projectRoot, env: { ...process.env, DATABASE_URL: databaseUrl, HEADWAY_MODULE_LOG: logFile } },
   );
   return packagesIn(logFile);
 }
 
+function exportWith(format: string): Promise<Set<string>> {
+  return packagesLoadedBy([
+    'export',
+    'culture-action-plan',
+    '--format',
+    format,
+    '--out',
+    join(folder, `plan.${format}`),
+  ]);
+}
+
 describe('modules loaded at start-up', () => {
-  it('starts the server without loading the Word, Excel or PDF writers', { timeout: 120_000 }, async () => {
-    const logFile = newLogFile();
-    const server = await startServerProcess({
-      databaseUrl,
-      env: { NODE_OPTIONS: `--import ${moduleLogPreload}`, HEADWAY_MODULE_LOG: logFile },
-      startTimeoutMs: 90_000,
-    });
-    try {
-      const loaded = packagesIn(logFile);
-      expect(loaded).toContain('fastify');
-      for (const name of documentPackages) expect(loaded).not.toContain(name);
-    } finally {
-      await server.stop();
-    }
+  // The young generation is held small from cli.ts's first import; whatever cli.ts imports statically is loaded
+  // before that, so a package there would make every idle server larger again.
+  it('loads no package before a command runs', { timeout: 120_000 }, async () => {
+    expect(await packagesLoadedBy(['help'])).toEqual(new Set());
   });
+
+  it(
+    'starts the server without loading the Word, Excel or PDF writers, or nodemailer',
+    { timeout: 120_000 },
+    async () => {
+      const logFile = newLogFile();
+      const server = await startServerProcess({
+        databaseUrl,
+        env: { NODE_OPTIONS: `--import ${moduleLogPreload}`, HEADWAY_MODULE_LOG: logFile },
+        startTimeoutMs: 90_000,
+      });
+      try {
+        const loaded = packagesIn(logFile);
+        expect(loaded).toContain('fastify');
+        for (const name of documentPackages) expect(loaded).not.toContain(name);
+        expect(loaded).not.toContain('nodemailer');
+      } finally {
+        await server.stop();
+      }
+    },
+  );
 
   it(
     'exports a plan as JSON without loading the server or any document writer',

@@ -5,7 +5,8 @@ import type { Config } from '../config.js';
 import { openDatabase } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrations.js';
 import { NotFoundError } from '../errors.js';
-import { exportPlan, isPlanFormat, planFormats } from './exportPlan.js';
+import { exportPlan } from './exportPlan.js';
+import { isPlanFormat, planFormats } from './planFormats.js';
 import { exportUsage } from '../cliUsage.js';
 
 export async function exportCommand(args: string[], config: Config): Promise<number> {

@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { asAtLabel, loadPlanAsAt, requestedMoment } from '../history/planAsAt.js';
 import { loadPlanContents } from '../plans/planContents.js';
 import { sendCached } from '../web/responseCache.js';
-import { actionPlanDocument, exportPlan, type PlanFormat } from './exportPlan.js';
+import { actionPlanDocument, exportPlan } from './exportPlan.js';
+import type { PlanFormat } from './planFormats.js';
 
 export async function exportPages(app: FastifyInstance): Promise<void> {
   async function built(slug: string, format: PlanFormat, at: string | undefined) {

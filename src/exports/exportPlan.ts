@@ -10,9 +10,7 @@ import { buildActionPlanDocument, type ActionPlanDocument } from './actionPlanDo
 import { actionPlanToCsv } from './actionPlanCsv.js';
 import { actionPlanToDocx, actionPlanToPdf, actionPlanToXlsx } from './documentWriters.js';
 import { findingsForExport } from '../findings/findingQueries.js';
-
-export const planFormats = ['docx', 'pdf', 'xlsx', 'csv', 'json'] as const;
-export type PlanFormat = (typeof planFormats)[number];
+import type { PlanFormat } from './planFormats.js';
 
 export const contentTypes: Record<PlanFormat, string> = {
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
@@ -21,10 +19,6 @@ export const contentTypes: Record<PlanFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   json: 'application/json; charset=utf-8',
 };
-
-export function isPlanFormat(value: unknown): value is PlanFormat {
-  return typeof value === 'string' && (planFormats as readonly string[]).includes(value);
-}
 
 /** The plan as it stands, or as it stood at `at` (an ISO instant), rebuilt from its history (src/history/planAsAt.ts). */
 export async function exportPlan(db: Db, slug: string, format: PlanFormat, at?: string) {

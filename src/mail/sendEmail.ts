@@ -1,6 +1,5 @@
 // Sends a composed message over SMTP (HEADWAY_SMTP_URL) with nodemailer: the 'email' job's handler, and the one
 // message `headway send-test-email` sends.
-import nodemailer from 'nodemailer';
 import type { Config, MailConfig } from '../config.js';
 import type { JobContext } from '../jobs/jobHandlers.js';
 import { PermanentJobError } from '../jobs/jobErrors.js';
@@ -42,6 +41,8 @@ export async function deliverEmail(
   message: EmailMessage,
   messageId: string,
 ): Promise<SentReceipt> {
+  // Loaded at the first message: a server whose outbox is empty never needs it.
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport({
     url: mail.smtpUrl,
     // A send that hangs must fail in the end; the job's lease is kept alive meanwhile (src/jobs/worker.ts).

@@ -14,8 +14,8 @@ import {
   planRoleNames,
   updateUserDetails,
   userRoleNames,
-  userRoles,
 } from './userCommands.js';
+import { userRoles } from './roles.js';
 import {
   listUsers,
   ownerChoices,

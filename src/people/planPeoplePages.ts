@@ -5,7 +5,8 @@ import { ForbiddenError, InvalidInputError, NotFoundError } from '../errors.js';
 import { findPlanBySlug } from '../plans/planCommands.js';
 import { formText, type FormBody } from '../web/forms.js';
 import { noticeText, withNotice } from '../web/notices.js';
-import { givePlanRoleByEmail, planRoleNames, planRoles, setPlanRole, userRoleNames } from './userCommands.js';
+import { planRoles } from './roles.js';
+import { givePlanRoleByEmail, planRoleNames, setPlanRole, userRoleNames } from './userCommands.js';
 import { peopleInPlan } from './userQueries.js';
 
 type SlugParams = { slug: string };

@@ -7,10 +7,8 @@ import { newId } from '../ids.js';
 import { createPasswordLink } from '../signin/passwordLinks.js';
 import { FieldChecks } from '../validation.js';
 import { hashPassword, passwordProblem } from './passwords.js';
+import { planRoles, userRoles } from './roles.js';
 import { emailKey, findUserRowByEmail, findUserRowById } from './users.js';
-
-export const userRoles: readonly UserRole[] = ['admin', 'manager', 'contributor', 'viewer', 'staff'];
-export const planRoles: readonly PlanRole[] = ['manager', 'contributor', 'viewer'];
 
 export const userRoleNames: Record<UserRole, string> = {
   admin: 'Administrator',
