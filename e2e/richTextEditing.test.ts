@@ -53,7 +53,12 @@ describe.runIf(browserAvailable())('journey: edit an imported action’s rich te
     await expect
       .poll(() => page.locator('.govuk-notification-banner').textContent())
       .toContain('Action saved');
-    const list = page.locator('[data-action-details] ul').last();
+    // The progress row's list: the action also lists the findings it answers.
+    const list = page
+      .locator('[data-action-details] .govuk-summary-list__row')
+      .filter({ has: page.locator('dt', { hasText: /^\s*Progress\s*$/ }) })
+      .locator('ul')
+      .last();
     await expect
       .poll(() => list.locator('li').allTextContents())
       .toEqual(['Findings shared with the board', 'Leads agreed']);
