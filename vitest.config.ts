@@ -4,9 +4,18 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * The slowest test files, slowest first (measured in docs/performance.md's "Test suite" section). A file that takes
- * minutes belongs here: started last, it would run on alone while the other worker sits idle.
+ * a minute or more belongs here: started last, it would run on alone while the other worker sits idle (a fresh clone,
+ * as in CI, has no timings of its own for vitest to order by).
  */
-const slowestFiles = ['e2e/xss.test.ts', 'src/web/accessMatrix.test.ts'];
+const slowestFiles = [
+  'e2e/xss.test.ts',
+  'e2e/everyPage.test.ts',
+  'src/web/accessMatrix.test.ts',
+  'src/updates/statusRace.test.ts',
+  'src/backups/backupWhileWriting.test.ts',
+  'src/signin/signIn.test.ts',
+  'e2e/updateRound.test.ts',
+];
 
 /**
  * Starts the slowest files first, so the two workers finish together: the listed ones, then the other browser tests

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { inTransaction } from '../db/transaction.js';
 import { updateUserDetails } from '../people/userCommands.js';
 import { describeEachDatabase } from '../testing/databases.js';
@@ -13,6 +13,13 @@ import { buildTestApp, type TestApp } from '../testing/testApp.js';
 import { createPasswordLink } from './passwordLinks.js';
 import { secretHash } from './secrets.js';
 import { failuresPerAccount, failuresPerAddress } from './signInLimits.js';
+
+// Dozens of sign-ins and failed attempts: argon2id at its lowest cost, so this file spends its time on sessions, limits
+// and redirects rather than on hashing (passwords are still real argon2id hashes, checked against what was typed;
+// Headway's own cost, src/people/passwords.ts, is untouched and used by every other file).
+vi.mock('argon2', async (real) =>
+  (await import('../testing/quickPasswordHashing.js')).quickPasswordHashing(await real()),
+);
 
 let addressCounter = 0;
 /** Each test signs in from an address of its own, so the per-address limit of one test never touches another. */
