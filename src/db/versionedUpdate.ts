@@ -96,6 +96,15 @@ export function forChange<Query extends { forUpdate(): Query; forNoKeyUpdate(): 
   return deleting ? query.forUpdate() : query.forNoKeyUpdate();
 }
 
+/**
+ * Holds the plan's row until the transaction ends, for a change that checks something across the plan before it
+ * writes (a reference not yet taken, a record not yet made): two such changes at once are then checked one after the
+ * other instead of both passing (PostgreSQL; SQLite writes one at a time).
+ */
+export async function holdPlan(trx: Trx, planId: string): Promise<void> {
+  await forChange(trx, trx.selectFrom('plans').select('id').where('id', '=', planId)).execute();
+}
+
 /** The version and status of a plan's action or theme, read to change it (see forChange). */
 export async function lockedState(
   trx: Trx,

@@ -2,7 +2,7 @@
 // in the caller's transaction.
 import { nowIso } from '../db/migrations.js';
 import type { FindingKind, FindingRow } from '../db/schema.js';
-import { checkVersion, forChange, updateAtVersion } from '../db/versionedUpdate.js';
+import { checkVersion, forChange, holdPlan, updateAtVersion } from '../db/versionedUpdate.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { findingLimits } from '../fieldLimits.js';
 import { recordChange, type Actor, type Reader, type Trx } from '../history/recordChange.js';
@@ -70,7 +70,7 @@ async function findingValues(
   if (reference !== '' && reference !== existing?.reference) {
     // Held until the transaction ends: two people giving the same new reference at once are then checked one after
     // the other, so the second is told it is taken instead of both being saved (PostgreSQL; SQLite writes one at a time).
-    await forChange(trx, trx.selectFrom('plans').select('id').where('id', '=', planId)).execute();
+    await holdPlan(trx, planId);
     const taken = await trx
       .selectFrom('findings')
       .select('id')

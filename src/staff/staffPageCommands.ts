@@ -3,7 +3,7 @@
 // caller's transaction; a page or an entry not yet saved is at version 0.
 import { nowIso } from '../db/migrations.js';
 import type { StaffMarkRow, StaffPageReaders, StaffPageRow } from '../db/schema.js';
-import { checkVersion, forChange, updateAtVersion } from '../db/versionedUpdate.js';
+import { checkVersion, holdPlan, updateAtVersion, type VersionedValues } from '../db/versionedUpdate.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { staffPageLimits } from '../fieldLimits.js';
 import { recordChange, type Actor, type Reader, type Trx } from '../history/recordChange.js';
@@ -42,8 +42,45 @@ export async function staffPageOf(db: Reader, planId: string): Promise<StaffPage
  * changes at once are made one after the other (PostgreSQL; SQLite writes one at a time).
  */
 async function staffPageForChange(trx: Trx, planId: string): Promise<StaffPageRow> {
-  await forChange(trx, trx.selectFrom('plans').select('id').where('id', '=', planId)).execute();
+  await holdPlan(trx, planId);
   return staffPageOf(trx, planId);
+}
+
+/**
+ * Writes a staff page or entry read at `before`: made (version 1, with `made`'s fields too) when it was not yet
+ * saved, else changed from the version the change started from. Returns it as written.
+ */
+async function writeAtVersion<Row extends StaffPageRow | StaffMarkRow>(
+  trx: Trx,
+  table: 'staff_pages' | 'staff_marks',
+  before: Row,
+  expectedVersion: number,
+  values: Partial<Row>,
+  made: Partial<Row> = {},
+): Promise<Row> {
+  checkVersion(table, before, expectedVersion);
+  const now = nowIso();
+  if (before.version === 0) {
+    const after = {
+      ...before,
+      ...values,
+      ...made,
+      id: newId(),
+      version: 1,
+      created_at: now,
+      updated_at: now,
+    };
+    await trx
+      .insertInto(table)
+      .values(after as StaffPageRow & StaffMarkRow)
+      .execute();
+    return after;
+  }
+  const version = await updateAtVersion(trx, table, before.id, expectedVersion, {
+    ...values,
+    updated_at: now,
+  } as VersionedValues<typeof table>);
+  return { ...before, ...values, version, updated_at: now };
 }
 
 async function saveStaffPage(
@@ -54,28 +91,10 @@ async function saveStaffPage(
   values: Partial<Pick<StaffPageRow, 'intro' | 'readers'>>,
 ): Promise<StaffPageRow> {
   const before = await staffPageForChange(trx, planId);
-  checkVersion('staff_pages', before, expectedVersion);
-  const now = nowIso();
-  let after: StaffPageRow;
-  if (before.version === 0) {
-    after = {
-      ...before,
-      ...values,
-      id: newId(),
-      // Long and random: the public address is the only thing between the page and anyone guessing it.
-      public_key: newSecret(),
-      version: 1,
-      created_at: now,
-      updated_at: now,
-    };
-    await trx.insertInto('staff_pages').values(after).execute();
-  } else {
-    const version = await updateAtVersion(trx, 'staff_pages', before.id, expectedVersion, {
-      ...values,
-      updated_at: now,
-    });
-    after = { ...before, ...values, version, updated_at: now };
-  }
+  const after = await writeAtVersion<StaffPageRow>(trx, 'staff_pages', before, expectedVersion, values, {
+    // Long and random: the public address is the only thing between the page and anyone guessing it.
+    public_key: newSecret(),
+  });
   await recordChange(trx, actor, {
     recordType: 'staff_page',
     recordId: after.id,
@@ -221,21 +240,9 @@ export async function saveStaffMark(
     show_update: subject.kind === 'action' && input.showUpdate === true ? 1 : 0,
   };
   // Held like the page itself: two first entries for one finding at once must not both be made.
-  await forChange(trx, trx.selectFrom('plans').select('id').where('id', '=', planId)).execute();
+  await holdPlan(trx, planId);
   const before = await staffMarkOf(trx, planId, subject);
-  checkVersion('staff_marks', before, expectedVersion);
-  const now = nowIso();
-  let after: StaffMarkRow;
-  if (before.version === 0) {
-    after = { ...before, ...values, id: newId(), version: 1, created_at: now, updated_at: now };
-    await trx.insertInto('staff_marks').values(after).execute();
-  } else {
-    const version = await updateAtVersion(trx, 'staff_marks', before.id, expectedVersion, {
-      ...values,
-      updated_at: now,
-    });
-    after = { ...before, ...values, version, updated_at: now };
-  }
+  const after = await writeAtVersion<StaffMarkRow>(trx, 'staff_marks', before, expectedVersion, values);
   await recordChange(trx, actor, {
     recordType: 'staff_mark',
     recordId: after.id,

@@ -3,7 +3,7 @@
 // caller's transaction.
 import { nowIso } from '../db/migrations.js';
 import type { SurveyQuestionRow, SurveyWaveRow } from '../db/schema.js';
-import { checkVersion, forChange, updateAtVersion } from '../db/versionedUpdate.js';
+import { checkVersion, forChange, holdPlan, updateAtVersion } from '../db/versionedUpdate.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { surveyLimits } from '../fieldLimits.js';
 import { recordChange, type Actor, type Reader, type Trx } from '../history/recordChange.js';
@@ -241,7 +241,7 @@ export async function saveScores(
   checks.done();
   // Held until the transaction ends: two waves given the same new question at once add it once (PostgreSQL; SQLite
   // writes one at a time).
-  await forChange(trx, trx.selectFrom('plans').select('id').where('id', '=', planId)).execute();
+  await holdPlan(trx, planId);
   const before = await findWave(trx, planId, waveId);
   checkVersion('survey_waves', before, expectedVersion);
   const scoresBefore = await scoresOfWave(trx, waveId);
