@@ -125,6 +125,21 @@ for (const from of kinds)
         expect(Number((await count(target.db)).n)).toBe(0);
       });
 
+      it('makes again what is derived from the history: the actions’ states and when each row was superseded', async () => {
+        const derived = async (db: Db) => ({
+          spans: (
+            await db.kysely.selectFrom('history_spans').selectAll().orderBy('history_id').execute()
+          ).map((span) => ({ ...span, history_id: Number(span.history_id) })),
+          states: (await db.kysely.selectFrom('action_states').selectAll().orderBy('id').execute()).map(
+            ({ id: _id, ...state }) => state,
+          ),
+        });
+        const before = await derived(source.db);
+        expect(before.spans.length).toBeGreaterThan(30);
+        expect(before.states.length).toBeGreaterThan(30);
+        expect(await derived(target.db)).toEqual(before);
+      });
+
       it('lets the restored database take new changes, with history numbered after the restored rows', async () => {
         const plan = await target.db.kysely.selectFrom('plans').select('id').executeTakeFirstOrThrow();
         const action = await makeAction(target.db, plan.id, { title: 'Written after the restore' });

@@ -52,6 +52,8 @@ export const leftOutTables: Readonly<Record<string, string>> = {
   jobs: 'e-mail and reminders queued or sent: a restore must not send again what went before, and scheduled work is derived again from the plans and rounds',
   action_states:
     "each action's status, RAG and dates after each change, derived from the history: a restore rebuilds it",
+  history_spans:
+    'when each row of history of a plan was superseded, derived from the history: a restore rebuilds it',
   ...Object.fromEntries(
     searchIndexTables.map((table) => [
       table,

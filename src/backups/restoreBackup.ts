@@ -8,6 +8,7 @@ import type { Database } from '../db/schema.js';
 import type { Trx } from '../history/recordChange.js';
 import { rebuildSearchIndex, searchIndexTables } from '../search/searchIndex.js';
 import { rebuildActionStates } from '../history/actionStates.js';
+import { rebuildHistorySpans } from '../history/historySpans.js';
 import { BackupError, readBackup, type BackupHeader, type BackupValue } from './backupFile.js';
 import { backedUpTables } from './backupTables.js';
 
@@ -46,6 +47,7 @@ export async function restoreBackup(db: Db, file: string): Promise<RestoreSummar
     // Backups leave the search index out: it is made again from the rows just restored.
     await rebuildSearchIndex(trx);
     await rebuildActionStates(trx);
+    await rebuildHistorySpans(trx);
     if (db.dialect === 'postgres') await moveSequencesPastRestoredRows(trx);
     return { header, rows };
   });

@@ -14,25 +14,57 @@ export async function insertRows<T extends keyof Database & string>(
   table: T,
   rows: Insertable<Database[T]>[],
 ): Promise<void> {
-  if (rows.length === 0) return;
+  await insertBatches(trx, table, rows, false);
+}
+
+/**
+ * As insertRows, into a table whose `id` the database numbers, giving back the ids in the rows' order: each statement
+ * numbers its rows in the order given, and the statements run one after another.
+ */
+export async function insertRowsNumbered<T extends keyof Database & string>(
+  trx: Trx,
+  table: T,
+  rows: Insertable<Database[T]>[],
+): Promise<number[]> {
+  return insertBatches(trx, table, rows, true);
+}
+
+async function insertBatches<T extends keyof Database & string>(
+  trx: Trx,
+  table: T,
+  rows: Insertable<Database[T]>[],
+  numbered: boolean,
+): Promise<number[]> {
+  const ids: number[] = [];
+  if (rows.length === 0) return ids;
+  // A statement's ids come back in no promised order; they were given in the rows' order, so sorting restores it.
+  const keep = (returned: { id: number | string }[]) =>
+    ids.push(...returned.map((row) => Number(row.id)).sort((a, b) => a - b));
   // A column left undefined takes its default, as in Kysely's own inserts; naming it would store null instead.
   const columns = Object.entries(rows[0]!)
     .filter(([, value]) => value !== undefined)
     .map(([column]) => column);
   if (isPostgres(trx)) {
     const names = sql.join(columns.map((column) => sql.ref(column)));
-    for (let i = 0; i < rows.length; i += rowsPerStatement)
-      await sql`insert into ${sql.table(table)} (${names}) select ${names} from json_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(rows.slice(i, i + rowsPerStatement))})`.execute(
+    const returning = numbered ? sql` returning id` : sql``;
+    for (let i = 0; i < rows.length; i += rowsPerStatement) {
+      const result = await sql<{
+        id: number | string;
+      }>`insert into ${sql.table(table)} (${names}) select ${names} from json_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(rows.slice(i, i + rowsPerStatement))})${returning}`.execute(
         trx,
       );
-    return;
+      if (numbered) keep(result.rows);
+    }
+    return ids;
   }
   const perStatement = Math.min(rowsPerStatement, Math.floor(32766 / columns.length));
-  for (let i = 0; i < rows.length; i += perStatement)
-    await trx
-      .insertInto(table)
-      .values(rows.slice(i, i + perStatement) as never)
-      .execute();
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const insert = trx.insertInto(table).values(rows.slice(i, i + perStatement) as never);
+    if (numbered)
+      keep((await insert.returning(sql<number>`id`.as('id')).execute()) as unknown as { id: number }[]);
+    else await insert.execute();
+  }
+  return ids;
 }
 
 /**

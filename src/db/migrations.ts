@@ -4,6 +4,7 @@ import type { Db, DialectName } from './connection.js';
 import type { Trx } from '../history/recordChange.js';
 import { createSearchIndex, dropSearchIndex, rebuildSearchIndex } from '../search/searchIndex.js';
 import { rebuildActionStates } from '../history/actionStates.js';
+import { rebuildHistorySpans } from '../history/historySpans.js';
 import type { Database } from './schema.js';
 
 export function migrations(dialect: DialectName): Record<string, Migration> {
@@ -391,15 +392,11 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '008-search': {
       async up(db: Kysely<unknown>) {
         // The index is derived from the plans, so it is filled from those already here (src/search/searchIndex.ts).
-        // Kysely runs PostgreSQL's migrations in a transaction but not SQLite's: this one makes its own there, so
-        // that a failed fill leaves no table behind to stop the next try.
         const work = async (trx: Trx) => {
           await createSearchIndex(trx);
           await rebuildSearchIndex(trx);
         };
-        const database = db as Kysely<Database>;
-        if (database.isTransaction) await work(database as Trx);
-        else await database.transaction().execute(work);
+        await inOneTransaction(db, work);
       },
       async down(db: Kysely<unknown>) {
         await dropSearchIndex(db as Kysely<Database>);
@@ -710,8 +707,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '019-action-states': {
       async up(db: Kysely<unknown>) {
         // Each change to an action reduced to its status, RAG and dates, for the dashboard's trend and movers
-        // (src/history/actionStates.ts), filled from the history already there. Kysely runs PostgreSQL's migrations
-        // in a transaction but not SQLite's: this one makes its own there, as the search index's does.
+        // (src/history/actionStates.ts), filled from the history already there.
         const work = async (trx: Trx) => {
           await trx.schema
             .createTable('action_states')
@@ -738,9 +734,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
             .execute();
           await rebuildActionStates(trx);
         };
-        const database = db as Kysely<Database>;
-        if (database.isTransaction) await work(database as Trx);
-        else await database.transaction().execute(work);
+        await inOneTransaction(db, work);
       },
       async down(db: Kysely<unknown>) {
         await db.schema.dropTable('action_states').ifExists().execute();
@@ -799,6 +793,41 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.dropTable('staff_pages').ifExists().execute();
       },
     },
+    '022-history-spans': {
+      async up(db: Kysely<unknown>) {
+        // Each row of history a plan as at a date reads, with when the record's next row superseded it
+        // (src/history/historySpans.ts), filled from the history already there.
+        const work = async (trx: Trx) => {
+          await trx.schema
+            .createTable('history_spans')
+            .addColumn('history_id', dialect === 'postgres' ? 'bigint' : 'integer', (c) => c.primaryKey())
+            .addColumn('plan_id', 'text')
+            .addColumn('record_type', 'text', (c) => c.notNull())
+            .addColumn('record_id', 'text', (c) => c.notNull())
+            .addColumn('at', 'text', (c) => c.notNull())
+            .addColumn('superseded_at', 'text')
+            .execute();
+          // The rows standing at a moment: a plan's rows superseded after it (or not yet), begun by then.
+          await trx.schema
+            .createIndex('history_spans_plan')
+            .on('history_spans')
+            .columns(['plan_id', 'superseded_at', 'at'])
+            .execute();
+          // A record's row not yet superseded, for the change that supersedes it.
+          await trx.schema
+            .createIndex('history_spans_last')
+            .on('history_spans')
+            .columns(['record_id'])
+            .where(sql.ref('superseded_at'), 'is', null)
+            .execute();
+          await rebuildHistorySpans(trx);
+        };
+        await inOneTransaction(db, work);
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('history_spans').ifExists().execute();
+      },
+    },
   };
 }
 
@@ -822,6 +851,16 @@ export async function listMigrations(db: Db): Promise<{ name: string; applied: b
   const provider: MigrationProvider = { getMigrations: async () => migrations(db.dialect) };
   const known = await new Migrator({ db: db.kysely, provider }).getMigrations();
   return known.map((migration) => ({ name: migration.name, applied: migration.executedAt !== undefined }));
+}
+
+/**
+ * Runs a migration's work in one transaction: Kysely runs PostgreSQL's migrations in one but not SQLite's, so a
+ * migration that fills what it makes takes its own there, and a failed fill leaves nothing behind to stop the next try.
+ */
+async function inOneTransaction(db: Kysely<unknown>, work: (trx: Trx) => Promise<void>): Promise<void> {
+  const database = db as Kysely<Database>;
+  if (database.isTransaction) await work(database as Trx);
+  else await database.transaction().execute(work);
 }
 
 /** The current time as stored: ISO 8601 in UTC, so both databases sort it as text. */

@@ -476,6 +476,21 @@ export interface ActionStateTable {
   revised_end: string | null;
 }
 
+/**
+ * A row of history of a record a plan as at a date is rebuilt from, and the moment the record's next row superseded it
+ * (src/history/historySpans.ts): derived from the history, so the rows standing at a moment are found without reading
+ * every row before it.
+ */
+export interface HistorySpanTable {
+  history_id: number;
+  plan_id: string | null;
+  record_type: string;
+  record_id: string;
+  at: string;
+  /** The `at` of the record's next row of history; null while this row is its last. */
+  superseded_at: string | null;
+}
+
 /** Who may read a plan's staff page: the plan's own readers, anyone signed in (staff accounts too), or anyone. */
 export type StaffPageReaders = 'plan' | 'signed-in' | 'public';
 
@@ -544,6 +559,7 @@ export interface Database {
   updates: UpdateTable;
   history: HistoryTable;
   action_states: ActionStateTable;
+  history_spans: HistorySpanTable;
   reports: ReportTable;
   pending_imports: PendingImportTable;
   users: UserTable;

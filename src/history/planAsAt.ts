@@ -10,12 +10,22 @@ import {
   type PlanContents,
   type ThemeWithLead,
 } from '../plans/planContents.js';
+import { spannedTypes } from './historySpans.js';
 import type { Reader } from './recordChange.js';
 
 /** The records of a plan that its history keeps whole, each change's `after` being the record as saved. */
-const planRecordTypes = ['plan', 'horizon', 'theme', 'action', 'update'] as const;
+const planRecordTypes = [
+  'plan',
+  'horizon',
+  'theme',
+  'action',
+  'update',
+] as const satisfies readonly SpannedType[];
+
+type SpannedType = (typeof spannedTypes)[number];
 
 interface LatestRow {
+  id: number | string;
   record_type: string;
   record_id: string;
   change: string;
@@ -24,27 +34,40 @@ interface LatestRow {
 
 /**
  * The last row of history of each record up to `at`, of these types, of one plan or (planId null) of none: the
- * record as it then stood, or its deletion. One statement, over the plan's rows in the index of plan and time.
+ * record as it then stood, or its deletion. The rows whose span holds the moment, found in the spans' index of plan
+ * and supersession, each read by its id; so the rows superseded before the moment are never read.
  */
 async function latestRows(
   db: Reader,
   planId: string | null,
-  types: readonly string[],
+  types: readonly SpannedType[],
   at: string,
 ): Promise<LatestRow[]> {
-  const last = db
-    .selectFrom('history')
-    .select((eb) => eb.fn.max('id').as('id'))
-    .$if(planId === null, (q) => q.where('plan_id', 'is', null))
-    .$if(planId !== null, (q) => q.where('plan_id', '=', planId!))
-    .where('at', '<=', at)
-    .where('record_type', 'in', types as never[])
-    .groupBy(['record_type', 'record_id']);
-  return db
-    .selectFrom('history')
-    .select(['record_type', 'record_id', 'change', 'after_json'])
-    .where('id', 'in', last)
+  const rows = await db
+    .selectFrom('history_spans as span')
+    .innerJoin('history', 'history.id', 'span.history_id')
+    .select([
+      'history.id',
+      'history.record_type',
+      'history.record_id',
+      'history.change',
+      'history.after_json',
+    ])
+    .$if(planId === null, (q) => q.where('span.plan_id', 'is', null))
+    .$if(planId !== null, (q) => q.where('span.plan_id', '=', planId!))
+    .where('span.record_type', 'in', [...types])
+    .where('span.at', '<=', at)
+    .where((eb) => eb.or([eb('span.superseded_at', 'is', null), eb('span.superseded_at', '>', at)]))
     .execute();
+  // Of a record's rows that stand, the last: the row with the greatest id begun by the moment is always among them, and
+  // it is the only one unless the clock went back or two changes to one record were written at once.
+  const last = new Map<string, LatestRow>();
+  for (const row of rows) {
+    const key = `${row.record_type}\u0000${row.record_id}`;
+    const found = last.get(key);
+    if (!found || Number(row.id) > Number(found.id)) last.set(key, row);
+  }
+  return [...last.values()];
 }
 
 /** Records that stood at the moment: the `after` of each record's last row, unless that row deleted it. */

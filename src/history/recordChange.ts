@@ -1,10 +1,11 @@
 // Writes one row of history in the caller's transaction, so a change and its record stand or fall together.
 import type { Kysely, Transaction } from 'kysely';
-import { insertRows, rowsPerStatement } from '../db/insertRows.js';
+import { insertRowsNumbered, rowsPerStatement } from '../db/insertRows.js';
 import { nowIso } from '../db/migrations.js';
 import type { Database, HistoryTable } from '../db/schema.js';
 import { writeActionStates } from './actionStates.js';
 import { planContentChanged } from './contentVersion.js';
+import { writeHistorySpans } from './historySpans.js';
 
 /** Who is making a change: a signed-in person, the importer, the CLI. Decided in one place (src/web/currentActor.ts). */
 export interface Actor {
@@ -68,10 +69,9 @@ function subjectOf(change: Change): string | null {
 
 export async function recordChange(trx: Trx, actor: Actor, change: Change): Promise<void> {
   const at = nowIso();
-  await trx
-    .insertInto('history')
-    .values(historyRow(actor, change, at))
-    .execute();
+  const row = historyRow(actor, change, at);
+  const { id } = await trx.insertInto('history').values(row).returning('id').executeTakeFirstOrThrow();
+  await writeHistorySpans(trx, [{ ...row, id: Number(id) }]);
   await writeActionStates(trx, [change], at);
   await planContentChanged(trx, [change.planId]);
 }
@@ -80,12 +80,14 @@ export async function recordChange(trx: Trx, actor: Actor, change: Change): Prom
 export async function recordChanges(trx: Trx, actor: Actor, changes: Change[]): Promise<void> {
   const at = nowIso();
   // A batch at a time, so that thousands of rows of JSON are never all held at once.
-  for (let i = 0; i < changes.length; i += rowsPerStatement)
-    await insertRows(
+  for (let i = 0; i < changes.length; i += rowsPerStatement) {
+    const rows = changes.slice(i, i + rowsPerStatement).map((change) => historyRow(actor, change, at));
+    const ids = await insertRowsNumbered(trx, 'history', rows);
+    await writeHistorySpans(
       trx,
-      'history',
-      changes.slice(i, i + rowsPerStatement).map((change) => historyRow(actor, change, at)),
+      rows.map((row, k) => ({ ...row, id: ids[k]! })),
     );
+  }
   await writeActionStates(trx, changes, at);
   await planContentChanged(
     trx,
