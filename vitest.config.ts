@@ -8,12 +8,12 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * as in CI, has no timings of its own for vitest to order by).
  */
 const slowestFiles = [
-  'e2e/xss.test.ts',
   'e2e/everyPage.test.ts',
   'src/web/accessMatrix.test.ts',
-  'src/updates/statusRace.test.ts',
+  'e2e/xss.test.ts',
   'src/backups/backupWhileWriting.test.ts',
-  'src/signin/signIn.test.ts',
+  'src/updates/statusRace.test.ts',
+  'src/web/controlCharacters.test.ts',
   'e2e/updateRound.test.ts',
 ];
 
