@@ -577,6 +577,9 @@ describeEachDatabase('who can read the staff page', (current) => {
     const list = await get(staff, '/you-said-we-did');
     expect(list.body).toContain('href="/you-said-we-did"');
     expect(list.body).not.toContain('href="/plans"');
+    // Nor does it offer the API, which refuses a staff account; someone with plans is offered it.
+    expect(list.body).not.toContain('href="/api/docs"');
+    expect((await get(people.manager!, '/you-said-we-did')).body).toContain('href="/api/docs"');
     const api = await app.inject({ url: '/api/v1/plans', headers: { authorization: staff.authorization } });
     expect(api.statusCode).toBe(403);
     // A staff account cannot be given a plan, so it cannot read one by the back door.
