@@ -18,6 +18,7 @@ import { reindexActions } from '../search/searchIndex.js';
 import { actionLimits } from '../fieldLimits.js';
 import { FieldChecks } from '../validation.js';
 import { isPercentComplete, percentCompleteMessage } from './percentComplete.js';
+import { removeStaffMark } from '../staff/staffPageCommands.js';
 
 export interface ActionInput {
   ref?: string;
@@ -419,6 +420,7 @@ export async function deleteAction(trx: Trx, actor: Actor, planId: string, actio
   await trx.deleteFrom('updates').where('action_id', '=', actionId).execute();
   // The findings it answered are answered by it no longer, each with its row of history.
   await setActionFindings(trx, actor, planId, actionId, []);
+  await removeStaffMark(trx, actor, planId, { kind: 'action', id: actionId });
   await trx.deleteFrom('action_owners').where('action_id', '=', actionId).execute();
   await trx.deleteFrom('actions').where('id', '=', actionId).execute();
   await reindexActions(trx, [actionId]);

@@ -10,6 +10,7 @@ import { newId } from '../ids.js';
 import { nextPosition } from '../plans/planCommands.js';
 import { FieldChecks } from '../validation.js';
 import { findingKinds } from './findingKinds.js';
+import { removeStaffMark } from '../staff/staffPageCommands.js';
 
 export interface FindingInput {
   reference?: string;
@@ -181,6 +182,7 @@ export async function deleteFinding(
       before: link,
     });
   await trx.deleteFrom('action_findings').where('finding_id', '=', findingId).execute();
+  await removeStaffMark(trx, actor, planId, { kind: 'finding', id: findingId });
   await trx.deleteFrom('findings').where('id', '=', findingId).execute();
   await recordChange(trx, actor, {
     recordType: 'finding',

@@ -310,7 +310,8 @@ function staffPageLines(change: string, before: Fields, after: Fields): ChangeLi
   return lines.length ? lines : [{ kind: 'details', text: 'Staff page settings saved' }];
 }
 
-function staffMarkLines(before: Fields, after: Fields): ChangeLine[] {
+function staffMarkLines(change: string, before: Fields, after: Fields): ChangeLine[] {
+  if (change === 'delete') return [{ kind: 'removed', text: 'Its staff page entry removed with it' }];
   const on = (fields: Fields) => fields.shown === 1;
   if (on(after) && !on(before))
     return [{ kind: 'details', text: 'Put on the staff page', after: excerpt(after.summary) }];
@@ -547,7 +548,7 @@ export function describeChange(row: Row, known: RecordNames = new Map()): Change
   else if (row.record_type === 'action_finding') lines = actionFindingLines(row.change, before, after);
   else if (row.record_type === 'survey_wave') lines = surveyWaveLines(row.change, before, after);
   else if (row.record_type === 'staff_page') lines = staffPageLines(row.change, before, after);
-  else if (row.record_type === 'staff_mark') lines = staffMarkLines(before, after);
+  else if (row.record_type === 'staff_mark') lines = staffMarkLines(row.change, before, after);
   else if (row.record_type === 'survey_question')
     lines = [
       {

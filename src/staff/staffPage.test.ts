@@ -2,7 +2,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Db } from '../db/connection.js';
 import { inTransaction } from '../db/transaction.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
-import { createFinding, setActionFindings } from '../findings/findingCommands.js';
+import { deleteAction } from '../actions/actionCommands.js';
+import { createFinding, deleteFinding, setActionFindings } from '../findings/findingCommands.js';
 import { historyPage } from '../history/historyQueries.js';
 import { setPlanRole, updateUserDetails } from '../people/userCommands.js';
 import { createWave, saveScores, setQuestionTheme } from '../surveys/surveyCommands.js';
@@ -273,6 +274,48 @@ describeEachDatabase('the staff page: You said, we did', (current) => {
     );
     expect(said.some((line) => line.endsWith('Words for the staff page changed'))).toBe(true);
     expect(said.some((line) => line.endsWith('Put on the staff page'))).toBe(true);
+  });
+
+  it('removes the entry of a deleted action or finding with a row of history; the published copy keeps its words', async () => {
+    const db = current();
+    const plan = await makePlan(db);
+    const theme = await makeTheme(db, plan.id, { title: 'Communication' });
+    const action = await makeAction(db, plan.id, { title: 'Monthly briefings', themeId: theme.id });
+    const said = await finding(db, plan.id, 'S1', 'Nobody tells us anything');
+    await mark(db, plan.id, { kind: 'action', id: action.id }, 0, { shown: true, summary: 'We brief you.' });
+    await mark(db, plan.id, { kind: 'finding', id: said.id }, 0, {
+      shown: true,
+      summary: 'You said nobody tells you.',
+      themeId: theme.id,
+    });
+    await publish(db, plan.id);
+    await inTransaction(db, (trx) => deleteAction(trx, testActor, plan.id, action.id));
+    await inTransaction(db, (trx) => deleteFinding(trx, testActor, plan.id, said.id));
+
+    expect(
+      await db.kysely.selectFrom('staff_marks').select('id').where('plan_id', '=', plan.id).execute(),
+    ).toEqual([]);
+    const removed = await db.kysely
+      .selectFrom('history')
+      .select(['subject_id', 'change'])
+      .where('plan_id', '=', plan.id)
+      .where('record_type', '=', 'staff_mark')
+      .where('change', '=', 'delete')
+      .execute();
+    expect(removed.map((row) => row.subject_id).sort()).toEqual([action.id, said.id].sort());
+    const history = await historyPage(
+      db.kysely,
+      { planId: plan.id },
+      { kinds: [], from: null, until: null },
+      null,
+    );
+    expect(history.entries.flatMap((entry) => entry.lines.map((line) => line.text))).toContain(
+      'Its staff page entry removed with it',
+    );
+    const published = (await latestPublication(db.kysely, plan.id))!.content;
+    expect(published.areas[0]?.said).toEqual(['You said nobody tells you.']);
+    expect(published.areas[0]?.did[0]?.summary).toBe('We brief you.');
+    expect((await buildStaffPageContent(db.kysely, plan.id)).areas).toEqual([]);
   });
 
   it('runs from the pages: choose, word, publish, print, download for the intranet, and open to the public', async () => {

@@ -254,6 +254,28 @@ export async function saveStaffMark(
   return after;
 }
 
+/**
+ * Removes the entry of a finding or action being deleted, with its row of history, in the deletion's transaction: the
+ * deleting commands call this before they delete. A published copy keeps its words until the page is published again.
+ */
+export async function removeStaffMark(
+  trx: Trx,
+  actor: Actor,
+  planId: string,
+  subject: StaffSubject,
+): Promise<void> {
+  const before = await staffMarkOf(trx, planId, subject);
+  if (before.version === 0) return;
+  await trx.deleteFrom('staff_marks').where('id', '=', before.id).execute();
+  await recordChange(trx, actor, {
+    recordType: 'staff_mark',
+    recordId: before.id,
+    planId,
+    change: 'delete',
+    before,
+  });
+}
+
 export interface StaffPagePublication {
   id: string;
   publishedAt: string;
