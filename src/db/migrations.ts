@@ -3,7 +3,7 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import type { Db, DialectName } from './connection.js';
 import type { Trx } from '../history/recordChange.js';
 import { createSearchIndex, dropSearchIndex, rebuildSearchIndex } from '../search/searchIndex.js';
-import { rebuildActionStates } from '../history/actionStates.js';
+import { fillActionStates, markSuperseded } from '../history/actionStates.js';
 import type { Database } from './schema.js';
 
 export function migrations(dialect: DialectName): Record<string, Migration> {
@@ -391,15 +391,10 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '008-search': {
       async up(db: Kysely<unknown>) {
         // The index is derived from the plans, so it is filled from those already here (src/search/searchIndex.ts).
-        // Kysely runs PostgreSQL's migrations in a transaction but not SQLite's: this one makes its own there, so
-        // that a failed fill leaves no table behind to stop the next try.
-        const work = async (trx: Trx) => {
+        await inOwnTransaction(db, async (trx) => {
           await createSearchIndex(trx);
           await rebuildSearchIndex(trx);
-        };
-        const database = db as Kysely<Database>;
-        if (database.isTransaction) await work(database as Trx);
-        else await database.transaction().execute(work);
+        });
       },
       async down(db: Kysely<unknown>) {
         await dropSearchIndex(db as Kysely<Database>);
@@ -710,9 +705,8 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '019-action-states': {
       async up(db: Kysely<unknown>) {
         // Each change to an action reduced to its status, RAG and dates, for the dashboard's trend and movers
-        // (src/history/actionStates.ts), filled from the history already there. Kysely runs PostgreSQL's migrations
-        // in a transaction but not SQLite's: this one makes its own there, as the search index's does.
-        const work = async (trx: Trx) => {
+        // (src/history/actionStates.ts), filled from the history already there.
+        await inOwnTransaction(db, async (trx) => {
           await trx.schema
             .createTable('action_states')
             .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
@@ -736,11 +730,8 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
             .on('action_states')
             .columns(['plan_id', 'action_id', 'id'])
             .execute();
-          await rebuildActionStates(trx);
-        };
-        const database = db as Kysely<Database>;
-        if (database.isTransaction) await work(database as Trx);
-        else await database.transaction().execute(work);
+          await fillActionStates(trx);
+        });
       },
       async down(db: Kysely<unknown>) {
         await db.schema.dropTable('action_states').ifExists().execute();
@@ -799,7 +790,30 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.dropTable('staff_pages').ifExists().execute();
       },
     },
+    '021-action-states-superseded': {
+      async up(db: Kysely<unknown>) {
+        // When each action's state was followed by the next, so the dashboard counts its trend and finds its movers
+        // in SQL (src/dashboard/planFigures.ts), marked on the states already there.
+        await inOwnTransaction(db, async (trx) => {
+          await trx.schema.alterTable('action_states').addColumn('superseded_at', 'text').execute();
+          await markSuperseded(trx);
+        });
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.alterTable('action_states').dropColumn('superseded_at').execute();
+      },
+    },
   };
+}
+
+/**
+ * Runs a migration's work in one transaction. Kysely runs PostgreSQL's migrations in a transaction but not SQLite's:
+ * there this makes one, so that a fill that fails leaves no table or column behind to stop the next try.
+ */
+async function inOwnTransaction(db: Kysely<unknown>, work: (trx: Trx) => Promise<void>): Promise<void> {
+  const database = db as Kysely<Database>;
+  if (database.isTransaction) await work(database as Trx);
+  else await database.transaction().execute(work);
 }
 
 /** Brings the database up to the latest schema; throws with the failing migration's name. */
