@@ -62,16 +62,20 @@ export function actionStateRow(
 
 /** Writes the states of the action changes among these, in their order, in the change's transaction. */
 export async function writeActionStates(trx: Trx, changes: Change[], at: string): Promise<void> {
-  const rows = changes
-    .filter((change) => change.recordType === 'action')
-    .flatMap((change) => actionStateRow(change, at) ?? []);
-  await insertRows(trx, 'action_states', rows);
+  const rows: Row[] = [];
+  // The actions, by plan, whose state before this one is now superseded. A created action has none (its id is new),
+  // so an import of thousands marks nothing; nor does an edit that moved none of a state's fields.
   const byPlan = new Map<string, Set<string>>();
-  for (const row of rows) {
+  for (const change of changes) {
+    const row = change.recordType === 'action' ? actionStateRow(change, at) : null;
+    if (!row) continue;
+    rows.push(row);
+    if (change.change === 'create') continue;
     const actions = byPlan.get(row.plan_id) ?? new Set();
     actions.add(row.action_id);
     byPlan.set(row.plan_id, actions);
   }
+  await insertRows(trx, 'action_states', rows);
   for (const [planId, actions] of byPlan) {
     const ids = [...actions];
     for (let i = 0; i < ids.length; i += idsPerStatement)
