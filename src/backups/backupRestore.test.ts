@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { updateAction } from '../actions/actionCommands.js';
 import { main } from '../cli.js';
 import { readConfig } from '../config.js';
 import { openDatabase, type Db, type DialectName } from '../db/connection.js';
 import { migrateToLatest } from '../db/migrations.js';
+import { inTransaction } from '../db/transaction.js';
 import { loadDemo } from '../demo/loadDemo.js';
 import {
   describeEachDatabase,
@@ -40,10 +42,13 @@ async function fillWithEverything(db: Db): Promise<void> {
   await signedInUser(db, readConfig({}), 'admin', 'Backed-up Administrator');
   await draftCultureReport(db);
   const plan = await makePlan(db, { title: "Ünïcode “quotes” — emoji 😀, a\nsecond line and 'single' ones" });
-  await makeAction(db, plan.id, {
+  const action = await makeAction(db, plan.id, {
     title: 'Tab\there, backslash \\ and "double" quotes',
     owners: ['Zoë O’Neill'],
   });
+  await inTransaction(db, (trx) =>
+    updateAction(trx, testActor, plan.id, action.id, 1, { status: 'in_progress' }),
+  );
 }
 
 async function rowsOf(db: Db, table: (typeof backedUpTables)[number]) {
@@ -113,6 +118,29 @@ for (const from of kinds)
         expect(rows.users).toBe(1);
         expect(rows.api_tokens).toBe(1);
         expect(rows.reports).toBe(1);
+      });
+
+      it('derives again the states the dashboard reads, each marked when the next one followed it', async () => {
+        const states = (db: Db) =>
+          db.kysely
+            .selectFrom('action_states')
+            .select([
+              'plan_id',
+              'action_id',
+              'at',
+              'superseded_at',
+              'deleted',
+              'status',
+              'rag',
+              'target_text',
+            ])
+            .orderBy('plan_id')
+            .orderBy('action_id')
+            .orderBy('id')
+            .execute();
+        const before = await states(source.db);
+        expect(before.some((state) => state.superseded_at !== null)).toBe(true);
+        expect(await states(target.db)).toEqual(before);
       });
 
       it('leaves out the sessions, so everyone signs in again', async () => {

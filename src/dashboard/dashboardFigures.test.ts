@@ -1,7 +1,9 @@
 // The dashboard's figures for a plan with a scripted quarter of history, with the clock held still, on both databases.
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { describeEachDatabase } from '../testing/databases.js';
-import { makeAction, makePlan } from '../testing/factories.js';
+import { deleteAction, findAction, updateAction } from '../actions/actionCommands.js';
+import { inTransaction } from '../db/transaction.js';
+import { makeAction, makePlan, makePublishedReport, testActor } from '../testing/factories.js';
 import { makeScriptedPlan, scriptedToday } from './dashboardFixture.js';
 import { loadDashboard } from './dashboardFigures.js';
 
@@ -114,5 +116,39 @@ describeEachDatabase('the dashboard’s figures', (current) => {
     const own = await loadDashboard(current().kysely, [younger.id], 'theme', scriptedToday);
     expect(own.trend).toEqual([{ on: '2026-03-20', complete: 0, inProgress: 0, overdue: 0 }]);
     expect(own.byGroup.map((g) => [g.label, g.total])).toEqual([['No theme', 1]]);
+  });
+  it('counts each action as it stood at a month end and at the report: the later of two changes at one instant, none once deleted', async () => {
+    const db = current();
+    vi.setSystemTime(Date.parse('2026-01-10T09:00:00.000Z'));
+    const plan = await makePlan(db, { title: 'Moving plan' });
+    const moved = await makeAction(db, plan.id, { ref: '1', title: 'Moved twice', targetDate: '31/1/26' });
+    const gone = await makeAction(db, plan.id, { ref: '2', title: 'Dropped', status: 'in_progress' });
+    const change = (input: Parameters<typeof updateAction>[5]) =>
+      inTransaction(db, async (trx) => {
+        const action = await findAction(trx, plan.id, moved.id);
+        await updateAction(trx, testActor, plan.id, moved.id, action.version, input);
+      });
+    // Completed and reopened at the same instant: the reopening stands.
+    vi.setSystemTime(Date.parse('2026-02-20T10:00:00.000Z'));
+    await change({ status: 'complete' });
+    await change({ status: 'in_progress' });
+    vi.setSystemTime(Date.parse('2026-02-21T10:00:00.000Z'));
+    await inTransaction(db, (trx) => deleteAction(trx, testActor, plan.id, gone.id));
+    await makePublishedReport(db, plan.id, `report-${plan.id}`, '2026-02-25T09:00:00.000Z');
+    vi.setSystemTime(Date.parse('2026-03-05T10:00:00.000Z'));
+    await change({ rag: 'red', ragReason: 'Supplier late' });
+
+    const figures = await loadDashboard(db.kysely, [plan.id], 'theme', scriptedToday);
+    expect(figures.trend).toEqual([
+      // The dropped action in progress; the other not started, due that day, so not yet overdue.
+      { on: '2026-01-31', complete: 0, inProgress: 1, overdue: 0 },
+      // Reopened, so in progress and overdue; the dropped action gone.
+      { on: '2026-02-28', complete: 0, inProgress: 1, overdue: 1 },
+      { on: '2026-03-20', complete: 0, inProgress: 1, overdue: 1 },
+    ]);
+    // At the report it stood reopened, so only its RAG moved since; the dropped action is no mover.
+    expect(figures.movers.actions.map((m) => [m.title, m.score, m.lines])).toEqual([
+      ['Moved twice', 2, ['RAG: Not set → Red: Supplier late']],
+    ]);
   });
 });

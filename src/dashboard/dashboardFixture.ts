@@ -5,7 +5,7 @@ import { vi } from 'vitest';
 import { createAction, findAction, updateAction } from '../actions/actionCommands.js';
 import type { Db } from '../db/connection.js';
 import { createPlan } from '../plans/planCommands.js';
-import { testActor } from '../testing/factories.js';
+import { makePublishedReport, testActor } from '../testing/factories.js';
 import { createTheme } from '../themes/themeCommands.js';
 
 export const scriptedToday = '2026-03-20';
@@ -80,27 +80,7 @@ export async function makeScriptedPlan(db: Db, title: string, themeTitles = ['Vi
     });
   at('2026-02-05T10:00:00.000Z');
   await change(ids.publish, { status: 'complete' });
-  await db.kysely
-    .insertInto('reports')
-    .values({
-      id: `report-${slug}`,
-      plan_id: ids.plan.id,
-      status: 'published',
-      period_text: 'February 2026',
-      period_start: '2026-02-01',
-      period_end: '2026-02-28',
-      overall_status: '',
-      rag: null,
-      sections_json: '{}',
-      version: 1,
-      created_at: '2026-03-01T09:00:00.000Z',
-      updated_at: '2026-03-01T09:30:00.000Z',
-      published_at: '2026-03-01T09:30:00.000Z',
-      snapshot_json: '{}',
-      replaces_id: null,
-      edition: 1,
-    })
-    .execute();
+  await makePublishedReport(db, ids.plan.id, `report-${slug}`, '2026-03-01T09:30:00.000Z');
   at('2026-03-10T10:00:00.000Z');
   await change(ids.quiet, {
     rag: 'amber',

@@ -3,7 +3,7 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import type { Db, DialectName } from './connection.js';
 import type { Trx } from '../history/recordChange.js';
 import { createSearchIndex, dropSearchIndex, rebuildSearchIndex } from '../search/searchIndex.js';
-import { rebuildActionStates } from '../history/actionStates.js';
+import { fillActionStates, markSuperseded } from '../history/actionStates.js';
 import { rebuildHistorySpans } from '../history/historySpans.js';
 import type { Database } from './schema.js';
 
@@ -392,11 +392,10 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
     '008-search': {
       async up(db: Kysely<unknown>) {
         // The index is derived from the plans, so it is filled from those already here (src/search/searchIndex.ts).
-        const work = async (trx: Trx) => {
+        await inOwnTransaction(db, async (trx) => {
           await createSearchIndex(trx);
           await rebuildSearchIndex(trx);
-        };
-        await inOneTransaction(db, work);
+        });
       },
       async down(db: Kysely<unknown>) {
         await dropSearchIndex(db as Kysely<Database>);
@@ -708,7 +707,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
       async up(db: Kysely<unknown>) {
         // Each change to an action reduced to its status, RAG and dates, for the dashboard's trend and movers
         // (src/history/actionStates.ts), filled from the history already there.
-        const work = async (trx: Trx) => {
+        await inOwnTransaction(db, async (trx) => {
           await trx.schema
             .createTable('action_states')
             .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
@@ -732,9 +731,8 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
             .on('action_states')
             .columns(['plan_id', 'action_id', 'id'])
             .execute();
-          await rebuildActionStates(trx);
-        };
-        await inOneTransaction(db, work);
+          await fillActionStates(trx);
+        });
       },
       async down(db: Kysely<unknown>) {
         await db.schema.dropTable('action_states').ifExists().execute();
@@ -793,11 +791,24 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.dropTable('staff_pages').ifExists().execute();
       },
     },
+    '021-action-states-superseded': {
+      async up(db: Kysely<unknown>) {
+        // When each action's state was followed by the next, so the dashboard counts its trend and finds its movers
+        // in SQL (src/dashboard/planFigures.ts), marked on the states already there.
+        await inOwnTransaction(db, async (trx) => {
+          await trx.schema.alterTable('action_states').addColumn('superseded_at', 'text').execute();
+          await markSuperseded(trx);
+        });
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.alterTable('action_states').dropColumn('superseded_at').execute();
+      },
+    },
     '022-history-spans': {
       async up(db: Kysely<unknown>) {
         // Each row of history a plan as at a date reads, with when the record's next row superseded it
         // (src/history/historySpans.ts), filled from the history already there.
-        const work = async (trx: Trx) => {
+        await inOwnTransaction(db, async (trx) => {
           await trx.schema
             .createTable('history_spans')
             .addColumn('history_id', dialect === 'postgres' ? 'bigint' : 'integer', (c) => c.primaryKey())
@@ -821,14 +832,23 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
             .where(sql.ref('superseded_at'), 'is', null)
             .execute();
           await rebuildHistorySpans(trx);
-        };
-        await inOneTransaction(db, work);
+        });
       },
       async down(db: Kysely<unknown>) {
         await db.schema.dropTable('history_spans').ifExists().execute();
       },
     },
   };
+}
+
+/**
+ * Runs a migration's work in one transaction. Kysely runs PostgreSQL's migrations in a transaction but not SQLite's:
+ * there this makes one, so that a fill that fails leaves no table or column behind to stop the next try.
+ */
+async function inOwnTransaction(db: Kysely<unknown>, work: (trx: Trx) => Promise<void>): Promise<void> {
+  const database = db as Kysely<Database>;
+  if (database.isTransaction) await work(database as Trx);
+  else await database.transaction().execute(work);
 }
 
 /** Brings the database up to the latest schema; throws with the failing migration's name. */
@@ -851,16 +871,6 @@ export async function listMigrations(db: Db): Promise<{ name: string; applied: b
   const provider: MigrationProvider = { getMigrations: async () => migrations(db.dialect) };
   const known = await new Migrator({ db: db.kysely, provider }).getMigrations();
   return known.map((migration) => ({ name: migration.name, applied: migration.executedAt !== undefined }));
-}
-
-/**
- * Runs a migration's work in one transaction: Kysely runs PostgreSQL's migrations in one but not SQLite's, so a
- * migration that fills what it makes takes its own there, and a failed fill leaves nothing behind to stop the next try.
- */
-async function inOneTransaction(db: Kysely<unknown>, work: (trx: Trx) => Promise<void>): Promise<void> {
-  const database = db as Kysely<Database>;
-  if (database.isTransaction) await work(database as Trx);
-  else await database.transaction().execute(work);
 }
 
 /** The current time as stored: ISO 8601 in UTC, so both databases sort it as text. */

@@ -474,6 +474,8 @@ export interface ActionStateTable {
   revised_text: string;
   revised_kind: string;
   revised_end: string | null;
+  /** When the action's next state followed this one; null while this one stands. */
+  superseded_at: string | null;
 }
 
 /**

@@ -1,12 +1,14 @@
 // Each change to an action reduced to what the dashboard's trend and movers read (status, RAG, dates), kept beside
 // the history in the same transaction: reading these few columns is many times quicker than parsing every action's
-// whole record from the history's JSON. Derived from the history, so a restore and its migration rebuild it.
+// whole record from the history's JSON. Derived from the history, so a restore and its migration rebuild it. Each row
+// also says when the next state of its action superseded it, so a count at any moment picks each action's state there
+// in SQL (`at <= moment < superseded_at`) rather than reading every state to pick it.
 import type { Kysely } from 'kysely';
 import { insertRows } from '../db/insertRows.js';
 import type { ActionStateTable, Database } from '../db/schema.js';
 import type { Change, Trx } from './recordChange.js';
 
-type Row = Omit<ActionStateTable, 'id'>;
+type Row = Omit<ActionStateTable, 'id' | 'superseded_at'>;
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
 const textOrNull = (value: unknown) => (typeof value === 'string' ? value : null);
@@ -60,14 +62,67 @@ export function actionStateRow(
 
 /** Writes the states of the action changes among these, in their order, in the change's transaction. */
 export async function writeActionStates(trx: Trx, changes: Change[], at: string): Promise<void> {
-  const rows = changes
-    .filter((change) => change.recordType === 'action')
-    .flatMap((change) => actionStateRow(change, at) ?? []);
+  const rows: Row[] = [];
+  // The actions, by plan, whose state before this one is now superseded. A created action has none (its id is new),
+  // so an import of thousands marks nothing; nor does an edit that moved none of a state's fields.
+  const byPlan = new Map<string, Set<string>>();
+  for (const change of changes) {
+    const row = change.recordType === 'action' ? actionStateRow(change, at) : null;
+    if (!row) continue;
+    rows.push(row);
+    if (change.change === 'create') continue;
+    const actions = byPlan.get(row.plan_id) ?? new Set();
+    actions.add(row.action_id);
+    byPlan.set(row.plan_id, actions);
+  }
   await insertRows(trx, 'action_states', rows);
+  for (const [planId, actions] of byPlan) {
+    const ids = [...actions];
+    for (let i = 0; i < ids.length; i += idsPerStatement)
+      await markSuperseded(trx, { planId, actionIds: ids.slice(i, i + idsPerStatement) });
+  }
 }
 
-/** Fills the table from the history, in the history's order: its migration and a restore run this. */
+/** Ids in one `in (...)` list: well under SQLite's 32,766 variables. */
+const idsPerStatement = 1000;
+
+/**
+ * Gives each state still standing that a later one has followed (in the table's order, within its plan) the time of
+ * the one that followed it: of these actions of one plan, or of every action. The history is written in time order,
+ * so an action's states stand one after another, never two at once.
+ */
+export async function markSuperseded(
+  db: Kysely<Database>,
+  only?: { planId: string; actionIds: string[] },
+): Promise<void> {
+  let query = db
+    .updateTable('action_states')
+    .set((eb) => ({
+      superseded_at: eb
+        .selectFrom('action_states as next')
+        .select('next.at')
+        .whereRef('next.plan_id', '=', 'action_states.plan_id')
+        .whereRef('next.action_id', '=', 'action_states.action_id')
+        .whereRef('next.id', '>', 'action_states.id')
+        .orderBy('next.id')
+        .limit(1),
+    }))
+    .where('superseded_at', 'is', null);
+  if (only) query = query.where('plan_id', '=', only.planId).where('action_id', 'in', only.actionIds);
+  await query.execute();
+}
+
+/** Fills the table from the history and marks when each state was superseded: a restore runs this. */
 export async function rebuildActionStates(db: Kysely<Database>): Promise<void> {
+  await fillActionStates(db);
+  await markSuperseded(db);
+}
+
+/**
+ * Fills the table from the history, in the history's order, without the time each state was superseded: the
+ * migration that made the table runs this, before the one that added that column.
+ */
+export async function fillActionStates(db: Kysely<Database>): Promise<void> {
   await db.deleteFrom('action_states').execute();
   let after = 0;
   for (;;) {

@@ -5,7 +5,7 @@ import type { Db } from '../db/connection.js';
 import { InvalidInputError } from '../errors.js';
 import { createPlan } from '../plans/planCommands.js';
 import { describeEachDatabase } from '../testing/databases.js';
-import { testActor } from '../testing/factories.js';
+import { makePublishedReport, testActor } from '../testing/factories.js';
 import { createTheme } from '../themes/themeCommands.js';
 import { postUpdate } from '../updates/updateCommands.js';
 import { changeLines, comparisonSummary } from './comparePlans.js';
@@ -140,27 +140,7 @@ describeEachDatabase('comparing two moments of a plan', (current) => {
     expect(first.fromLabel).toMatch(/^when the plan was made, 1 February 2026/);
 
     vi.setSystemTime(Date.parse('2026-03-01T10:00:00.000Z'));
-    await db.kysely
-      .insertInto('reports')
-      .values({
-        id: `report-${slug}`,
-        plan_id: plan.id,
-        status: 'published',
-        period_text: 'February 2026',
-        period_start: '2026-02-01',
-        period_end: '2026-02-28',
-        overall_status: '',
-        rag: null,
-        sections_json: '{}',
-        version: 1,
-        created_at: '2026-03-01T09:00:00.000Z',
-        updated_at: '2026-03-01T09:30:00.000Z',
-        published_at: '2026-03-01T09:30:00.000Z',
-        snapshot_json: '{}',
-        replaces_id: null,
-        edition: 1,
-      })
-      .execute();
+    await makePublishedReport(db, plan.id, `report-${slug}`, '2026-03-01T09:30:00.000Z');
     vi.setSystemTime(Date.parse('2026-03-02T10:00:00.000Z'));
     await db.kysely
       .transaction()

@@ -44,3 +44,31 @@ export function makeUpdate(db: Db, planId: string, subject: UpdateSubject, input
     .transaction()
     .execute((trx) => postUpdate(trx, testActor, planId, subject, { body: 'Progress made', ...input }));
 }
+
+/**
+ * A report of February 2026 published at `publishedAt` (created half an hour before), written directly rather than
+ * through the report's commands: the tests that use it read only that it was published, and when.
+ */
+export function makePublishedReport(db: Db, planId: string, id: string, publishedAt: string) {
+  return db.kysely
+    .insertInto('reports')
+    .values({
+      id,
+      plan_id: planId,
+      status: 'published',
+      period_text: 'February 2026',
+      period_start: '2026-02-01',
+      period_end: '2026-02-28',
+      overall_status: '',
+      rag: null,
+      sections_json: '{}',
+      version: 1,
+      created_at: new Date(Date.parse(publishedAt) - 30 * 60_000).toISOString(),
+      updated_at: publishedAt,
+      published_at: publishedAt,
+      snapshot_json: '{}',
+      replaces_id: null,
+      edition: 1,
+    })
+    .execute();
+}
