@@ -305,8 +305,9 @@ describe('creating many actions at once: statements', () => {
             .execute((trx) => createActions(trx, testActor, plan.id, importedActions(size, null)));
           counts.push(statements);
         }
-        // 1,200 actions fill three statements of a table where 20 fill one: a few more, not hundreds.
-        expect(counts[1]! - counts[0]!).toBeLessThanOrEqual(8);
+        // 1,200 actions fill three statements of a table where 20 fill one (the actions, their history and its
+        // spans, the states, the owners' links): a few more, not hundreds.
+        expect(counts[1]! - counts[0]!).toBeLessThanOrEqual(10);
       } finally {
         await test.close();
       }

@@ -13,7 +13,10 @@ export const spannedTypes = ['plan', 'horizon', 'theme', 'action', 'update', 'ow
 const spanned = new Set<string>(spannedTypes);
 
 /** A row of history as just written: its id and what it is about. */
-export type WrittenRow = Omit<HistorySpanTable, 'history_id' | 'superseded_at'> & { id: number };
+export type WrittenRow = Omit<HistorySpanTable, 'history_id' | 'superseded_at'> & {
+  id: number;
+  change: string;
+};
 
 /**
  * Writes the spans of these rows of history, written in this order in the change's transaction, after every row before
@@ -42,7 +45,13 @@ export async function writeHistorySpans(trx: Trx, rows: WrittenRow[]): Promise<v
   // `next` now holds each record's first row here: the rows before end there. A change's rows share one moment, so
   // this is one statement a type.
   const ending = new Map<string, { type: string; at: string; ids: Set<string> }>();
+  // A record's first row here that creates it supersedes none: so an import of a thousand new actions runs no search
+  // for rows to end. Should an id come back after its deletion, the plan as at a date takes the later row, by its id.
+  const first = new Set<string>();
   for (const row of written) {
+    if (first.has(key(row))) continue;
+    first.add(key(row));
+    if (row.change === 'create') continue;
     const at = next.get(key(row))!;
     const group = `${row.record_type}\u0000${at}`;
     const found = ending.get(group) ?? { type: row.record_type, at, ids: new Set<string>() };
