@@ -54,6 +54,8 @@ export const leftOutTables: Readonly<Record<string, string>> = {
     "each action's status, RAG and dates after each change, derived from the history: a restore rebuilds it",
   history_spans:
     'when each row of history of a plan was superseded, derived from the history: a restore rebuilds it',
+  trend_points:
+    "each plan's trend at past months' ends, counted from the actions' states and kept: counted again when next shown",
   ...Object.fromEntries(
     searchIndexTables.map((table) => [
       table,

@@ -69,6 +69,51 @@ describeEachDatabase('the dashboard’s figures', (current) => {
     ]);
   });
 
+  it('keeps each past month end once counted, and counts it again when a state written since is dated by then', async () => {
+    const db = current();
+    const ids = await makeScriptedPlan(db, 'Culture plan');
+    const kept = () =>
+      db.kysely
+        .selectFrom('trend_points')
+        .select(['on_day', 'complete', 'in_progress', 'overdue'])
+        .where('plan_id', '=', ids.plan.id)
+        // The months before the plan began are kept too (at nought): a view across older plans shows them.
+        .where('on_day', '>=', '2026-01-01')
+        .orderBy('on_day')
+        .execute();
+    // On 1 March, 28 February ended less than a day ago: another server's clock may be behind, so it is not kept yet.
+    vi.setSystemTime(Date.parse('2026-03-01T10:00:00.000Z'));
+    await loadDashboard(db.kysely, [ids.plan.id], 'theme', '2026-03-01');
+    expect((await kept()).map((point) => point.on_day)).toEqual(['2026-01-31']);
+    vi.setSystemTime(Date.parse('2026-03-20T10:00:00.000Z'));
+    const first = await loadDashboard(db.kysely, [ids.plan.id], 'theme', scriptedToday);
+    expect(await kept()).toEqual([
+      { on_day: '2026-01-31', complete: 0, in_progress: 2, overdue: 0 },
+      { on_day: '2026-02-28', complete: 1, in_progress: 1, overdue: 2 },
+    ]);
+    // What is kept is what is shown: read, not counted again.
+    await db.kysely
+      .updateTable('trend_points')
+      .set({ complete: 7 })
+      .where('plan_id', '=', ids.plan.id)
+      .execute();
+    const read = await loadDashboard(db.kysely, [ids.plan.id], 'theme', scriptedToday);
+    expect(read.trend.slice(0, 2).map((point) => point.complete)).toEqual([7, 7]);
+    expect(read.trend.at(-1)).toEqual(first.trend.at(-1));
+    // A change stamped 20 January, written now (a clock put back): both months' points are counted again.
+    vi.setSystemTime(Date.parse('2026-01-20T10:00:00.000Z'));
+    const survey = await findAction(db.kysely, ids.plan.id, ids.survey);
+    await inTransaction(db, (trx) =>
+      updateAction(trx, testActor, ids.plan.id, ids.survey, survey.version, { status: 'complete' }),
+    );
+    vi.setSystemTime(Date.parse('2026-03-20T10:00:00.000Z'));
+    const recounted = await loadDashboard(db.kysely, [ids.plan.id], 'theme', scriptedToday);
+    await db.kysely.deleteFrom('trend_points').where('plan_id', '=', ids.plan.id).execute();
+    const fromScratch = await loadDashboard(db.kysely, [ids.plan.id], 'theme', scriptedToday);
+    expect(recounted.trend).toEqual(fromScratch.trend);
+    expect(recounted.trend[0]).toEqual({ on: '2026-01-31', complete: 1, inProgress: 2, overdue: 0 });
+  });
+
   it('ranks the biggest movers since the last published report and tells them in words', async () => {
     const ids = await makeScriptedPlan(current(), 'Culture plan');
     const figures = await loadDashboard(current().kysely, [ids.plan.id], 'theme', scriptedToday);

@@ -838,6 +838,31 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.dropTable('history_spans').ifExists().execute();
       },
     },
+    '023-trend-points': {
+      async up(db: Kysely<unknown>) {
+        // Each plan's trend at past months' ends, counted once and kept (src/dashboard/dashboardTrend.ts); and the
+        // states of a plan in the order written, for the check that none written since is dated before a kept point.
+        await db.schema
+          .createTable('trend_points')
+          .addColumn('plan_id', 'text', (c) => c.notNull().references('plans.id').onDelete('cascade'))
+          .addColumn('on_day', 'text', (c) => c.notNull())
+          .addColumn('complete', 'integer', (c) => c.notNull())
+          .addColumn('in_progress', 'integer', (c) => c.notNull())
+          .addColumn('overdue', 'integer', (c) => c.notNull())
+          .addColumn('upto_state_id', dialect === 'postgres' ? 'bigint' : 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('trend_points_pkey', ['plan_id', 'on_day'])
+          .execute();
+        await db.schema
+          .createIndex('action_states_written')
+          .on('action_states')
+          .columns(['plan_id', 'id'])
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropIndex('action_states_written').ifExists().execute();
+        await db.schema.dropTable('trend_points').ifExists().execute();
+      },
+    },
   };
 }
 

@@ -493,6 +493,20 @@ export interface HistorySpanTable {
   superseded_at: string | null;
 }
 
+/**
+ * A plan's trend at the end of a past day, counted once from the actions' states and kept (src/dashboard/
+ * dashboardTrend.ts): derived, and checked against the states written since before it is used.
+ */
+export interface TrendPointTable {
+  plan_id: string;
+  on_day: string;
+  complete: number;
+  in_progress: number;
+  overdue: number;
+  /** The last state of the plan's actions there was when it was counted: a later one dated by then makes it stale. */
+  upto_state_id: number;
+}
+
 /** Who may read a plan's staff page: the plan's own readers, anyone signed in (staff accounts too), or anyone. */
 export type StaffPageReaders = 'plan' | 'signed-in' | 'public';
 
@@ -562,6 +576,7 @@ export interface Database {
   history: HistoryTable;
   action_states: ActionStateTable;
   history_spans: HistorySpanTable;
+  trend_points: TrendPointTable;
   reports: ReportTable;
   pending_imports: PendingImportTable;
   users: UserTable;
