@@ -3,6 +3,7 @@ import type { Db } from '../db/connection.js';
 import { inTransaction } from '../db/transaction.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { deleteAction } from '../actions/actionCommands.js';
+import { deleteTheme } from '../themes/themeCommands.js';
 import { createFinding, deleteFinding, setActionFindings } from '../findings/findingCommands.js';
 import { historyPage } from '../history/historyQueries.js';
 import { setPlanRole, updateUserDetails } from '../people/userCommands.js';
@@ -316,6 +317,44 @@ describeEachDatabase('the staff page: You said, we did', (current) => {
     expect(published.areas[0]?.said).toEqual(['You said nobody tells you.']);
     expect(published.areas[0]?.did[0]?.summary).toBe('We brief you.');
     expect((await buildStaffPageContent(db.kysely, plan.id)).areas).toEqual([]);
+  });
+
+  it('moves the entries shown under a deleted focus area out of it, each with a row of history, keeping their words', async () => {
+    const db = current();
+    const plan = await makePlan(db);
+    const theme = await makeTheme(db, plan.id, { title: 'Communication' });
+    const action = await makeAction(db, plan.id, { title: 'Monthly briefings' });
+    const said = await finding(db, plan.id, 'S1', 'Nobody tells us anything');
+    await mark(db, plan.id, { kind: 'action', id: action.id }, 0, {
+      shown: true,
+      summary: 'We brief you.',
+      themeId: theme.id,
+      showOwners: true,
+    });
+    await mark(db, plan.id, { kind: 'finding', id: said.id }, 0, {
+      shown: true,
+      summary: 'You said nobody tells you.',
+      themeId: theme.id,
+    });
+    await inTransaction(db, (trx) => deleteTheme(trx, testActor, plan.id, theme.id));
+    const marks = await db.kysely
+      .selectFrom('staff_marks')
+      .select(['theme_id', 'summary', 'shown', 'show_owners', 'version'])
+      .where('plan_id', '=', plan.id)
+      .orderBy('summary')
+      .execute();
+    expect(marks).toEqual([
+      { theme_id: null, summary: 'We brief you.', shown: 1, show_owners: 1, version: 2 },
+      { theme_id: null, summary: 'You said nobody tells you.', shown: 1, show_owners: 0, version: 2 },
+    ]);
+    const moved = await db.kysely
+      .selectFrom('history')
+      .select('subject_id')
+      .where('plan_id', '=', plan.id)
+      .where('record_type', '=', 'staff_mark')
+      .where('change', '=', 'update')
+      .execute();
+    expect(moved.map((row) => row.subject_id).sort()).toEqual([action.id, said.id].sort());
   });
 
   it('runs from the pages: choose, word, publish, print, download for the intranet, and open to the public', async () => {

@@ -254,6 +254,38 @@ export async function saveStaffMark(
   return after;
 }
 
+/** Moves the entries shown under a focus area being deleted out of it, each through saveStaffMark, with its history. */
+export async function moveStaffMarksOutOf(
+  trx: Trx,
+  actor: Actor,
+  planId: string,
+  themeId: string,
+): Promise<void> {
+  const marks = await trx
+    .selectFrom('staff_marks')
+    .selectAll()
+    .where('plan_id', '=', planId)
+    .where('theme_id', '=', themeId)
+    .execute();
+  for (const mark of marks)
+    await saveStaffMark(
+      trx,
+      actor,
+      planId,
+      mark.finding_id !== null
+        ? { kind: 'finding', id: mark.finding_id }
+        : { kind: 'action', id: mark.action_id! },
+      mark.version,
+      {
+        shown: mark.shown === 1,
+        summary: mark.summary,
+        themeId: null,
+        showOwners: mark.show_owners === 1,
+        showUpdate: mark.show_update === 1,
+      },
+    );
+}
+
 /**
  * Removes the entry of a finding or action being deleted, with its row of history, in the deletion's transaction: the
  * deleting commands call this before they delete. A published copy keeps its words until the page is published again.

@@ -12,6 +12,7 @@ import { nextPosition } from '../plans/planCommands.js';
 import { rags, statuses } from '../plans/vocabulary.js';
 import { toRichText } from '../richtext/sanitise.js';
 import { reindexThemeActions } from '../search/searchIndex.js';
+import { moveStaffMarksOutOf } from '../staff/staffPageCommands.js';
 import { themeLimits } from '../fieldLimits.js';
 import { FieldChecks } from '../validation.js';
 
@@ -161,6 +162,9 @@ export async function deleteTheme(trx: Trx, actor: Actor, planId: string, themeI
   ).execute();
   for (const action of orphans)
     await updateAction(trx, actor, planId, action.id, action.version, { themeId: null });
+  // So does each staff page entry shown under it, through the entry's command: it keeps its words and is shown without
+  // a focus area (an action's, under its own).
+  await moveStaffMarksOutOf(trx, actor, planId, themeId);
   const updates = await trx.selectFrom('updates').selectAll().where('theme_id', '=', themeId).execute();
   for (const update of updates) {
     await recordChange(trx, actor, {
