@@ -49,10 +49,10 @@ type Outcome = 'ok' | 'in' | '403' | '404';
  * a route. On plan B (a plan only the administrator may read) a route with :slug answers by rule: the
  * administrator as on A, sign-in stays sign-in, a read-only token is refused a write before anything else, and
  * everyone else gets 404, as for a plan that does not exist. Routes without :slug answer the same on B, unless
- * the line says otherwise after a "|". HEAD answers as GET. If the route writes, give it a valid body in
- * `requests` below (a 400 counts as neither allowed nor refused), and if an allowed request uses up what it
- * acts on (a delete, a publish), list it in `usesUp` so it runs on fresh plans. A new path parameter needs its
- * value in `idsFor`, and a new kind of record its fixtures in src/testing/accessWorld.ts.
+ * the line says otherwise after a "|". HEAD answers as GET (asked of one person for each answer). If the route
+ * writes, give it a valid body in `requests` below (a 400 counts as neither allowed nor refused), and if an allowed
+ * request uses up what it acts on (a delete, a publish), list it in `usesUp` so it runs on fresh plans. A new path
+ * parameter needs its value in `idsFor`, and a new kind of record its fixtures in src/testing/accessWorld.ts.
  *
  * Columns (src/testing/accessWorld.ts): admin; mgr = manager of A; con = contributor in A; view = viewer of A;
  * own = owner-linked user on their own action/theme; oth = the same user on another action/theme of A;
@@ -972,6 +972,9 @@ describeEachDatabase('authorisation matrix', (current) => {
         ['A', A],
         ['B', B],
       ] as const) {
+        // HEAD is GET's own handler and rule (Fastify makes it from the GET route): it is asked of the first person
+        // to get each answer the route gives, so each answer is checked for HEAD too, at half the requests.
+        const headFor = new Set(expected.map((want) => expected.indexOf(want)));
         for (const [i, column] of columns.entries()) {
           const want = expected[i]!;
           const fresh = want === 'ok' && usesUp.has(route);
@@ -988,7 +991,7 @@ describeEachDatabase('authorisation matrix', (current) => {
           // The message to retry is made before the database is looked at, so that making it is not a change.
           if (route.includes(':jobId')) await failedMessage(t);
           const before = method !== 'GET' && want !== 'ok' ? await fingerprint(db) : undefined;
-          for (const asked of method === 'GET' ? ['GET', 'HEAD'] : [method]) {
+          for (const asked of method === 'GET' && headFor.has(i) ? ['GET', 'HEAD'] : [method]) {
             const response = await send(t, route, asked, startsOrEndsSession.has(route));
             const got = outcomeOf(route, response);
             if (got !== want)
