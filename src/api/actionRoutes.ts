@@ -1,7 +1,7 @@
 // /api/v1/plans/{slug}/actions: a plan's actions, filtered and paged as on the plan page, with their updates.
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { createAction, deleteAction, findAction, updateAction } from '../actions/actionCommands.js';
+import { createAction, deleteAction, updateAction } from '../actions/actionCommands.js';
 import { inTransaction } from '../db/transaction.js';
 import { findPlanBySlug } from '../plans/planCommands.js';
 import { listActionPage } from '../actions/actionList.js';
@@ -10,7 +10,7 @@ import { queryKey, sendCached } from '../web/responseCache.js';
 import { presentAction, presentUpdate } from '../plans/presenters.js';
 import { MoveBody } from './themeRoutes.js';
 import { moveInList } from '../themes/themeCommands.js';
-import { updatesNewestFirst } from '../updates/updateCommands.js';
+import { findActionWithUpdates } from '../actions/actionWithUpdates.js';
 import { presentingConflict, responses, typed } from './routeHelpers.js';
 import {
   ActionCreateBody,
@@ -40,11 +40,7 @@ export async function actionRoutes(plain: FastifyInstance): Promise<void> {
   const db = app.db;
 
   async function actionDetail(planId: string, actionId: string) {
-    // Both at once: a missing action is still a 404, from findAction.
-    const [action, updates] = await Promise.all([
-      findAction(db.kysely, planId, actionId),
-      updatesNewestFirst(db.kysely, planId, { actionId }),
-    ]);
+    const { action, updates } = await findActionWithUpdates(db, planId, actionId);
     return { ...presentAction(action), updates: updates.map(presentUpdate) };
   }
 

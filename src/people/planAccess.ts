@@ -28,12 +28,53 @@ const membership = reusableQuery(['planId', 'userId'], (kysely, { planId, userId
     .where('user_id', '=', userId),
 );
 
-export async function planAccessFor(db: Reader, user: User, planId: string): Promise<PlanAccessLevel | null> {
+/**
+ * The plan at the address a request names, and the user's role in it, found in the same statement as the user
+ * (the session's or the API token's), so that a request to a plan waits on one round trip before its own work.
+ */
+export interface PlanAtAddress {
+  slug: string;
+  plan: { id: string; slug: string; content_version: number } | null;
+  memberRole: PlanRole | null;
+}
+
+/** The columns a statement that found the user returns for the plan at an address (see `PlanAtAddress`). */
+export interface PlanAtAddressColumns {
+  plan_id: string | null;
+  plan_slug: string | null;
+  plan_content_version: number | null;
+  plan_member_role: PlanRole | null;
+}
+
+export function planAtAddress(slug: string, row: PlanAtAddressColumns): PlanAtAddress {
+  return {
+    slug,
+    plan:
+      row.plan_id === null
+        ? null
+        : { id: row.plan_id, slug: row.plan_slug!, content_version: Number(row.plan_content_version) },
+    memberRole: row.plan_member_role,
+  };
+}
+
+/**
+ * The user's level in a plan, or null when they may not read it. `memberRole` is their role as a member when it was
+ * found already (with the user, see `PlanAtAddress`); otherwise it is looked up.
+ */
+export async function planAccessFor(
+  db: Reader,
+  user: User,
+  planId: string,
+  memberRole?: PlanRole | null,
+): Promise<PlanAccessLevel | null> {
   if (user.role === 'admin') return 'manager';
   // A staff account reads staff pages only (src/staff/), whatever it was given before its role changed.
   if (user.role === 'staff') return null;
-  const [member] = await membership(db.kysely, { planId, userId: user.id });
-  if (member) return member.role;
+  const role =
+    memberRole !== undefined
+      ? memberRole
+      : ((await membership(db.kysely, { planId, userId: user.id }))[0]?.role ?? null);
+  if (role) return role;
   if (user.ownerId && (await ownsSomethingIn(db, user.ownerId, planId))) return 'owner';
   return null;
 }

@@ -6,6 +6,8 @@ import { NotFoundError } from '../errors.js';
 import { recordChange, type Actor, type Trx } from '../history/recordChange.js';
 import { newId } from '../ids.js';
 import { presentUser, type User } from '../people/users.js';
+import { planAtAddress, type PlanAtAddress } from '../people/planAccess.js';
+import { reusableQuery } from '../db/reusableQuery.js';
 import { FieldChecks } from '../validation.js';
 import { newSecret, secretHash } from './secrets.js';
 
@@ -94,14 +96,22 @@ export interface TokenHolder {
   user: User;
   tokenId: string;
   access: TokenAccess;
+  /** The plan at the address the request names, found with the token (null when it names none). */
+  planAt: PlanAtAddress | null;
 }
 
-/** The user a bearer token acts for, or null when it is unknown, revoked, or its user is disabled. Records the use. */
-export async function userForApiToken(db: Db, token: string, now = new Date()): Promise<TokenHolder | null> {
-  if (!token.startsWith(tokenPrefix)) return null;
-  const row = await db.kysely
+/**
+ * A token's user, by the hash of the token; with the plan at the address asked for and the user's role in it (none
+ * when no address is given).
+ */
+const tokenUser = reusableQuery(['tokenHash', 'planSlug'], (kysely, { tokenHash, planSlug }) =>
+  kysely
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
+    .leftJoin('plans', (join) => join.on('plans.slug', '=', planSlug))
+    .leftJoin('plan_members', (join) =>
+      join.onRef('plan_members.plan_id', '=', 'plans.id').onRef('plan_members.user_id', '=', 'users.id'),
+    )
     .selectAll('users')
     .select([
       'api_tokens.id as token_id',
@@ -109,9 +119,26 @@ export async function userForApiToken(db: Db, token: string, now = new Date()): 
       'api_tokens.access',
       'api_tokens.revoked_at',
       'api_tokens.last_used_at',
+      'plans.id as plan_id',
+      'plans.slug as plan_slug',
+      'plans.content_version as plan_content_version',
+      'plan_members.role as plan_member_role',
     ])
-    .where('api_tokens.token_hash', '=', secretHash(token))
-    .executeTakeFirst();
+    .where('api_tokens.token_hash', '=', tokenHash),
+);
+
+/**
+ * The user a bearer token acts for, or null when it is unknown, revoked, or its user is disabled. Records the use.
+ * Given `planSlug`, the plan at that address and the user's role in it come with it, from the same statement.
+ */
+export async function userForApiToken(
+  db: Db,
+  token: string,
+  now = new Date(),
+  planSlug?: string,
+): Promise<TokenHolder | null> {
+  if (!token.startsWith(tokenPrefix)) return null;
+  const [row] = await tokenUser(db.kysely, { tokenHash: secretHash(token), planSlug: planSlug ?? null });
   if (!row || row.revoked_at || row.disabled_at) return null;
   const user = presentUser(row);
   if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) >= recordUseEveryMs) {
@@ -134,5 +161,10 @@ export async function userForApiToken(db: Db, token: string, now = new Date()): 
       );
     });
   }
-  return { user, tokenId: row.token_id, access: row.access };
+  return {
+    user,
+    tokenId: row.token_id,
+    access: row.access,
+    planAt: planSlug === undefined ? null : planAtAddress(planSlug, row),
+  };
 }

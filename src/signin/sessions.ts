@@ -5,6 +5,7 @@ import type { Db } from '../db/connection.js';
 import { nowIso } from '../db/migrations.js';
 import type { Trx } from '../history/recordChange.js';
 import { presentUser, type User } from '../people/users.js';
+import { planAtAddress, type PlanAtAddress } from '../people/planAccess.js';
 import { newSecret, secretHash } from './secrets.js';
 import { reusableQuery } from '../db/reusableQuery.js';
 
@@ -46,13 +47,27 @@ export async function startSession(
 }
 
 /** The user behind a session cookie, or null when there is no such session, it has expired, or the user is disabled. */
-/** The user of a session with its times, by the hash of the session's secret. */
-const sessionUser = reusableQuery(['idHash'], (kysely, { idHash }) =>
+/**
+ * The user of a session with its times, by the hash of the session's secret; with the plan at the address asked for
+ * and the user's role in it (none when no address is given).
+ */
+const sessionUser = reusableQuery(['idHash', 'planSlug'], (kysely, { idHash, planSlug }) =>
   kysely
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
+    .leftJoin('plans', (join) => join.on('plans.slug', '=', planSlug))
+    .leftJoin('plan_members', (join) =>
+      join.onRef('plan_members.plan_id', '=', 'plans.id').onRef('plan_members.user_id', '=', 'users.id'),
+    )
     .selectAll('users')
-    .select(['sessions.last_seen_at', 'sessions.expires_at'])
+    .select([
+      'sessions.last_seen_at',
+      'sessions.expires_at',
+      'plans.id as plan_id',
+      'plans.slug as plan_slug',
+      'plans.content_version as plan_content_version',
+      'plan_members.role as plan_member_role',
+    ])
     .where('sessions.id_hash', '=', idHash),
 );
 
@@ -62,8 +77,21 @@ export async function userForSession(
   times: SessionTimes,
   now = new Date(),
 ): Promise<User | null> {
+  return (await sessionHolder(db, secret, times, { now }))?.user ?? null;
+}
+
+/**
+ * The user behind a session cookie, as `userForSession`, and the plan at `planSlug` with the user's role in it, found
+ * in the same statement.
+ */
+export async function sessionHolder(
+  db: Db,
+  secret: string,
+  times: SessionTimes,
+  { now = new Date(), planSlug }: { now?: Date; planSlug?: string },
+): Promise<{ user: User; planAt: PlanAtAddress | null } | null> {
   const idHash = secretHash(secret);
-  const [row] = await sessionUser(db.kysely, { idHash });
+  const [row] = await sessionUser(db.kysely, { idHash, planSlug: planSlug ?? null });
   if (!row) return null;
   const idleSince = now.getTime() - Date.parse(row.last_seen_at);
   if (
@@ -80,7 +108,10 @@ export async function userForSession(
       .set({ last_seen_at: now.toISOString() })
       .where('id_hash', '=', idHash)
       .execute();
-  return presentUser(row);
+  return {
+    user: presentUser(row),
+    planAt: planSlug === undefined ? null : planAtAddress(planSlug, row),
+  };
 }
 
 export async function endSession(db: Db | { kysely: Trx }, secret: string): Promise<void> {

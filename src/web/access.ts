@@ -10,10 +10,11 @@ import {
   planAccessFor,
   readablePlanIds,
   type PlanAccessLevel,
+  type PlanAtAddress,
 } from '../people/planAccess.js';
 import type { User } from '../people/users.js';
 import { userForApiToken, type TokenHolder } from '../signin/apiTokens.js';
-import { sessionCookieName, sessionTimes, userForSession, clearSessionCookie } from '../signin/sessions.js';
+import { sessionCookieName, sessionTimes, sessionHolder, clearSessionCookie } from '../signin/sessions.js';
 import { sendProblem } from './errorHandler.js';
 import { reusableQuery } from '../db/reusableQuery.js';
 
@@ -59,6 +60,8 @@ declare module 'fastify' {
     apiToken: TokenHolder | null;
     /** Set for plan:* routes: the plan and what this user may do in it. */
     planAccess: PlanAccess | null;
+    /** The plan at the address asked for, found with the user (see `identify`). */
+    planAt: PlanAtAddress | null;
     actor: Actor;
   }
 }
@@ -91,18 +94,29 @@ function isApiRequest(request: FastifyRequest): boolean {
   return request.url.startsWith('/api/v1/') || request.url === '/api/v1';
 }
 
+/** The address of the plan a plan:* route is asked for, known before the route runs. */
+function planSlugAsked(request: FastifyRequest): string | undefined {
+  if (request.is404 || !request.routeOptions.config.access?.startsWith('plan:')) return undefined;
+  return (request.params as { slug?: string }).slug;
+}
+
 async function identify(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const { db, config } = request.server;
+  // The plan at the address comes in the statement that finds the user: one round trip before the route's own work.
+  const planSlug = planSlugAsked(request);
   if (isApiRequest(request)) {
     // The API takes only bearer tokens, never the browser's cookie, so a page elsewhere cannot act through it.
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-    request.apiToken = match ? await userForApiToken(db, match[1]!) : null;
+    request.apiToken = match ? await userForApiToken(db, match[1]!, undefined, planSlug) : null;
     request.user = request.apiToken?.user ?? null;
+    request.planAt = request.apiToken?.planAt ?? null;
     return;
   }
   const secret = request.cookies[sessionCookieName];
   if (!secret) return;
-  request.user = await userForSession(db, secret, sessionTimes(config));
+  const holder = await sessionHolder(db, secret, sessionTimes(config), { planSlug });
+  request.user = holder?.user ?? null;
+  request.planAt = holder?.planAt ?? null;
   if (!request.user) clearSessionCookie(request, reply);
 }
 
@@ -147,8 +161,15 @@ async function enforce(request: FastifyRequest): Promise<void> {
     return;
   }
   const slug = (request.params as { slug?: string }).slug;
-  const [plan] = slug ? await planBySlug(request.server.db.kysely, { slug }) : [];
-  const level = plan ? await planAccessFor(request.server.db, user, plan.id) : null;
+  const found = request.planAt?.slug === slug ? request.planAt : null;
+  const [plan] = found
+    ? found.plan
+      ? [found.plan]
+      : []
+    : slug
+      ? await planBySlug(request.server.db.kysely, { slug })
+      : [];
+  const level = plan ? await planAccessFor(request.server.db, user, plan.id, found?.memberRole) : null;
   // Beyond the plan's readers, a staff page may be open to anyone signed in: they read it and nothing else.
   if (access === 'plan:staff' && plan && level === null && (await staffPageOpenToAll(request, plan.id)))
     return;
@@ -196,6 +217,7 @@ export const setUpAccess = fp(async (app: FastifyInstance) => {
   app.decorateRequest('user', null);
   app.decorateRequest('apiToken', null);
   app.decorateRequest('planAccess', null);
+  app.decorateRequest('planAt', null);
   app.decorateRequest('actor', null as unknown as Actor);
   app.addHook('onRoute', (route) => {
     const config = (route.config ?? {}) as { access?: RouteAccess };
