@@ -114,7 +114,7 @@ export function updateLine(update: DocumentUpdate): string {
   return `${update.heading}: ${update.words}`;
 }
 
-function oneLine(text: string): string {
+export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
@@ -124,8 +124,18 @@ function oneLine(text: string): string {
  * document is imported back.
  */
 function unsaidUpdates(updates: DocumentUpdate[], ...richTexts: string[]): DocumentUpdate[] {
-  const said = oneLine(richTexts.map(richTextToPlain).join(' '));
-  return updates.filter((u) => !said.includes(u.words.slice(0, 80)));
+  const said = saidIn(...richTexts);
+  return updates.filter((u) => !alreadySaid(said, u.words));
+}
+
+/** What a row's own rich texts say, as one line of plain words, for `alreadySaid`. */
+export function saidIn(...richTexts: string[]): string {
+  return oneLine(richTexts.map(richTextToPlain).join(' '));
+}
+
+/** Whether an update's words (one plain line) are already said by a row's text (`saidIn`): its first 80 are there. */
+export function alreadySaid(said: string, words: string): boolean {
+  return said.includes(words.slice(0, 80));
 }
 
 /**

@@ -18,7 +18,8 @@ import { londonDateAndTime } from '../dates/ukDate.js';
 import { rags, statuses } from './vocabulary.js';
 import { permissionsFor, readablePlans, type PlanAccess } from '../web/access.js';
 import { CachedResponse, cacheKey, queryKey, sendCached } from '../web/responseCache.js';
-import { csrfSecretCookie } from '../web/csrf.js';
+import { csrfFieldHtml, csrfSecretCookie } from '../web/csrf.js';
+import { planActionsHtml } from './planActionsMarkup.js';
 import type { User } from '../people/users.js';
 import { searchForPage } from '../search/searchPage.js';
 
@@ -26,6 +27,26 @@ type SlugParams = { slug: string };
 
 /** Stands in a cached part of a page for the form token each request puts there; unguessable, so no text forges it. */
 const csrfPlaceholder = `hw-csrf-${randomUUID()}`;
+/** Stands in the page drawn around the actions for where they go; unguessable too. */
+const actionsPlace = `hw-actions-${randomUUID()}`;
+
+/**
+ * The page's bytes: drawn around the actions' place, with the actions' bytes (encoded once per kept part) put there
+ * and the request's form token put in theirs. Encoding a page of 500 actions anew for each request cost more than
+ * drawing the rest of it.
+ */
+function stitchedPage(around: string, actions: Buffer[], formToken: string): Buffer {
+  const [before, after, ...more] = around.split(actionsPlace);
+  if (after === undefined || more.length > 0) throw new Error('The plan page must show its actions once');
+  const token = Buffer.from(formToken);
+  const bytes: Buffer[] = [Buffer.from(before!)];
+  actions.forEach((piece, index) => {
+    if (index > 0) bytes.push(token);
+    bytes.push(piece);
+  });
+  bytes.push(Buffer.from(after));
+  return Buffer.concat(bytes);
+}
 
 /**
  * Who a whole plan page was drawn for: their part of the plan, their header (name, role, what they own) and the
@@ -143,6 +164,10 @@ export async function planPages(app: FastifyInstance): Promise<void> {
       // The actions and rolling updates are built once per version of the plan, these filters and what the reader may
       // do there; the rest of the page (the user's header, the notice, the form tokens) is drawn for each request. The
       // plan as it stood at a moment is rebuilt from its history each time, with nothing to edit.
+      // A part that is kept holds a stand-in for the form token, put in per request; a part drawn for this request
+      // alone holds the token itself.
+      const kept = !at && app.responseCache.keeps;
+      const formToken = kept ? csrfPlaceholder : reply.csrfToken();
       const build = async () => {
         const contents = at
           ? await loadPlanAsAt(app.db.kysely, request.params.slug, at, { updates: 'all' })
@@ -158,14 +183,23 @@ export async function planPages(app: FastifyInstance): Promise<void> {
         // Links go to the plan as it is now called, whatever its address then.
         const plan = { ...contents.plan, slug: request.params.slug };
         return {
-          body: app.renderFragment('plans/views/planActions.njk', {
-            plan,
-            view,
-            filters,
-            may,
-            asAt: at ? { param: request.query.at } : null,
-            csrfToken: () => csrfPlaceholder,
-          }),
+          body:
+            planActionsHtml({
+              slug: plan.slug,
+              groups: view.groups,
+              filtered: view.filtered,
+              filters,
+              manage: may.managePlan && !at,
+              asAt: Boolean(at),
+              csrfField: csrfFieldHtml(formToken),
+            }) +
+            app.renderFragment('plans/views/planRollingUpdates.njk', {
+              plan,
+              view,
+              may,
+              asAt: at ? { param: request.query.at } : null,
+              csrfToken: () => formToken,
+            }),
           contentType: 'text/html; charset=utf-8',
           data: {
             plan,
@@ -194,8 +228,7 @@ export async function planPages(app: FastifyInstance): Promise<void> {
           horizons: unknown;
           themes: unknown;
         };
-        const html = part.text;
-        return reply.renderHtml('plans/views/plan.njk', {
+        const around = reply.renderHtml('plans/views/plan.njk', {
           title: at ? `${plan.title} as it stood on ${asAtLabel(at)}` : plan.title,
           asAt: at ? { param: request.query.at, label: asAtLabel(at) } : null,
           plan,
@@ -206,12 +239,11 @@ export async function planPages(app: FastifyInstance): Promise<void> {
           filters,
           statuses,
           rags,
-          actionsHtml: html.includes(csrfPlaceholder)
-            ? html.split(csrfPlaceholder).join(reply.csrfToken())
-            : html,
+          actionsHtml: actionsPlace,
           notice: noticeText(request.query.notice),
           breadcrumbs: [{ text: 'Plans', href: '/plans' }],
         });
+        return stitchedPage(around, part.piecesAround(csrfPlaceholder), kept ? reply.csrfToken() : '');
       };
       // The whole page is kept for this reader in this browser: its form tokens are made from the browser's own secret
       // (the cookie), so they stay good for as long as it does. A browser without one yet gets a page drawn for it,

@@ -2,7 +2,7 @@
 import type { Status, UpdateRow } from '../db/schema.js';
 import { isOverdue } from '../dates/targetDate.js';
 import { todayIso } from '../dates/ukDate.js';
-import { listedUpdates } from '../exports/actionPlanDocument.js';
+import { alreadySaid, oneLine, saidIn } from '../exports/actionPlanDocument.js';
 import { richTextToPlain } from '../richtext/sanitise.js';
 import type { ActionWithOwnerNames, PlanContents } from './planContents.js';
 import { effectiveTarget } from './presenters.js';
@@ -78,7 +78,7 @@ export interface ActionGroup {
   key: string;
   title: string;
   subtitle: string | null;
-  actions: ActionOnPage[];
+  actions: (ActionOnPage & { latestUpdate: LatestUpdate | null })[];
 }
 
 export function countByStatus(actions: { status: Status }[]): Record<Status, number> {
@@ -106,8 +106,9 @@ export interface LatestUpdate {
 export function latestUpdateSummary(
   update: Pick<UpdateRow, 'effective_on' | 'body'>,
   max = 200,
+  plain = richTextToPlain(update.body),
 ): LatestUpdate {
-  const all = richTextToPlain(update.body)
+  const all = plain
     .split('\n')
     .map((line) => line.replace(/\s+/g, ' ').trim())
     .filter(Boolean);
@@ -125,7 +126,7 @@ export function latestUpdateSummary(
 
 /**
  * The latest update of each action that its progress and future actions do not already say, chosen as the
- * printable page chooses the updates it lists.
+ * printable page chooses the updates it lists (`alreadySaid`).
  */
 function latestUnsaid(actions: ActionWithOwnerNames[], latestUpdates: UpdateRow[]) {
   const byAction = new Map(latestUpdates.map((u) => [u.action_id, u]));
@@ -133,8 +134,9 @@ function latestUnsaid(actions: ActionWithOwnerNames[], latestUpdates: UpdateRow[
   for (const action of actions) {
     const update = byAction.get(action.id);
     if (!update) continue;
-    const [listed] = listedUpdates([update], action.progress, action.future_actions);
-    if (listed) latest.set(action.id, latestUpdateSummary(update));
+    const plain = richTextToPlain(update.body);
+    if (!alreadySaid(saidIn(action.progress, action.future_actions), oneLine(plain)))
+      latest.set(action.id, latestUpdateSummary(update, undefined, plain));
   }
   return latest;
 }

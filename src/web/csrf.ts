@@ -6,9 +6,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { checkedParts } from './controlCharacters.js';
 import { cookieOptions } from './cookies.js';
+import { escapeForPage } from './tags.js';
 
 /** The name of the hidden field that csrfField() puts in every form. */
 export const csrfFieldName = '_csrf';
+
+/** The hidden field that carries a form's token, as every form that posts opens with. */
+export function csrfFieldHtml(token: string): string {
+  return `<input type="hidden" name="${csrfFieldName}" value="${escapeForPage(token)}">`;
+}
 /** The cookie holding the secret that tokens are made from; it is the browser's own, not the session's. */
 export const csrfSecretCookie = 'headway_csrf';
 

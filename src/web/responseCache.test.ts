@@ -11,6 +11,7 @@ import { describeEachDatabase } from '../testing/databases.js';
 import { makeAction, makePlan, makeTheme, testActor } from '../testing/factories.js';
 import { buildTestApp, injectAs, signedInUser, type TestApp } from '../testing/testApp.js';
 import { csrfSecretCookie } from './csrf.js';
+import { browserCsrf } from '../testing/forms.js';
 import { ResponseCache, chosenEncoding, clientHolds } from './responseCache.js';
 
 async function planWithAction(db: Db) {
@@ -340,6 +341,58 @@ describeEachDatabase('responses built once per plan version', (current) => {
     await app.close();
   });
 });
+
+describeEachDatabase(
+  'the form tokens of a plan page, its actions kept or drawn for the request',
+  (current) => {
+    for (const cacheMaxBytes of [64 * 1024 * 1024, 0]) {
+      it(`gives each browser tokens its forms can post with [cache ${cacheMaxBytes ? 'on' : 'off'}]`, async () => {
+        const db = current();
+        const config = readConfig({}, { actorName: 'Test Manager', cacheMaxBytes });
+        const served = await buildApp({ db, config });
+        const as = await signedInUser(db, config, 'admin');
+        const inject = injectAs(served.inject.bind(served), as, { csrf: false });
+        const { plan, theme } = await planWithAction(db);
+        await makeTheme(db, plan.id, { title: 'Second theme' });
+        const move = `/plans/${plan.slug}/themes/${theme.id}/move`;
+        for (const browser of [browserCsrf(), browserCsrf(), null]) {
+          for (let view = 0; view < 2; view++) {
+            const page = await inject({
+              url: `/plans/${plan.slug}`,
+              headers: browser ? { cookie: browser.cookie } : {},
+            });
+            expect(page.statusCode).toBe(200);
+            expect(page.body).toContain('Publish the vision');
+            const set = [page.headers['set-cookie'] ?? []]
+              .flat()
+              .find((c) => c.startsWith(`${csrfSecretCookie}=`));
+            const cookie = browser?.cookie ?? set!.split(';')[0]!;
+            const form = new RegExp(
+              `action="${move}">${'<input type="hidden" name="_csrf" value="([^"]+)">'}`,
+            ).exec(page.body);
+            expect(form).not.toBeNull();
+            const posted = await inject({
+              method: 'POST',
+              url: move,
+              headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+              payload: `_csrf=${encodeURIComponent(form![1]!)}&direction=down`,
+            });
+            expect(posted.statusCode).toBe(303);
+            // Another browser's token is refused.
+            const other = await inject({
+              method: 'POST',
+              url: move,
+              headers: { cookie: browserCsrf().cookie, 'content-type': 'application/x-www-form-urlencoded' },
+              payload: `_csrf=${encodeURIComponent(form![1]!)}&direction=up`,
+            });
+            expect(other.statusCode).toBe(403);
+          }
+        }
+        await served.close();
+      });
+    }
+  },
+);
 
 describe('the cache of built responses', () => {
   const built = (size: number) => async () => ({ body: 'x'.repeat(size), contentType: 'text/plain' });

@@ -40,7 +40,8 @@ export class CachedResponse {
   readonly contentType: string;
   readonly headers: Record<string, string>;
   readonly data: unknown;
-  bytes: number;
+  private size: number | undefined;
+  private split: { marker: string; pieces: Buffer[] } | undefined;
 
   constructor(
     built: BuiltResponse,
@@ -50,8 +51,13 @@ export class CachedResponse {
     this.contentType = built.contentType;
     this.headers = built.headers ?? {};
     this.data = built.data;
-    this.bytes =
-      Buffer.byteLength(built.body) + (built.data === undefined ? 0 : JSON.stringify(built.data).length);
+  }
+
+  /** What the entry holds, counted when first asked: a response not kept (the cache off) is never counted. */
+  get bytes(): number {
+    this.size ??=
+      Buffer.byteLength(this.built) + (this.data === undefined ? 0 : JSON.stringify(this.data).length);
+    return this.size;
   }
 
   get body(): Buffer {
@@ -61,6 +67,21 @@ export class CachedResponse {
 
   get text(): string {
     return typeof this.built === 'string' ? this.built : this.built.toString();
+  }
+
+  /**
+   * The body's bytes either side of each `marker` in it, encoded once and kept with the entry, for a page that puts a
+   * part of its own (a form token) in the marker's places each time it is sent.
+   */
+  piecesAround(marker: string): Buffer[] {
+    if (this.split?.marker !== marker) {
+      const pieces = this.text.split(marker).map((piece) => Buffer.from(piece));
+      this.split = { marker, pieces };
+      const bytes = pieces.reduce((sum, piece) => sum + piece.length, 0);
+      this.size = this.bytes + bytes;
+      this.grew(bytes);
+    }
+    return this.split.pieces;
   }
 
   /** A hash of the bytes: equal bytes, equal tag, whichever process built them. */
@@ -81,7 +102,7 @@ export class CachedResponse {
       this.encoded.set(encoding, body);
       void body.then(
         (bytes) => {
-          this.bytes += bytes.length;
+          this.size = this.bytes + bytes.length;
           this.grew(bytes.length);
         },
         () => this.encoded.delete(encoding),
@@ -107,6 +128,11 @@ export class ResponseCache {
   private held = 0;
 
   constructor(readonly maxBytes: number) {}
+
+  /** Whether anything is kept at all (a bound of 0 switches the cache off). */
+  get keeps(): boolean {
+    return this.maxBytes > 0;
+  }
 
   get bytesHeld(): number {
     return this.held;

@@ -4,32 +4,14 @@ import nunjucks from 'nunjucks';
 import { describeTargetDate, formatUkDate, formatUkDateTime } from '../dates/ukDate.js';
 import { percentCompleteText } from '../actions/percentComplete.js';
 import { ragLabels, statusLabels } from '../plans/vocabulary.js';
-import { csrfFieldName } from './csrf.js';
+import { csrfFieldHtml } from './csrf.js';
+import { overdueTagHtml, ragTagHtml, statusTagHtml } from './tags.js';
 import { dateInputOptions } from './dateFields.js';
 import { projectRoot } from './projectRoot.js';
 
-const statusTagClasses: Record<string, string> = {
-  not_started: 'govuk-tag--grey',
-  in_progress: 'govuk-tag--blue',
-  ongoing: 'govuk-tag--light-blue',
-  complete: 'govuk-tag--green',
-  cancelled: 'govuk-tag--orange',
-};
-const ragTagClasses: Record<string, string> = {
-  red: 'govuk-tag--red',
-  amber: 'govuk-tag--yellow',
-  green: 'govuk-tag--green',
-};
-
-function escapeAttribute(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-/** The markup of GOV.UK's tag component. */
-function tag(text: string, modifier: string | undefined): nunjucks.runtime.SafeString {
-  return new nunjucks.runtime.SafeString(
-    `<strong class="govuk-tag${modifier ? ` ${modifier}` : ''}">${escapeAttribute(text)}</strong>`,
-  );
+/** Markup the template shows as it is. */
+function safe(html: string): nunjucks.runtime.SafeString {
+  return new nunjucks.runtime.SafeString(html);
 }
 
 export function createViews(): nunjucks.Environment {
@@ -53,22 +35,16 @@ export function createViews(): nunjucks.Environment {
   env.addFilter('targetDescription', describeTargetDate);
   env.addFilter('percentComplete', (value: number | null | undefined) => percentCompleteText(value ?? null));
   // Tags are drawn by filters rather than GOV.UK's macro: a plan page draws hundreds, and macros are slow per call.
-  env.addFilter('statusTag', (status: string | null) =>
-    status ? tag((statusLabels as Record<string, string>)[status] ?? status, statusTagClasses[status]) : '',
-  );
-  env.addFilter('ragTag', (rag: string | null) =>
-    rag ? tag((ragLabels as Record<string, string>)[rag] ?? rag, ragTagClasses[rag]) : '',
-  );
-  env.addFilter('overdueTag', () => tag('Overdue', 'govuk-tag--red'));
+  env.addFilter('statusTag', (status: string | null) => safe(statusTagHtml(status)));
+  env.addFilter('ragTag', (rag: string | null) => safe(ragTagHtml(rag)));
+  env.addFilter('overdueTag', () => safe(overdueTagHtml));
   // Rich text is sanitised to a small allow-list on the way in (src/richtext/sanitise.ts), so it may be shown as HTML.
   env.addFilter('richText', (html: string | null | undefined) => new nunjucks.runtime.SafeString(html ?? ''));
   // Opens every form that posts: {{ csrfField() }}. Called with the page's context, which carries a token maker.
   env.addGlobal('csrfField', function csrfField(this: { ctx: { csrfToken?: () => string } }) {
     const token = this.ctx.csrfToken?.();
     if (!token) throw new Error('csrfField() was used on a page drawn without a CSRF token');
-    return new nunjucks.runtime.SafeString(
-      `<input type="hidden" name="${csrfFieldName}" value="${escapeAttribute(token)}">`,
-    );
+    return safe(csrfFieldHtml(token));
   });
   env.addFilter(
     'pluralise',
