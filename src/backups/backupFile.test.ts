@@ -1,8 +1,9 @@
 import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
   BackupError,
   backupFormat,
@@ -13,6 +14,22 @@ import {
   rowLine,
   tableLine,
 } from './backupFile.js';
+
+/** While set, the file's contents cannot be read: its stream fails with this error. */
+const failing = vi.hoisted(() => ({ read: null as NodeJS.ErrnoException | null }));
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const createReadStream = ((...args: Parameters<typeof fs.createReadStream>) => {
+    const error = failing.read;
+    if (!error) return fs.createReadStream(...args);
+    return new Readable({
+      read() {
+        this.destroy(error);
+      },
+    });
+  }) as typeof fs.createReadStream;
+  return { ...fs, createReadStream };
+});
 
 const folder = mkdtempSync(join(tmpdir(), 'headway-backup-file-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -82,4 +99,17 @@ describe.runIf(existsSync('/proc/self/fd'))('reading a backup file', () => {
     await expect(reading).rejects.toThrow(/damaged at line 4: a row of 1 values in owners/);
     expect(await closedSoon(file)).toBe(true);
   });
+
+  it('fails with a BackupError when the file cannot be read, rather than wait for ever', async () => {
+    const file = backupOf();
+    failing.read = Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+    try {
+      const reading = (async () => {
+        for await (const record of readBackup(file)) void record;
+      })();
+      await expect(reading).rejects.toThrow(new BackupError(`${basename(file)} cannot be read (EIO)`));
+    } finally {
+      failing.read = null;
+    }
+  }, 5_000);
 });
