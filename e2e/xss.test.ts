@@ -346,8 +346,14 @@ describe.runIf(browserAvailable())('cross-site scripting in Chromium', () => {
     let dialogs: string[] = [];
     let problems: string[] = [];
 
-    /** Opens each page, keeping anything that ran or could run; says what each page showed. */
-    async function checkAll(urls: string[]): Promise<Visit[]> {
+    /**
+     * Works through the pages a tab at a time, as many at once as there are tabs, judging each with `judge`: keeps what
+     * ran, each offence and each server error as problems; says what each page showed, in the order of `urls`.
+     */
+    async function judgeEach(
+      urls: string[],
+      judge: (tab: Page, url: string) => Promise<Omit<Visit, 'url'>>,
+    ): Promise<Visit[]> {
       const results: Visit[] = [];
       let next = 0;
       await Promise.all(
@@ -355,7 +361,7 @@ describe.runIf(browserAvailable())('cross-site scripting in Chromium', () => {
           while (next < urls.length) {
             const index = next++;
             const url = urls[index]!;
-            const result = await visit(tab, `${app.url}${url}`);
+            const result = await judge(tab, url);
             if (result.ran.length) problems.push(`${url}: payloads ran: ${result.ran.join(', ')}`);
             for (const offence of result.offences) problems.push(`${url}: ${offence}`);
             if (result.status >= 500) problems.push(`${url}: answered ${result.status}`);
@@ -366,27 +372,21 @@ describe.runIf(browserAvailable())('cross-site scripting in Chromium', () => {
       return results;
     }
 
+    /** Opens each page in Chromium, keeping anything that ran or could run; says what each page showed. */
+    function checkAll(urls: string[]): Promise<Visit[]> {
+      return judgeEach(urls, (tab, url) => visit(tab, `${app.url}${url}`));
+    }
+
     /**
      * Fetches each page and judges its HTML as parsed by the standard's algorithm (src/testing/markupOffences.ts),
      * by the rule the browser sweep applies to each element; says what each page showed.
      */
-    async function checkParsed(urls: string[]): Promise<Visit[]> {
-      const results: Visit[] = [];
-      let next = 0;
-      await Promise.all(
-        tabs.map(async () => {
-          while (next < urls.length) {
-            const index = next++;
-            const url = urls[index]!;
-            const response = await fetch(`${app.url}${url}`, { headers: { cookie: app.cookie } });
-            const found = inspectHtml(await response.text(), response.url);
-            for (const offence of found.offences) problems.push(`${url}: ${offence}`);
-            if (response.status >= 500) problems.push(`${url}: answered ${response.status}`);
-            results[index] = { url, status: response.status, ran: [], ...found };
-          }
-        }),
-      );
-      return results;
+    function checkParsed(urls: string[]): Promise<Visit[]> {
+      return judgeEach(urls, async (_tab, url) => {
+        const response = await fetch(`${app.url}${url}`, { headers: { cookie: app.cookie } });
+        const found = inspectHtml(await response.text(), response.url);
+        return { status: response.status, ran: [], ...found };
+      });
     }
 
     /** The pages of the records: routes with path parameters, all of which the records answer, filled. */

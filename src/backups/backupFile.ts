@@ -63,7 +63,11 @@ async function startsLikeGzip(file: string): Promise<boolean> {
 
 /** The file's lines, decompressed as they are read, so a large backup never sits in memory whole. */
 async function* linesOf(file: string): AsyncGenerator<string> {
-  const gunzip = createReadStream(file).pipe(createGunzip());
+  const source = createReadStream(file);
+  const gunzip = source.pipe(createGunzip());
+  // pipe() passes on neither a failed read nor an early stop: without these, a read that fails would leave the loop
+  // below waiting for ever, and a reader that stops early (a restore reads the header alone first) kept the file open.
+  source.on('error', (error) => gunzip.destroy(error));
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let pending = '';
   try {
@@ -78,8 +82,14 @@ async function* linesOf(file: string): AsyncGenerator<string> {
     }
     pending += decoder.decode();
   } catch (error) {
+    const failedRead = source.errored as NodeJS.ErrnoException | null;
+    if (failedRead)
+      throw new BackupError(`${basename(file)} cannot be read (${failedRead.code ?? failedRead.message})`);
     const reason = error instanceof Error ? error.message : String(error);
     throw new BackupError(`${basename(file)} is damaged or incomplete (${reason})`);
+  } finally {
+    // Already closed when the whole file was read; closed here when the reader stopped early or the reading failed.
+    source.destroy();
   }
   if (pending !== '') yield pending;
 }
