@@ -46,7 +46,6 @@ export async function startSession(
   return secret;
 }
 
-/** The user behind a session cookie, or null when there is no such session, it has expired, or the user is disabled. */
 /**
  * The user of a session with its times, by the hash of the session's secret; with the plan at the address asked for
  * and the user's role in it (none when no address is given).
@@ -71,18 +70,9 @@ const sessionUser = reusableQuery(['idHash', 'planSlug'], (kysely, { idHash, pla
     .where('sessions.id_hash', '=', idHash),
 );
 
-export async function userForSession(
-  db: Db,
-  secret: string,
-  times: SessionTimes,
-  now = new Date(),
-): Promise<User | null> {
-  return (await sessionHolder(db, secret, times, { now }))?.user ?? null;
-}
-
 /**
- * The user behind a session cookie, as `userForSession`, and the plan at `planSlug` with the user's role in it, found
- * in the same statement.
+ * The user behind a session cookie, or null when there is no such session, it has expired, or the user is disabled;
+ * and the plan at `planSlug` with the user's role in it, found in the same statement.
  */
 export async function sessionHolder(
   db: Db,
