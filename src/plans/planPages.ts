@@ -31,16 +31,18 @@ const csrfPlaceholder = `hw-csrf-${randomUUID()}`;
 const actionsPlace = `hw-actions-${randomUUID()}`;
 
 /**
- * The page's bytes: drawn around the actions' place, with the actions' bytes (encoded once per kept part) put there
- * and the request's form token put in theirs. Encoding a page of 500 actions anew for each request cost more than
- * drawing the rest of it.
+ * The page's bytes: drawn around the actions' place, with the actions put there. A kept part's bytes are encoded once
+ * (`piecesAround`) and the request's form token goes in their placeholders' places: encoding a page of 500 actions
+ * anew for each request cost more than drawing the rest of it. A part drawn for this request alone (its token in it
+ * already) is encoded with the page, in one go.
  */
-function stitchedPage(around: string, actions: Buffer[], formToken: string): Buffer {
+function stitchedPage(around: string, actions: CachedResponse, formToken: string | null): Buffer {
   const [before, after, ...more] = around.split(actionsPlace);
   if (after === undefined || more.length > 0) throw new Error('The plan page must show its actions once');
+  if (formToken === null) return Buffer.from(before! + actions.text + after);
   const token = Buffer.from(formToken);
   const bytes: Buffer[] = [Buffer.from(before!)];
-  actions.forEach((piece, index) => {
+  actions.piecesAround(csrfPlaceholder).forEach((piece, index) => {
     if (index > 0) bytes.push(token);
     bytes.push(piece);
   });
@@ -243,7 +245,7 @@ export async function planPages(app: FastifyInstance): Promise<void> {
           notice: noticeText(request.query.notice),
           breadcrumbs: [{ text: 'Plans', href: '/plans' }],
         });
-        return stitchedPage(around, part.piecesAround(csrfPlaceholder), kept ? reply.csrfToken() : '');
+        return stitchedPage(around, part, kept ? reply.csrfToken() : null);
       };
       // The whole page is kept for this reader in this browser: its form tokens are made from the browser's own secret
       // (the cookie), so they stay good for as long as it does. A browser without one yet gets a page drawn for it,
